@@ -1,0 +1,145 @@
+# aigw — the front door. `make` (or `make help`) lists the targets.
+#
+#   make apply ENV=local   deploy the gateway into the local AWS sandbox (does its own set-up)
+#   make test              lint, validate, module tests and every pytest suite
+#
+# Variables: ENV (local|dev|staging|prod), TF (terraform|tofu), PYTHON (>= 3.11),
+# SANDBOX_PORT (default 4599), ARCH (arm64|x86_64).
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS   += --no-print-directory
+
+ENV          ?= local
+TF           ?= terraform
+PYTHON       ?= python3
+SANDBOX_PORT ?= 4599
+ARCH         ?= arm64
+PYTEST_ARGS  ?=
+
+VENV      := .venv
+VPY       := $(VENV)/bin/python
+AIGW      := $(VPY) -m aigw
+STAMP     := $(VENV)/.installed
+STATE     := .aigw
+
+export TF
+export AIGW_SANDBOX_PORT := $(SANDBOX_PORT)
+export AIGW_LAMBDA_ARCH  := $(ARCH)
+# The machine's TF_CLI_CONFIG_FILE may name a missing file: always use the project's own.
+export TF_CLI_CONFIG_FILE := $(CURDIR)/$(STATE)/terraformrc
+export TF_IN_AUTOMATION := 1
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: help
+help: ## list the targets
+	@echo "aigw — make targets (ENV=$(ENV), TF=$(TF))"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
+
+# -- set-up ------------------------------------------------------------------------------
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (set PYTHON=...)")'
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+.PHONY: setup
+setup: $(STAMP) ## create the virtualenv and install aigw with its dev/test extras (idempotent)
+	@true
+
+.PHONY: toolchain
+toolchain: $(STAMP) ## write the project's Terraform CLI config (provider mirror when present)
+	@$(AIGW) toolchain
+
+.PHONY: lock
+lock: $(STAMP) ## re-pin the Python dependencies into constraints.txt
+	$(VPY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+# -- build -------------------------------------------------------------------------------
+.PHONY: build
+build: $(STAMP) ## build deterministic Lambda packages into dist/ (no-op when unchanged)
+	@$(AIGW) build --arch $(ARCH)
+
+# -- code quality ------------------------------------------------------------------------
+.PHONY: fmt
+fmt: $(STAMP) ## format Terraform and Python code
+	$(TF) fmt -recursive modules envs
+	$(VPY) -m ruff format tooling lambda_src tests bench
+	$(VPY) -m ruff check --fix tooling lambda_src tests bench
+
+.PHONY: lint
+lint: toolchain ## ruff + terraform fmt -check
+	$(VPY) -m ruff check tooling lambda_src tests bench
+	$(VPY) -m ruff format --check tooling lambda_src tests bench
+	@$(AIGW) tf fmt-check
+
+.PHONY: validate
+validate: build toolchain ## terraform init + validate every module, example and env
+	@$(AIGW) tf validate
+
+.PHONY: tf-test
+tf-test: toolchain ## terraform test (mock provider) in every module that has tests
+	@$(AIGW) tf test
+
+# -- tests -------------------------------------------------------------------------------
+# pytest exits 5 when it selects no test; that is not a failure of the suite.
+define run_pytest
+	@set +e; $(VPY) -m pytest $(1) $(PYTEST_ARGS); rc=$$?; set -e; \
+	  if [ $$rc -eq 5 ]; then echo "pytest: no tests selected in $(1)"; rc=0; fi; exit $$rc
+endef
+
+.PHONY: unit
+unit: build ## unit tests (fast, no sandbox)
+	$(call run_pytest,tests -m "not sandbox and not terraform")
+
+.PHONY: test
+test: lint validate tf-test ## everything: lint, validate, module tests, unit/integration/e2e suites
+	$(call run_pytest,tests)
+
+# -- local sandbox -----------------------------------------------------------------------
+.PHONY: sandbox-up
+sandbox-up: $(STAMP) ## start the local AWS sandbox (moto server on 127.0.0.1, port SANDBOX_PORT=4599)
+	@$(AIGW) sandbox up --port $(SANDBOX_PORT)
+
+.PHONY: sandbox-down
+sandbox-down: ## stop the local AWS sandbox started by sandbox-up
+	@if [ -x $(VPY) ]; then $(AIGW) sandbox down; else echo "sandbox was not running (no venv)"; fi
+
+.PHONY: sandbox-status
+sandbox-status: $(STAMP) ## show whether the sandbox is running
+	@$(AIGW) sandbox status
+
+# -- environments ------------------------------------------------------------------------
+.PHONY: check-env
+check-env: $(STAMP)
+	@$(AIGW) env check $(ENV)
+
+# The local env needs the sandbox; the others never touch it.
+ENV_PREREQS = check-env build toolchain $(if $(filter local,$(ENV)),sandbox-up)
+
+.PHONY: plan
+plan: ## plan ENV (writes .aigw/plans/ENV.tfplan and prints a summary)
+	@$(MAKE) $(ENV_PREREQS)
+	@$(AIGW) env plan $(ENV)
+
+.PHONY: apply
+apply: ## apply ENV (local: straight into the sandbox; others: only the saved, reviewed plan)
+	@$(MAKE) $(ENV_PREREQS)
+	@$(AIGW) env apply $(ENV)
+
+.PHONY: destroy
+destroy: ## destroy ENV (non-local envs need ALLOW_DESTROY=ENV)
+	@$(MAKE) $(ENV_PREREQS)
+	@$(AIGW) env destroy $(ENV)
+
+# -- benchmarks --------------------------------------------------------------------------
+.PHONY: bench
+bench: $(STAMP) ## run the benchmarks under bench/ and write docs/performance.md
+	$(VPY) bench/run.py --out docs/performance.md
+
+.PHONY: clean
+clean: ## remove build output and Terraform working dirs (keeps the venv and sandbox)
+	rm -rf dist
+	find modules envs -name .terraform -type d -prune -exec rm -rf {} +

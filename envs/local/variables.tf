@@ -1,0 +1,39 @@
+variable "sandbox_endpoint" {
+  description = "URL of the local AWS sandbox (set by `make apply ENV=local` from the running sandbox)."
+  type        = string
+  default     = "http://127.0.0.1:4599"
+
+  validation {
+    condition     = can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\]):[0-9]+$", var.sandbox_endpoint))
+    error_message = "sandbox_endpoint must be a loopback URL such as http://127.0.0.1:4599: the local env never talks to a real AWS endpoint."
+  }
+}
+
+variable "region" {
+  description = "Region name the sandbox reports."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Name prefix for every resource of this environment."
+  type        = string
+  default     = "aigw-local"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,30}$", var.name))
+    error_message = "name must be 3-31 characters: lower-case letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "manifest_path" {
+  description = "Path of the build manifest written by `make build`."
+  type        = string
+  default     = "../../dist/manifest.json"
+}
+
+variable "log_retention_days" {
+  description = "Retention of the environment's log groups, in days."
+  type        = number
+  default     = 30
+}

@@ -16,10 +16,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE / "authorizer"))
+
+import authorizer_bench  # noqa: E402
 
 import packaging_bench  # noqa: E402
 
-BENCHES = [("packaging", packaging_bench)]
+BENCHES = [("packaging", packaging_bench), ("authorizer", authorizer_bench)]
 
 
 def main() -> int:

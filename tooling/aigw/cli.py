@@ -213,8 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _plugins():
-    """Command groups that live in their own modules."""
-    return []
+    """Command groups that live in their own modules (imported when the parser is built)."""
+    from aigw import tenancy
+
+    return [tenancy.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""aigw Lambda REQUEST authorizer: aigw API keys and OIDC/Cognito JWTs."""

@@ -1,0 +1,45 @@
+# The smallest deployment: API keys only, module-managed KMS key.
+# The package comes from the build: `make build` writes dist/manifest.json.
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "AWS region."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "manifest_path" {
+  description = "Path of the build manifest (dist/manifest.json)."
+  type        = string
+  default     = "../../../../dist/manifest.json"
+}
+
+locals {
+  package = jsondecode(file(var.manifest_path)).packages.authorizer
+}
+
+module "authorizer" {
+  source = "../../"
+
+  name  = "aigw-dev-authorizer"
+  stage = "dev"
+  package = {
+    filename         = "${dirname(var.manifest_path)}/${local.package.filename}"
+    source_code_hash = local.package.sha256_base64
+  }
+
+  tags = { project = "aigw", env = "dev" }
+}
+
+output "authorizer" {
+  description = "Spec for gateway-core's authorizer input."
+  value       = module.authorizer.authorizer
+}
+
+output "cli_environment" {
+  description = "Environment for `aigw tenants` / `aigw keys`."
+  value       = module.authorizer.cli_environment
+}

@@ -1,0 +1,124 @@
+# API keys plus JWTs from a Cognito user pool, a shared KMS key, a shorter cache TTL,
+# VPC attachment and every security knob spelled out.
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "AWS region."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "package" {
+  description = "Authorizer package from dist/manifest.json (filename, source_code_hash)."
+  type = object({
+    filename         = string
+    source_code_hash = string
+  })
+}
+
+variable "user_pool_id" {
+  description = "Cognito user pool whose access tokens are accepted."
+  type        = string
+}
+
+variable "app_client_ids" {
+  description = "Cognito app clients allowed to call the gateway."
+  type        = list(string)
+}
+
+variable "subnet_ids" {
+  description = "Private subnets with routes to DynamoDB (gateway endpoint) and Cognito."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the authorizer Lambda."
+  type        = list(string)
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_key" "gateway" {
+  description         = "aigw prod gateway data"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministersAndDelegatesToIam"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action = [
+          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+          "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+          "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+        ]
+        Resource = "*"
+      },
+      {
+        Sid       = "CloudWatchLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/aigw-prod-*" }
+        }
+      },
+    ]
+  })
+}
+
+module "authorizer" {
+  source = "../../"
+
+  name                 = "aigw-prod-authorizer"
+  stage                = "prod"
+  package              = var.package
+  security_scheme_name = "aigw"
+
+  jwt_issuers = [{
+    issuer         = "https://cognito-idp.${var.region}.amazonaws.com/${var.user_pool_id}"
+    jwks_uri       = "https://cognito-idp.${var.region}.amazonaws.com/${var.user_pool_id}/.well-known/jwks.json"
+    audiences      = var.app_client_ids
+    audience_claim = "client_id"
+    tenant_claim   = "custom:tenant"
+  }]
+  jwt_algorithms     = ["RS256"]
+  jwt_leeway_seconds = 30
+
+  identity_sources   = ["method.request.header.Authorization"]
+  result_ttl_seconds = 60
+
+  memory_size                    = 512
+  reserved_concurrent_executions = 200
+  tracing_mode                   = "Active"
+  vpc_subnet_ids                 = var.subnet_ids
+  vpc_security_group_ids         = var.security_group_ids
+
+  kms_key_arn                    = aws_kms_key.gateway.arn
+  log_retention_in_days          = 731
+  deletion_protection_enabled    = true
+  point_in_time_recovery_enabled = true
+
+  tags = { project = "aigw", env = "prod" }
+}
+
+output "authorizer" {
+  description = "Spec for gateway-core's authorizer input."
+  value       = module.authorizer.authorizer
+}
+
+output "tenants_table_name" {
+  description = "Tenants table for the CLI."
+  value       = module.authorizer.tenants_table_name
+}
+
+output "keys_table_name" {
+  description = "Keys table for the CLI."
+  value       = module.authorizer.keys_table_name
+}

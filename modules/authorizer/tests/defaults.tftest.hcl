@@ -1,0 +1,239 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/mock" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/aigw-auth-test" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/aigw-auth-test" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:aigw-auth-test/invocations" }
+  }
+}
+
+variables {
+  name  = "aigw-auth-test"
+  stage = "dev"
+  package = {
+    filename         = "dist/authorizer.zip"
+    source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+  }
+  tags = { project = "aigw" }
+}
+
+run "security_defaults" {
+  command = apply
+
+  # Lambda: runtime, architecture, handler, tracing, reserved concurrency, package as given.
+  assert {
+    condition     = aws_lambda_function.this[0].runtime == "python3.13" && aws_lambda_function.this[0].architectures == tolist(["arm64"])
+    error_message = "The authorizer must run python3.13 on arm64."
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].handler == "authorizer.handler.handler"
+    error_message = "Handler must follow the <function>.handler.handler contract."
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].tracing_config[0].mode == "Active" && aws_lambda_function.this[0].reserved_concurrent_executions == 50
+    error_message = "X-Ray tracing must be Active and reserved concurrency set by default."
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].filename == "dist/authorizer.zip" && aws_lambda_function.this[0].source_code_hash == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+    error_message = "The Lambda must deploy exactly the given package."
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].kms_key_arn == aws_kms_key.this[0].arn
+    error_message = "The Lambda environment must be encrypted with the module's KMS key."
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_STAGE"] == "dev" && aws_lambda_function.this[0].environment[0].variables["AIGW_KEYS_TABLE"] == "aigw-auth-test-keys" && aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_ALGORITHMS"] == "RS256,ES256"
+    error_message = "The Lambda environment must carry stage, table names and algorithms."
+  }
+
+  # KMS key with rotation; tables encrypted with it, on-demand, PITR, deletion protection.
+  assert {
+    condition     = aws_kms_key.this[0].enable_key_rotation == true
+    error_message = "The KMS key must rotate."
+  }
+  assert {
+    condition = alltrue([for t in [aws_dynamodb_table.tenants[0], aws_dynamodb_table.keys[0]] :
+      t.billing_mode == "PAY_PER_REQUEST" && t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.this[0].arn && t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled
+    ])
+    error_message = "Tables must be on-demand, SSE-KMS with the module key, PITR and deletion protected."
+  }
+
+  # Log group: KMS and retention.
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn
+    error_message = "The log group must be KMS-encrypted with a retention."
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].logging_config[0].log_group == "/aws/lambda/aigw-auth-test"
+    error_message = "The Lambda must log to the module's log group."
+  }
+
+  # IAM: no wildcard action; DynamoDB read of exactly its two tables; KMS only its key.
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : alltrue([for a in s.Action : a != "*" && !endswith(a, ":*")])])
+    error_message = "The role policy must not grant wildcard actions."
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "ReadTenantsAndKeys"]).Action == ["dynamodb:GetItem"] && one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "ReadTenantsAndKeys"]).Resource == [aws_dynamodb_table.tenants[0].arn, aws_dynamodb_table.keys[0].arn]
+    error_message = "DynamoDB access must be GetItem on the two tables only."
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptTablesAndEnvironment"]).Resource == [aws_kms_key.this[0].arn]
+    error_message = "KMS access must be limited to the module's key."
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "WriteOwnLogs"]).Resource == ["${aws_cloudwatch_log_group.this[0].arn}:*"]
+    error_message = "Log permissions must be limited to the module's log group."
+  }
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource != ["*"] || startswith(s.Sid, "WriteTraces")])
+    error_message = "Only X-Ray (no resource-level permissions) may use Resource *."
+  }
+
+  # Tags everywhere.
+  assert {
+    condition     = alltrue([for t in [aws_lambda_function.this[0].tags, aws_dynamodb_table.tenants[0].tags, aws_dynamodb_table.keys[0].tags, aws_kms_key.this[0].tags, aws_cloudwatch_log_group.this[0].tags, aws_iam_role.this[0].tags] : t["project"] == "aigw"])
+    error_message = "Every taggable resource must carry the tags."
+  }
+
+  # The authorizer spec for gateway-core.
+  assert {
+    condition = jsonencode(output.authorizer) == jsonencode({
+      name                 = "aigw-auth-test"
+      lambda_invoke_arn    = aws_lambda_function.this[0].invoke_arn
+      lambda_function_name = "aigw-auth-test"
+      identity_sources     = ["method.request.header.Authorization"]
+      result_ttl_seconds   = 300
+      credentials_role_arn = null
+    })
+    error_message = "The authorizer output must match the contract."
+  }
+  assert {
+    condition     = output.tenants_table_name == "aigw-auth-test-tenants" && output.keys_table_name == "aigw-auth-test-keys" && output.cli_environment["AIGW_STAGE"] == "dev"
+    error_message = "Table names for the CLI must be output."
+  }
+}
+
+run "given_kms_key_is_used_and_none_created" {
+  command = apply
+
+  variables {
+    kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+    tracing_mode             = "PassThrough"
+    configure_lambda_logging = false
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this[0].logging_config) == 0
+    error_message = "configure_lambda_logging = false must leave logging_config unset."
+  }
+
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && aws_dynamodb_table.keys[0].server_side_encryption[0].kms_key_arn == var.kms_key_arn && aws_cloudwatch_log_group.this[0].kms_key_id == var.kms_key_arn
+    error_message = "A given KMS key must be used and no key created."
+  }
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "WriteTraces"]) == 0
+    error_message = "Without active tracing the role gets no X-Ray permissions."
+  }
+}
+
+run "jwt_issuers_reach_the_lambda" {
+  command = apply
+
+  variables {
+    jwt_issuers = [{
+      issuer         = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
+      jwks_uri       = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json"
+      audiences      = ["client-1"]
+      audience_claim = "client_id"
+      tenant_claim   = "custom:tenant"
+    }]
+    jwt_algorithms     = ["RS256"]
+    result_ttl_seconds = 60
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_ISSUERS"])[0].tenant_claim == "custom:tenant" && jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_ISSUERS"])[0].audience_claim == "client_id"
+    error_message = "Issuer settings must reach the Lambda environment."
+  }
+  assert {
+    condition     = output.authorizer.result_ttl_seconds == 60
+    error_message = "result_ttl_seconds must reach the authorizer spec."
+  }
+}
+
+run "create_false_creates_nothing" {
+  command = plan
+
+  variables {
+    create = false
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this) == 0 && length(aws_dynamodb_table.tenants) == 0 && length(aws_kms_key.this) == 0 && length(aws_iam_role.this) == 0 && length(aws_cloudwatch_log_group.this) == 0
+    error_message = "create = false must create nothing."
+  }
+  assert {
+    condition     = output.authorizer == null
+    error_message = "The authorizer output must be null when create = false."
+  }
+}
+
+run "rejects_bad_stage" {
+  command = plan
+  variables {
+    stage = "Prod-1"
+  }
+  expect_failures = [var.stage]
+}
+
+run "rejects_unsafe_algorithms" {
+  command = plan
+  variables {
+    jwt_algorithms = ["RS256", "HS256"]
+  }
+  expect_failures = [var.jwt_algorithms]
+}
+
+run "rejects_plain_http_jwks" {
+  command = plan
+  variables {
+    jwt_issuers = [{ issuer = "http://idp", jwks_uri = "http://idp/jwks", audiences = ["a"] }]
+  }
+  expect_failures = [var.jwt_issuers]
+}
+
+run "rejects_unsupported_retention" {
+  command = plan
+  variables {
+    log_retention_in_days = 42
+  }
+  expect_failures = [var.log_retention_in_days]
+}
+
+run "rejects_bad_tracing_mode" {
+  command = plan
+  variables {
+    tracing_mode = "On"
+  }
+  expect_failures = [var.tracing_mode]
+}

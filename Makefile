@@ -135,9 +135,17 @@ destroy: ## destroy ENV (non-local envs need ALLOW_DESTROY=ENV)
 	@$(AIGW) env destroy $(ENV)
 
 # -- benchmarks --------------------------------------------------------------------------
+# Baselines the benchmarks compare against (FastAPI + Mangum, httpx, litellm) live in their
+# own venv: they are never installed next to the project, let alone in a Lambda package.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: constraints-bench.txt
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r constraints-bench.txt
+	@touch $@
+
 .PHONY: bench
-bench: $(STAMP) ## run the benchmarks under bench/ and write docs/performance.md
-	$(VPY) bench/run.py --out docs/performance.md
+bench: $(STAMP) $(BENCH_VENV)/.installed ## run the benchmarks under bench/ and write docs/performance.md
+	AIGW_BENCH_PYTHON=$(CURDIR)/$(BENCH_VENV)/bin/python $(VPY) bench/run.py --out docs/performance.md
 
 .PHONY: clean
 clean: ## remove build output and Terraform working dirs (keeps the venv and sandbox)

@@ -17,12 +17,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "authorizer"))
+sys.path.insert(0, str(HERE / "llm_gateway"))
 
 import authorizer_bench  # noqa: E402
+import llm_bench  # noqa: E402
 
 import packaging_bench  # noqa: E402
 
-BENCHES = [("packaging", packaging_bench), ("authorizer", authorizer_bench)]
+BENCHES = [
+    ("packaging", packaging_bench),
+    ("authorizer", authorizer_bench),
+    ("llm_gateway", llm_bench),
+]
 
 
 def main() -> int:

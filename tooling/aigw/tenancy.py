@@ -35,7 +35,8 @@ _TIER = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 _STAGE = re.compile(r"^[a-z0-9]{1,16}$")
 _KEY_ID = re.compile(r"^[0-9A-Za-z]{16}$")
 _ROUTE = re.compile(r"^(\*|[A-Z]+) (/[A-Za-z0-9._~{}/*+-]*)$")
-_MODEL = re.compile(r"^[A-Za-z0-9._:/@+-]{1,128}$")
+# A model alias, or "*" for every alias the gateway serves.
+_MODEL = re.compile(r"^(\*|[A-Za-z0-9._:/@+-]{1,128})$")
 MAX_PAGES = 1000
 
 

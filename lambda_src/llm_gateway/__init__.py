@@ -1,0 +1,1 @@
+"""The LLM gateway: an OpenAI-compatible API over Bedrock and OpenAI-compatible providers."""

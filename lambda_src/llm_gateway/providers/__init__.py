@@ -1,0 +1,1 @@
+"""Provider adapters: each maps the OpenAI request shape to a provider and back."""

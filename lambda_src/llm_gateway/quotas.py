@@ -1,0 +1,141 @@
+"""Token budgets per tenant and period in DynamoDB.
+
+Item: ``pk = "quota#<tenant>#<period>"`` (string hash key), ``used`` (number, tokens),
+``expires_at`` (number, epoch seconds, the table's TTL attribute).
+
+Before calling a provider the gateway *reserves* an estimate with one conditional
+``UpdateItem`` (``ADD used :n`` if ``used <= limit - n``), so concurrent requests
+cannot overspend; afterwards it *reconciles* with the real usage (``ADD used :delta``,
+negative deltas refund). A failed call refunds the whole reservation.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from aigw_shared import errors
+from aigw_shared.records import record
+from llm_gateway.config import QuotaConfig
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+@record
+class Reservation:
+    pk: str
+    tokens: int
+
+
+def period_id(period: str, now: float) -> tuple[str, int]:
+    """The period key and the epoch second when it ends (UTC)."""
+    import calendar  # lazy: only when quotas are on
+
+    t = time.gmtime(now)
+    if period == "day":
+        end = calendar.timegm((t.tm_year, t.tm_mon, t.tm_mday, 0, 0, 0)) + 86400
+        return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}", end
+    year, month = (t.tm_year + 1, 1) if t.tm_mon == 12 else (t.tm_year, t.tm_mon + 1)
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}", calendar.timegm((year, month, 1, 0, 0, 0))
+
+
+def _exhausted(tenant: str) -> errors.ApiError:
+    return errors.ApiError(
+        429,
+        f"Tenant '{tenant}' has exhausted its token budget for the current period.",
+        errors.INSUFFICIENT_QUOTA,
+        "insufficient_quota",
+    )
+
+
+class QuotaStore:
+    def __init__(
+        self, config: QuotaConfig, client: Any = None, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.config = config
+        self._client = client
+        self._lock = threading.Lock()
+        self.clock = clock
+
+    @property
+    def client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                import boto3
+                from botocore.config import Config
+
+                self._client = boto3.client(
+                    "dynamodb",
+                    config=Config(
+                        connect_timeout=1,
+                        read_timeout=2,
+                        retries={"total_max_attempts": 2, "mode": "standard"},
+                    ),
+                )
+            return self._client
+
+    def limit_for(self, tenant: str, tier: str | None) -> int | None:
+        if tenant in self.config.tenants:
+            return self.config.tenants[tenant]
+        if tier and tier in self.config.tiers:
+            return self.config.tiers[tier]
+        return self.config.default_tokens
+
+    def reserve(self, tenant: str, tier: str | None, tokens: int) -> Reservation | None:
+        """Reserve ``tokens`` or raise a 429 ``insufficient_quota``; None when unlimited."""
+        limit = self.limit_for(tenant, tier)
+        if limit is None:
+            return None
+        if tokens > limit:
+            raise _exhausted(tenant)
+        period, ends = period_id(self.config.period, self.clock())
+        pk = f"quota#{tenant}#{period}"
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.update_item(
+                TableName=self.config.table_name,
+                Key={"pk": {"S": pk}},
+                UpdateExpression="ADD used :n SET expires_at = if_not_exists(expires_at, :exp)",
+                ConditionExpression="attribute_not_exists(used) OR used <= :max",
+                ExpressionAttributeValues={
+                    ":n": {"N": str(tokens)},
+                    ":max": {"N": str(limit - tokens)},
+                    ":exp": {"N": str(ends + 35 * 86400)},
+                },
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise _exhausted(tenant) from None
+            raise errors.ApiError(
+                503, "The token quota service is unavailable.", errors.SERVER, "quota_unavailable"
+            ) from None
+        except BotoCoreError:
+            raise errors.ApiError(
+                503, "The token quota service is unavailable.", errors.SERVER, "quota_unavailable"
+            ) from None
+        return Reservation(pk, tokens)
+
+    def reconcile(self, reservation: Reservation, actual_tokens: int) -> None:
+        """Replace the reservation by the real usage (refunds when it was smaller)."""
+        delta = actual_tokens - reservation.tokens
+        if delta == 0:
+            return
+        self.client.update_item(
+            TableName=self.config.table_name,
+            Key={"pk": {"S": reservation.pk}},
+            UpdateExpression="ADD used :d",
+            ExpressionAttributeValues={":d": {"N": str(delta)}},
+        )
+
+    def used(self, tenant: str) -> int:
+        period, _ = period_id(self.config.period, self.clock())
+        item = self.client.get_item(
+            TableName=self.config.table_name,
+            Key={"pk": {"S": f"quota#{tenant}#{period}"}},
+            ConsistentRead=True,
+        ).get("Item")
+        return int(item["used"]["N"]) if item else 0

@@ -1,0 +1,91 @@
+# The routes this module emits (contract: DESIGN.md "Module contracts"). gateway-core
+# renders them into the REST API; this module never creates API Gateway resources.
+locals {
+  route_base = {
+    lambda_function_name = try(aws_lambda_function.this[0].function_name, null)
+    lambda_qualifier     = try(aws_lambda_alias.live[0].name, null)
+    auth                 = var.route_auth
+    public               = false
+    cache                = null
+  }
+
+  buffered_integration = {
+    type          = "AWS_PROXY"
+    uri           = try(aws_lambda_alias.live[0].invoke_arn, null)
+    transfer_mode = "BUFFERED"
+    timeout_ms    = 29000
+  }
+
+  streaming_integration = merge(local.buffered_integration, {
+    # gateway-core rewrites the URI to the response-streaming-invocations form.
+    transfer_mode = "STREAM"
+    timeout_ms    = min(var.timeout * 1000, 900000)
+  })
+
+  # A function started with the streaming runtime loop answers every invocation in the
+  # streaming format (ADR 0011), so all of its routes stream or none does.
+  integration = var.streaming ? local.streaming_integration : local.buffered_integration
+
+  chat_schema = jsonencode({
+    type     = "object"
+    required = ["model", "messages"]
+    properties = {
+      model    = { type = "string", minLength = 1 }
+      messages = { type = "array", minItems = 1 }
+      stream   = { type = "boolean" }
+    }
+  })
+
+  embeddings_schema = jsonencode({
+    type     = "object"
+    required = ["model", "input"]
+    properties = {
+      model = { type = "string", minLength = 1 }
+    }
+  })
+
+  prompt_schema = jsonencode({
+    type = "object"
+    properties = {
+      variables = { type = "object" }
+      stream    = { type = "boolean" }
+    }
+  })
+
+  routes = var.create ? merge(
+    {
+      llm_chat_completions = merge(local.route_base, {
+        path           = "/v1/chat/completions"
+        method         = "POST"
+        summary        = "Create a chat completion (OpenAI-compatible)"
+        integration    = local.integration
+        request_schema = local.chat_schema
+      })
+      llm_models = merge(local.route_base, {
+        path           = "/v1/models"
+        method         = "GET"
+        summary        = "List the models the caller may use"
+        integration    = local.integration
+        request_schema = null
+      })
+    },
+    var.enable_embeddings_route ? {
+      llm_embeddings = merge(local.route_base, {
+        path           = "/v1/embeddings"
+        method         = "POST"
+        summary        = "Create embeddings (OpenAI-compatible)"
+        integration    = local.integration
+        request_schema = local.embeddings_schema
+      })
+    } : {},
+    {
+      for name, p in var.prompt_templates : "llm_prompt_${name}" => merge(local.route_base, {
+        path           = "/v1/prompts/${name}"
+        method         = "POST"
+        summary        = "Run the ${name} prompt template"
+        integration    = local.integration
+        request_schema = local.prompt_schema
+      })
+    },
+  ) : {}
+}

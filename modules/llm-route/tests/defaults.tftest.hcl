@@ -1,0 +1,297 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "us-east-1", name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/aigw-llm-usage" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/aigw-llm" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/aigw-llm" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-llm"
+      version    = "4"
+      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-llm/invocations"
+    }
+  }
+  mock_resource "aws_lambda_alias" {
+    defaults = {
+      arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-llm:live"
+      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-llm:live/invocations"
+    }
+  }
+}
+
+variables {
+  name = "aigw-llm"
+  package = {
+    filename         = "llm_gateway.zip"
+    source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+  }
+  config_source = "sdk"
+  providers_config = {
+    bedrock = { type = "bedrock" }
+    openai = {
+      type               = "openai"
+      base_url           = "https://api.openai.example/v1"
+      api_key_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"
+    }
+    local = { type = "mock" }
+  }
+  models = {
+    claude = {
+      targets = [
+        { provider = "bedrock", model = "us.anthropic.claude-3-7-sonnet-20250219-v1:0", guardrail = { id = "gr1", version = "2" } },
+        { provider = "openai", model = "gpt-4o" },
+      ]
+    }
+    titan = {
+      type    = "embedding"
+      targets = [{ provider = "bedrock", model = "amazon.titan-embed-text-v2:0" }]
+    }
+  }
+  prompt_templates = {
+    summarise = {
+      model     = "claude"
+      messages  = [{ role = "user", content = "Summarise: {{ text }}" }]
+      variables = { text = { max_length = 20000 } }
+    }
+  }
+  quotas = { tiers = { standard = 2000000 } }
+}
+
+run "secure_defaults" {
+  command = apply
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn
+    error_message = "The function's log group must be KMS-encrypted with a retention."
+  }
+
+  assert {
+    condition     = aws_kms_key.this[0].enable_key_rotation
+    error_message = "The module's KMS key must rotate."
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.usage[0].billing_mode == "PAY_PER_REQUEST" &&
+      aws_dynamodb_table.usage[0].server_side_encryption[0].enabled &&
+      aws_dynamodb_table.usage[0].server_side_encryption[0].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_dynamodb_table.usage[0].point_in_time_recovery[0].enabled &&
+      aws_dynamodb_table.usage[0].ttl[0].attribute_name == "expires_at" &&
+      aws_dynamodb_table.usage[0].deletion_protection_enabled
+    )
+    error_message = "The usage table must be on-demand, KMS-encrypted, with PITR, TTL and deletion protection."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.config[0].type == "SecureString" && aws_ssm_parameter.config[0].key_id == aws_kms_key.this[0].arn
+    error_message = "The config parameter must be a KMS-encrypted SecureString."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this[0].runtime == "python3.13" &&
+      aws_lambda_function.this[0].architectures[0] == "arm64" &&
+      aws_lambda_function.this[0].reserved_concurrent_executions == 50 &&
+      aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
+      aws_lambda_function.this[0].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
+    )
+    error_message = "Function defaults: python3.13 on arm64, reserved concurrency, X-Ray, KMS environment, JSON logs."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["AWS_LAMBDA_EXEC_WRAPPER"] == "/var/task/llm_gateway/stream_bootstrap"
+    error_message = "Streaming needs the streaming runtime loop."
+  }
+
+  assert {
+    condition     = !can(regex("(?i)secret[^_]|api_key\"|sk-", jsonencode(aws_lambda_function.this[0].environment[0].variables)))
+    error_message = "No secret may reach the function's environment."
+  }
+
+  # Least privilege: no wildcard action; wildcard resources only where AWS has no ARNs.
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement :
+      alltrue([for a in s.Action : a != "*" && !endswith(a, ":*")])
+    ])
+    error_message = "No IAM statement may allow a wildcard action."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement :
+      !contains(s.Resource, "*") || contains(["WriteTraces", "ManageVpcInterfaces"], s.Sid)
+    ])
+    error_message = "Only X-Ray and ENI statements may use a wildcard resource."
+  }
+
+  assert {
+    condition = toset(one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "InvokeConfiguredModels"])) == toset([
+      "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+      "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
+      "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0",
+    ])
+    error_message = "Bedrock access must be exactly the configured models and inference profiles."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "ReadProviderSecrets"]) == ["arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"]
+    error_message = "Secrets Manager access must be exactly the provider secrets named."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "ApplyConfiguredGuardrails"]) == ["arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1"]
+    error_message = "Guardrail access must be exactly the configured guardrails."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).providers.openai.api_key_secret_arn == "arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf" &&
+      jsondecode(output.config_document).quotas.table_name == "aigw-llm-usage" &&
+      jsondecode(output.config_document).quotas.tiers.standard == 2000000 &&
+      jsondecode(output.config_document).logging.redaction == "metadata" &&
+      !can(jsondecode(output.config_document).providers.bedrock.region)
+    )
+    error_message = "The config document must reference secrets by ARN, name the usage table and omit unset fields."
+  }
+
+  assert {
+    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_embeddings", "llm_prompt_summarise"])
+    error_message = "Routes: chat completions, models, embeddings and one per prompt template."
+  }
+
+  assert {
+    condition = (
+      output.routes.llm_chat_completions.integration.transfer_mode == "STREAM" &&
+      output.routes.llm_prompt_summarise.path == "/v1/prompts/summarise" &&
+      output.routes.llm_models.integration.transfer_mode == "STREAM" &&
+      alltrue([for r in output.routes : r.auth == "CUSTOM" && !r.public && r.lambda_qualifier == "live"])
+    )
+    error_message = "Every route of the streaming function streams, prompt routes are literal paths, every route is authenticated and invokes the live alias."
+  }
+}
+
+run "buffered_and_no_embeddings" {
+  command = plan
+
+  variables {
+    streaming               = false
+    enable_embeddings_route = false
+  }
+
+  assert {
+    condition     = alltrue([for r in output.routes : r.integration.transfer_mode == "BUFFERED"]) && !contains(keys(output.routes), "llm_embeddings")
+    error_message = "streaming = false buffers chat; enable_embeddings_route = false drops the route."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this[0].environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER")
+    error_message = "Without streaming the managed runtime loop is used."
+  }
+}
+
+run "canary_splits_the_live_alias" {
+  command = apply
+
+  variables {
+    canary = { stable_version = "3", weight = 0.1 }
+  }
+
+  assert {
+    condition     = aws_lambda_alias.live[0].function_version == "3" && aws_lambda_alias.live[0].routing_config[0].additional_version_weights[aws_lambda_function.this[0].version] == 0.1
+    error_message = "The live alias keeps the stable version and sends the canary weight to the new one."
+  }
+}
+
+run "disabled_module_creates_nothing" {
+  command = plan
+
+  variables {
+    create = false
+  }
+
+  assert {
+    condition     = length(output.routes) == 0 && output.function_name == null
+    error_message = "create = false must create nothing and emit no routes."
+  }
+}
+
+run "rejects_unknown_provider_type" {
+  command = plan
+  variables {
+    providers_config = { x = { type = "anthropic" } }
+    models           = { m = { targets = [{ provider = "x", model = "m" }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [var.providers_config]
+}
+
+run "rejects_openai_without_base_url" {
+  command = plan
+  variables {
+    providers_config = { o = { type = "openai" } }
+    models           = { m = { targets = [{ provider = "o", model = "gpt" }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [var.providers_config]
+}
+
+run "rejects_a_key_in_place_of_a_secret_arn" {
+  command = plan
+  variables {
+    providers_config = { o = { type = "openai", base_url = "https://x.example/v1", api_key_secret_arn = "sk-not-an-arn" } }
+    models           = { m = { targets = [{ provider = "o", model = "gpt" }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [var.providers_config]
+}
+
+run "rejects_targets_of_unknown_providers" {
+  command = plan
+  variables {
+    models           = { m = { targets = [{ provider = "nope", model = "x" }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [aws_ssm_parameter.config]
+}
+
+run "rejects_bad_canary_weight" {
+  command = plan
+  variables {
+    canary = { stable_version = "3", weight = 1.5 }
+  }
+  expect_failures = [var.canary]
+}
+
+run "rejects_unknown_redaction_mode" {
+  command = plan
+  variables {
+    redaction = "none"
+  }
+  expect_failures = [var.redaction]
+}
+
+run "extension_source_needs_the_layer" {
+  command = plan
+  variables {
+    config_source = "extension"
+  }
+  expect_failures = [aws_lambda_function.this]
+}

@@ -1,0 +1,246 @@
+"""A small terratest-style harness: apply a Terraform root to the sandbox, assert, destroy.
+
+``TerraformRoot`` copies a root module (an example or an env) into a work directory,
+turns relative module sources into absolute paths, points the ``aws`` provider at the
+sandbox (an override file when the root declares the provider, a provider file when it
+does not), and runs the real ``terraform`` with the project's CLI config.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from aigw.toolchain import write_cli_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Services whose endpoints point at the sandbox (everything the modules use).
+SANDBOX_SERVICES = (
+    "apigateway",
+    "apigatewayv2",
+    "applicationautoscaling",
+    "cloudwatch",
+    "cloudwatchlogs",
+    "dynamodb",
+    "ec2",
+    "elbv2",
+    "iam",
+    "kms",
+    "lambda",
+    "s3",
+    "sagemaker",
+    "secretsmanager",
+    "sns",
+    "ssm",
+    "sts",
+    "wafv2",
+)
+
+_SOURCE_RE = re.compile(r'(source\s*=\s*")(\.{1,2}/[^"]*)(")')
+
+
+def sandbox_provider_hcl(endpoint: str, region: str = "us-east-1") -> str:
+    endpoints = "\n".join(f'    {svc} = "{endpoint}"' for svc in SANDBOX_SERVICES)
+    return f"""provider "aws" {{
+  region                      = "{region}"
+  access_key                  = "sandbox"
+  secret_key                  = "sandbox"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  max_retries                 = 2
+  s3_use_path_style           = true
+  endpoints {{
+{endpoints}
+  }}
+}}
+"""
+
+
+class TerraformRoot:
+    def __init__(self, source: Path, work: Path, endpoint: str, tf: str | None = None) -> None:
+        self.source = source.resolve()
+        self.work = work
+        self.endpoint = endpoint
+        self.tf = tf or os.environ.get("TF", "terraform")
+        state = work.parent / f"{work.name}-state"
+        config, _ = write_cli_config(ROOT / ".aigw")
+        self.env = {
+            **os.environ,
+            "TF_CLI_CONFIG_FILE": str(config),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "TF_DATA_DIR": str(state / "data"),
+        }
+        self.state_file = state / "terraform.tfstate"
+        # Roots that read the build manifest get the checkout's, wherever they are copied.
+        self.extra_vars: dict[str, object] = {}
+        self._prepare()
+
+    def _prepare(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        declares_provider = False
+        for path in sorted(self.source.iterdir()):
+            if (
+                path.is_dir()
+                or path.name.startswith(".")
+                or path.suffix not in (".tf", ".json", ".tfvars")
+            ):
+                continue
+            text = path.read_text()
+            if path.suffix == ".tf":
+                declares_provider |= bool(re.search(r'^provider\s+"aws"', text, re.M))
+                if re.search(r'^variable\s+"manifest_path"', text, re.M):
+                    self.extra_vars["manifest_path"] = str(ROOT / "dist" / "manifest.json")
+                text = _SOURCE_RE.sub(
+                    lambda m: m.group(1) + str((self.source / m.group(2)).resolve()) + m.group(3),
+                    text,
+                )
+            (self.work / path.name).write_text(text)
+        name = "zz_sandbox_override.tf" if declares_provider else "zz_sandbox_provider.tf"
+        (self.work / name).write_text(sandbox_provider_hcl(self.endpoint))
+
+    def run(
+        self, *args: str, check: bool = True, timeout: int = 900
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [self.tf, *args],
+            cwd=self.work,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"terraform {' '.join(args)} failed in {self.source}:\n{proc.stdout}\n{proc.stderr}"
+            )
+        return proc
+
+    def _vars(self, var_files: list[Path], variables: dict[str, object]) -> list[str]:
+        variables = {**self.extra_vars, **variables}
+        args = [f"-var-file={p}" for p in var_files]
+        args += [
+            f"-var={k}={json.dumps(v) if not isinstance(v, str) else v}"
+            for k, v in variables.items()
+        ]
+        return args
+
+    def init(self) -> None:
+        self.run("init", "-input=false", "-no-color", "-backend=false")
+
+    def apply(self, var_files: list[Path] | None = None, **variables: object) -> None:
+        self.run(
+            "apply",
+            "-input=false",
+            "-no-color",
+            "-auto-approve",
+            "-lock=false",
+            f"-state={self.state_file}",
+            *self._vars(var_files or [], variables),
+        )
+
+    def plan_changes(self, var_files: list[Path] | None = None, **variables: object) -> str:
+        """Empty string when a re-plan shows no changes, else the plan text."""
+        proc = self.run(
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-lock=false",
+            "-detailed-exitcode",
+            f"-state={self.state_file}",
+            *self._vars(var_files or [], variables),
+            check=False,
+        )
+        if proc.returncode == 0:
+            return ""
+        if proc.returncode == 2:
+            return proc.stdout
+        raise AssertionError(f"plan failed in {self.source}:\n{proc.stdout}\n{proc.stderr}")
+
+    def outputs(self) -> dict[str, object]:
+        proc = self.run("output", "-json", f"-state={self.state_file}")
+        return {k: v["value"] for k, v in json.loads(proc.stdout or "{}").items()}
+
+    def destroy(
+        self, var_files: list[Path] | None = None, **variables: object
+    ) -> subprocess.CompletedProcess[str]:
+        return self.run(
+            "destroy",
+            "-input=false",
+            "-no-color",
+            "-auto-approve",
+            "-lock=false",
+            f"-state={self.state_file}",
+            *self._vars(var_files or [], variables),
+            check=False,
+        )
+
+    def snapshot_state(self) -> Path:
+        """Copy of the current state, to check after destroy that nothing is left."""
+        snap = self.state_file.with_name("before-destroy.tfstate")
+        shutil.copyfile(self.state_file, snap)
+        return snap
+
+    def leftovers(self, snapshot: Path, var_files: list[Path] | None = None) -> list[str]:
+        """Managed resources of ``snapshot`` that still exist in the sandbox.
+
+        A refresh-only plan reads every resource through the real provider; the ones it
+        reports as deleted are gone. Whatever it does not report is still there.
+        """
+        proc = self.run(
+            "plan",
+            "-refresh-only",
+            "-input=false",
+            "-no-color",
+            "-lock=false",
+            "-json",
+            f"-state={snapshot}",
+            *self._vars(var_files or [], {}),
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise AssertionError(
+                f"refresh of {snapshot} failed:\n{proc.stdout[-3000:]}\n{proc.stderr}"
+            )
+        gone: set[str] = set()
+        for line in proc.stdout.splitlines():
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg.get("type") == "resource_drift":
+                change = msg.get("change", {})
+                if change.get("action") == "delete":
+                    gone.add(change["resource"]["addr"])
+        state = json.loads(snapshot.read_text())
+        existing = []
+        for res in state.get("resources", []):
+            if res.get("mode") != "managed":
+                continue
+            base = (
+                f"{res['module']}." if res.get("module") else ""
+            ) + f"{res['type']}.{res['name']}"
+            for inst in res.get("instances", []):
+                key = inst.get("index_key")
+                addr = base if key is None else f"{base}[{json.dumps(key)}]"
+                if addr not in gone:
+                    existing.append(addr)
+        return existing
+
+    def state_resources(self) -> list[str]:
+        if not self.state_file.exists():
+            return []
+        proc = self.run("state", "list", f"-state={self.state_file}", check=False)
+        return [line for line in proc.stdout.splitlines() if line.strip()]
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)

@@ -552,38 +552,45 @@ def rotate_key(
 def show_usage(
     t: Tenancy, usage_table: str, tenant_id: str, period: str | None = None
 ) -> list[dict[str, Any]]:
-    """Token usage items (``tenant`` + ``period`` keys) written by the LLM gateway."""
+    """Token usage of a tenant per period, as the LLM gateway meters it.
+
+    The gateway's usage table (modules/llm-route, docs/llm-gateway.md) has one item per
+    tenant and period: ``pk = "quota#<tenant>#<period>"`` (period ``YYYY-MM`` or
+    ``YYYY-MM-DD``), ``used`` (tokens) and ``expires_at``. ``period`` may be a prefix
+    (``2026`` or ``2026-11``).
+    """
     _validate_tenant_id(tenant_id)
-    values: dict[str, Any] = {":t": {"S": tenant_id}}
-    condition = "#t = :t"
-    names = {"#t": "tenant"}
-    if period:
-        condition += " AND begins_with(#p, :p)"
-        names["#p"] = "period"
-        values[":p"] = {"S": period}
+    prefix = f"quota#{tenant_id}#"
     out: list[dict[str, Any]] = []
     start: dict[str, Any] | None = None
     for _ in range(MAX_PAGES):
         kwargs: dict[str, Any] = {
             "TableName": usage_table,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
+            "FilterExpression": "begins_with(pk, :p)",
+            "ExpressionAttributeValues": {":p": {"S": prefix + (period or "")}},
         }
         if start:
             kwargs["ExclusiveStartKey"] = start
         try:
-            resp = _call(usage_table, t.region, t.dynamodb.query, **kwargs)
+            resp = _call(usage_table, t.region, t.dynamodb.scan, **kwargs)
         except TenancyError as exc:
             raise TenancyError(
                 f"usage table {usage_table!r} not found in {t.region}: pass --usage-table "
                 "(AIGW_USAGE_TABLE), the table of modules/llm-route"
             ) from exc
-        out.extend(_de(i) for i in resp.get("Items", []))
+        for raw in resp.get("Items", []):
+            item = _de(raw)
+            out.append(
+                {
+                    "tenant": tenant_id,
+                    "period": str(item["pk"])[len(prefix) :],
+                    "used_tokens": int(item.get("used", 0)),
+                }
+            )
         start = resp.get("LastEvaluatedKey")
         if not start:
-            return out
-    raise TenancyError("usage query returned too many pages; pass --period")
+            return sorted(out, key=lambda r: r["period"])
+    raise TenancyError("usage scan returned too many pages; pass --period")
 
 
 # ------------------------------------------------------------------------- CLI

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import time
 import uuid
@@ -226,35 +227,36 @@ def test_missing_usage_plan_gives_a_clear_error(ctx: Tenancy) -> None:
     assert "usage_key_id" not in tenancy.get_tenant(ctx, "acme")
 
 
-def test_usage_show_reads_the_usage_table(ctx: Tenancy) -> None:
+def test_usage_show_reads_what_the_gateway_meters(ctx: Tenancy) -> None:
+    from llm_gateway.config import QuotaConfig
+    from llm_gateway.quotas import QuotaStore
+
     table = f"usage-{_uid()}"
+    # The table as modules/llm-route creates it.
     ctx.dynamodb.create_table(
         TableName=table,
         BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": "tenant", "AttributeType": "S"},
-            {"AttributeName": "period", "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": "tenant", "KeyType": "HASH"},
-            {"AttributeName": "period", "KeyType": "RANGE"},
-        ],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
     )
-    for tenant, period, tokens in (
-        ("acme", "2026-10", 10),
-        ("acme", "2026-11", 25),
-        ("other", "2026-11", 99),
-    ):
-        ctx.dynamodb.put_item(
-            TableName=table,
-            Item={
-                "tenant": {"S": tenant},
-                "period": {"S": period},
-                "input_tokens": {"N": str(tokens)},
-            },
+
+    def store(day: tuple[int, int, int]) -> QuotaStore:
+        config = QuotaConfig(
+            enabled=True, table_name=table, period="month", default_tokens=1_000_000
         )
-    rows = tenancy.show_usage(ctx, table, "acme")
-    assert [(r["period"], r["input_tokens"]) for r in rows] == [("2026-10", 10), ("2026-11", 25)]
+        when = calendar.timegm((*day, 12, 0, 0))
+        return QuotaStore(config, client=ctx.dynamodb, clock=lambda: when)
+
+    store((2026, 10, 15)).reserve("acme", "standard", 10)
+    november = store((2026, 11, 3))
+    reservation = november.reserve("acme", "standard", 25)
+    november.reconcile(reservation, 30)  # the real usage replaces the reservation
+    november.reserve("other", "standard", 99)
+
+    assert tenancy.show_usage(ctx, table, "acme") == [
+        {"tenant": "acme", "period": "2026-10", "used_tokens": 10},
+        {"tenant": "acme", "period": "2026-11", "used_tokens": 30},
+    ]
     assert [r["period"] for r in tenancy.show_usage(ctx, table, "acme", "2026-11")] == ["2026-11"]
     with pytest.raises(TenancyError, match="usage table 'missing' not found"):
         tenancy.show_usage(ctx, "missing", "acme")

@@ -1,0 +1,26 @@
+################################################################################
+# Optional custom domain
+################################################################################
+
+resource "aws_api_gateway_domain_name" "this" {
+  count = local.create && var.domain != null ? 1 : 0
+
+  domain_name              = var.domain.domain_name
+  regional_certificate_arn = var.domain.certificate_arn
+  security_policy          = var.domain.security_policy
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  tags = var.tags
+}
+
+resource "aws_api_gateway_base_path_mapping" "this" {
+  count = local.create && var.domain != null ? 1 : 0
+
+  api_id      = aws_api_gateway_rest_api.this[0].id
+  stage_name  = aws_api_gateway_stage.this[0].stage_name
+  domain_name = aws_api_gateway_domain_name.this[0].domain_name
+  base_path   = var.domain.base_path
+}

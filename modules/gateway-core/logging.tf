@@ -1,0 +1,182 @@
+################################################################################
+# Access and execution logs (KMS-encrypted, with retention)
+################################################################################
+
+locals {
+  # count cannot depend on an ARN only known after apply, hence the explicit switch.
+  create_kms_key = local.create && (var.create_kms_key != null ? var.create_kms_key : var.kms_key_arn == null)
+  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : try(aws_kms_key.this[0].arn, null)
+
+  access_log_group_name = "/aws/apigateway/${var.name}/${var.stage_name}"
+
+  # One JSON object per request. Prompt text never reaches this line: only ids, the
+  # route, statuses and timings.
+  access_log_format = jsonencode(merge(
+    {
+      requestId          = "$context.requestId"
+      extendedRequestId  = "$context.extendedRequestId"
+      requestTime        = "$context.requestTimeEpoch"
+      sourceIp           = "$context.identity.sourceIp"
+      userAgent          = "$context.identity.userAgent"
+      httpMethod         = "$context.httpMethod"
+      resourcePath       = "$context.resourcePath"
+      route              = "$context.httpMethod $context.resourcePath"
+      stage              = "$context.stage"
+      status             = "$context.status"
+      protocol           = "$context.protocol"
+      responseLength     = "$context.responseLength"
+      responseLatency    = "$context.responseLatency"
+      integrationLatency = "$context.integration.latency"
+      integrationStatus  = "$context.integration.status"
+      apiKeyId           = "$context.identity.apiKeyId"
+      wafResponseCode    = "$context.wafResponseCode"
+      errorType          = "$context.error.responseType"
+      errorMessage       = "$context.error.message"
+      xrayTraceId        = "$context.xrayTraceId"
+    },
+    { for field, key in var.access_log_authorizer_context_keys : field => "$context.authorizer.${key}" },
+  ))
+}
+
+data "aws_caller_identity" "current" {
+  count = local.create_kms_key || (local.create && var.create_account_cloudwatch_role) ? 1 : 0
+}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+resource "aws_kms_key" "this" {
+  count = local.create_kms_key ? 1 : 0
+
+  description             = "Encrypts the API Gateway log groups of ${var.name}"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "KeyAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current[0].account_id}:root" }
+        Action = [
+          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+          "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+          "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+        ]
+        # In a key policy "*" is the key itself.
+        Resource = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsForThisApi"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${data.aws_region.current.id}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:logs:arn" = [
+              "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:${local.access_log_group_name}",
+              "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*/${var.stage_name}",
+            ]
+          }
+        }
+      },
+    ]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  count = local.create_kms_key ? 1 : 0
+
+  name          = "alias/aigw/gateway-core/${var.name}"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  count = local.create ? 1 : 0
+
+  name              = local.access_log_group_name
+  retention_in_days = var.access_log_retention_days
+  kms_key_id        = local.kms_key_arn
+
+  tags = var.tags
+}
+
+# API Gateway writes execution logs to this fixed name; created here first so it is
+# encrypted and expires instead of being created on first write without either.
+resource "aws_cloudwatch_log_group" "execution" {
+  count = local.create && var.create_execution_log_group ? 1 : 0
+
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this[0].id}/${var.stage_name}"
+  retention_in_days = var.access_log_retention_days
+  kms_key_id        = local.kms_key_arn
+
+  tags = var.tags
+}
+
+################################################################################
+# Account-level CloudWatch role (optional: one per account and region)
+################################################################################
+
+resource "aws_iam_role" "cloudwatch" {
+  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
+
+  name = "${var.name}-apigw-cloudwatch"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "apigateway.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current[0].account_id }
+      }
+    }]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "cloudwatch" {
+  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
+
+  name = "push-api-gateway-logs"
+  role = aws_iam_role.cloudwatch[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "WriteApiGatewayLogs"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
+          "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents",
+        ]
+        Resource = [
+          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*",
+          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*:log-stream:*",
+          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:/aws/apigateway/*",
+          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:/aws/apigateway/*:log-stream:*",
+        ]
+      },
+      {
+        Sid      = "FindLogGroups"
+        Effect   = "Allow"
+        Action   = ["logs:DescribeLogGroups"]
+        Resource = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*"]
+      },
+    ]
+  })
+}
+
+resource "aws_api_gateway_account" "this" {
+  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
+
+  depends_on = [aws_iam_role_policy.cloudwatch]
+}

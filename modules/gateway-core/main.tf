@@ -1,0 +1,203 @@
+locals {
+  create = var.create
+
+  associate_web_acl = var.associate_web_acl != null ? var.associate_web_acl : var.web_acl_arn != null
+
+  cached_routes = { for k, r in var.routes : k => r if r.cache != null }
+
+  private_api_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AllowInvokeThroughVpcEndpoints"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = "execute-api:Invoke"
+        Resource  = "execute-api:/*"
+      },
+      {
+        Sid       = "DenyOutsideVpcEndpoints"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "execute-api:Invoke"
+        Resource  = "execute-api:/*"
+        Condition = {
+          StringNotEquals = {
+            "aws:SourceVpce" = var.vpc_endpoint_ids
+          }
+        }
+      },
+    ]
+  })
+
+  rest_api_policy = (
+    var.resource_policy != null ? var.resource_policy :
+    var.endpoint_type == "PRIVATE" ? local.private_api_policy : null
+  )
+}
+
+################################################################################
+# REST API (one OpenAPI document) and its deployment
+################################################################################
+
+resource "aws_api_gateway_rest_api" "this" {
+  count = local.create ? 1 : 0
+
+  name        = var.name
+  description = var.description
+  body        = local.openapi_document
+  # Mirrors the document's extensions (the argument wins over the document when both are set).
+  api_key_source               = var.api_key_source
+  binary_media_types           = var.binary_media_types
+  minimum_compression_size     = var.minimum_compression_size != null ? tostring(var.minimum_compression_size) : null
+  disable_execute_api_endpoint = var.disable_execute_api_endpoint
+  policy                       = local.rest_api_policy
+  put_rest_api_mode            = "overwrite"
+  fail_on_warnings             = var.fail_on_warnings
+
+  endpoint_configuration {
+    types            = [var.endpoint_type]
+    vpc_endpoint_ids = var.endpoint_type == "PRIVATE" ? var.vpc_endpoint_ids : null
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+
+    precondition {
+      condition     = !local.uses_custom_auth || var.authorizer != null
+      error_message = "Route(s) ${join(", ", [for k, r in var.routes : k if r.auth == "CUSTOM"])} use auth = \"CUSTOM\" but no authorizer was given: pass the authorizer module's output as var.authorizer."
+    }
+    precondition {
+      condition     = var.endpoint_type != "PRIVATE" || length(var.vpc_endpoint_ids) > 0
+      error_message = "endpoint_type = \"PRIVATE\" needs at least one execute-api VPC endpoint id in vpc_endpoint_ids."
+    }
+    precondition {
+      condition     = local.create_kms_key || var.kms_key_arn != null
+      error_message = "create_kms_key = false needs kms_key_arn: the log groups are always KMS-encrypted."
+    }
+    precondition {
+      condition     = var.web_acl_arn != null || !local.associate_web_acl
+      error_message = "associate_web_acl = true needs web_acl_arn."
+    }
+  }
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  count = local.create ? 1 : 0
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  description = "Deployment of ${var.name} (document sha1 ${sha1(local.openapi_document)})"
+
+  triggers = {
+    redeployment = sha1(aws_api_gateway_rest_api.this[0].body)
+    policy       = sha1(coalesce(local.rest_api_policy, "none"))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+################################################################################
+# Stage
+################################################################################
+
+resource "aws_api_gateway_stage" "this" {
+  count = local.create ? 1 : 0
+
+  #checkov:skip=CKV2_AWS_51:client certificates authenticate API Gateway to HTTP back ends; clients authenticate through the authorizer
+  #checkov:skip=CKV_AWS_120:the stage cache is enabled only when a route asks for it (streaming and per-tenant LLM responses must not be cached)
+  #checkov:skip=CKV2_AWS_29:the WAF association is optional in the module (set web_acl_arn); the environments always set it
+  #checkov:skip=CKV2_AWS_77:the web ACL is built by modules/waf, whose KnownBadInputs rule group carries the Log4j rules
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  # With a canary on a pinned base deployment, the newly rendered deployment goes to the canary.
+  deployment_id        = try(var.canary.base_deployment_id, null) != null ? var.canary.base_deployment_id : aws_api_gateway_deployment.this[0].id
+  stage_name           = var.stage_name
+  description          = "Stage ${var.stage_name} of ${var.name}"
+  xray_tracing_enabled = var.xray_tracing_enabled
+  variables            = length(var.stage_variables) > 0 ? var.stage_variables : null
+
+  cache_cluster_enabled = length(local.cached_routes) > 0
+  cache_cluster_size    = length(local.cached_routes) > 0 ? var.cache_cluster_size : null
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access[0].arn
+    format          = local.access_log_format
+  }
+
+  dynamic "canary_settings" {
+    for_each = var.canary != null ? [var.canary] : []
+
+    content {
+      deployment_id            = aws_api_gateway_deployment.this[0].id
+      percent_traffic          = canary_settings.value.percent_traffic
+      stage_variable_overrides = canary_settings.value.stage_variable_overrides
+      use_stage_cache          = canary_settings.value.use_stage_cache
+    }
+  }
+
+  tags = var.tags
+
+  depends_on = [
+    aws_api_gateway_account.this,
+    aws_cloudwatch_log_group.execution,
+  ]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  #checkov:skip=CKV_AWS_225:caching is enabled per route (aws_api_gateway_method_settings.cached); LLM answers are per tenant and must not be cached stage-wide
+
+  count = local.create ? 1 : 0
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  stage_name  = aws_api_gateway_stage.this[0].stage_name
+  method_path = "*/*"
+
+  settings {
+    metrics_enabled        = var.metrics_enabled
+    logging_level          = var.logging_level
+    data_trace_enabled     = var.data_trace_enabled
+    throttling_rate_limit  = try(var.default_throttle.rate_limit, null)
+    throttling_burst_limit = try(var.default_throttle.burst_limit, null)
+    caching_enabled        = false
+  }
+}
+
+# Caching only where a route asks for it; always encrypted, and clients cannot bypass it
+# without authorization.
+resource "aws_api_gateway_method_settings" "cached" {
+  for_each = local.create ? local.cached_routes : {}
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  stage_name  = aws_api_gateway_stage.this[0].stage_name
+  method_path = "${trimprefix(each.value.path, "/")}/${upper(each.value.method)}"
+
+  settings {
+    metrics_enabled                            = var.metrics_enabled
+    logging_level                              = var.logging_level
+    data_trace_enabled                         = var.data_trace_enabled
+    throttling_rate_limit                      = try(var.default_throttle.rate_limit, null)
+    throttling_burst_limit                     = try(var.default_throttle.burst_limit, null)
+    caching_enabled                            = true
+    cache_data_encrypted                       = true
+    cache_ttl_in_seconds                       = each.value.cache.ttl_seconds
+    require_authorization_for_cache_control    = true
+    unauthorized_cache_control_header_strategy = "FAIL_WITH_403"
+  }
+
+  depends_on = [aws_api_gateway_method_settings.all]
+}
+
+################################################################################
+# WAF
+################################################################################
+
+resource "aws_wafv2_web_acl_association" "this" {
+  count = local.create && local.associate_web_acl ? 1 : 0
+
+  resource_arn = aws_api_gateway_stage.this[0].arn
+  web_acl_arn  = var.web_acl_arn
+}

@@ -1,0 +1,94 @@
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = try(aws_api_gateway_rest_api.this[0].id, null)
+}
+
+output "rest_api_name" {
+  description = "Name of the REST API (the ApiName dimension of the API Gateway metrics)."
+  value       = try(aws_api_gateway_rest_api.this[0].name, null)
+}
+
+output "rest_api_arn" {
+  description = "ARN of the REST API."
+  value       = try(aws_api_gateway_rest_api.this[0].arn, null)
+}
+
+output "rest_api_execution_arn" {
+  description = "Execution ARN of the REST API (prefix of execute-api source ARNs)."
+  value       = try(aws_api_gateway_rest_api.this[0].execution_arn, null)
+}
+
+output "deployment_id" {
+  description = "ID of the current deployment (pass it as canary.base_deployment_id to pin the stage before a canary release)."
+  value       = try(aws_api_gateway_deployment.this[0].id, null)
+}
+
+output "stage_name" {
+  description = "Name of the stage (the Stage dimension of the API Gateway metrics)."
+  value       = try(aws_api_gateway_stage.this[0].stage_name, null)
+}
+
+output "stage_arn" {
+  description = "ARN of the stage (the resource the WAF web ACL is associated with)."
+  value       = try(aws_api_gateway_stage.this[0].arn, null)
+}
+
+output "stage_execution_arn" {
+  description = "Execution ARN of the stage."
+  value       = try(aws_api_gateway_stage.this[0].execution_arn, null)
+}
+
+output "stage_invoke_url" {
+  description = "Invoke URL of the stage (https://<api id>.execute-api.<region>.amazonaws.com/<stage>)."
+  value       = try(aws_api_gateway_stage.this[0].invoke_url, null)
+}
+
+output "openapi_document" {
+  description = "The rendered OpenAPI 3.0 document (JSON) that defines the REST API."
+  value       = local.openapi_document
+}
+
+output "usage_plan_ids" {
+  description = "Usage plan id per tier."
+  value       = { for k, p in aws_api_gateway_usage_plan.this : k => p.id }
+}
+
+output "access_log_group_name" {
+  description = "Name of the access log group."
+  value       = try(aws_cloudwatch_log_group.access[0].name, null)
+}
+
+output "access_log_group_arn" {
+  description = "ARN of the access log group."
+  value       = try(aws_cloudwatch_log_group.access[0].arn, null)
+}
+
+output "execution_log_group_name" {
+  description = "Name of the execution log group (null when create_execution_log_group = false)."
+  value       = try(aws_cloudwatch_log_group.execution[0].name, null)
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key encrypting the log groups (given or created)."
+  value       = local.create ? local.kms_key_arn : null
+}
+
+output "web_acl_association_id" {
+  description = "ID of the WAF association (null when none)."
+  value       = try(aws_wafv2_web_acl_association.this[0].id, null)
+}
+
+output "lambda_permission_statement_ids" {
+  description = "Lambda permission statement id per Lambda-backed route."
+  value       = { for k, p in aws_lambda_permission.route : k => p.statement_id }
+}
+
+output "domain_regional_domain_name" {
+  description = "Regional domain name of the custom domain (target of the DNS alias record)."
+  value       = try(aws_api_gateway_domain_name.this[0].regional_domain_name, null)
+}
+
+output "domain_regional_zone_id" {
+  description = "Hosted zone id of the custom domain's regional endpoint (for the DNS alias record)."
+  value       = try(aws_api_gateway_domain_name.this[0].regional_zone_id, null)
+}

@@ -1,0 +1,630 @@
+################################################################################
+# General
+################################################################################
+
+variable "create" {
+  description = "Whether to create any resource at all. When false the module creates nothing and every output is null (the OpenAPI document is still rendered)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "name" {
+  description = "Name of the REST API. Also the prefix of the log groups, usage plans, KMS alias and IAM role the module creates."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$", var.name))
+    error_message = "name must be 1-63 characters of letters, digits, '-' and '_', starting with a letter or digit."
+  }
+}
+
+variable "description" {
+  description = "Description of the REST API (also the OpenAPI info.description)."
+  type        = string
+  default     = "AI gateway REST API"
+  nullable    = false
+}
+
+variable "api_version" {
+  description = "Version string written to info.version of the rendered OpenAPI document."
+  type        = string
+  default     = "1.0.0"
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags applied to every taggable resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+################################################################################
+# Routes and authorizer (the module contract, see DESIGN.md)
+################################################################################
+
+variable "routes" {
+  description = <<-EOT
+    Map of route specs merged from the route modules (key = route name). Each route becomes one
+    operation of the rendered OpenAPI document:
+    - path, method: the operation (method GET | POST | PUT | PATCH | DELETE | HEAD | OPTIONS | ANY).
+    - integration: type AWS_PROXY | AWS | HTTP_PROXY | HTTP | MOCK; uri; credentials (role ARN, AWS
+      integrations); transfer_mode BUFFERED | STREAM (STREAM only on proxy integrations; an AWS_PROXY
+      Lambda URI is rewritten to the 2021-11-15 response-streaming-invocations form); timeout_ms
+      (default 29000, or 900000 when streaming); connection_id (VPC link) and integration_target
+      (ALB listener ARN for a v2 VPC link); request/response templates and parameters for non-proxy
+      integrations; responses keyed by selection pattern.
+    - lambda_function_name (+ lambda_qualifier): the module grants lambda:InvokeFunction to this API,
+      scoped to the stage, method and path.
+    - auth CUSTOM | AWS_IAM | NONE; NONE requires public = true. api_key_required defaults to true on
+      non-public routes when tiers are defined.
+    - request_schema: JSON-encoded JSON schema (OpenAPI 3.0 subset) -> model + body validator.
+    - request_parameters: map of method.request.{header|querystring|path}.<name> => required.
+    - cache: { ttl_seconds, key_parameters } (GET routes only, never on streaming routes).
+  EOT
+  type = map(object({
+    path         = string
+    method       = string
+    summary      = optional(string)
+    description  = optional(string)
+    operation_id = optional(string)
+    integration = object({
+      type                 = string
+      uri                  = optional(string)
+      http_method          = optional(string)
+      credentials          = optional(string)
+      transfer_mode        = optional(string, "BUFFERED")
+      timeout_ms           = optional(number)
+      connection_id        = optional(string)
+      integration_target   = optional(string)
+      request_templates    = optional(map(string), {})
+      response_templates   = optional(map(string), {})
+      request_parameters   = optional(map(string), {})
+      passthrough_behavior = optional(string)
+      content_handling     = optional(string)
+      responses = optional(map(object({
+        status_code         = string
+        response_templates  = optional(map(string), {})
+        response_parameters = optional(map(string), {})
+      })), {})
+    })
+    lambda_function_name = optional(string)
+    lambda_qualifier     = optional(string)
+    auth                 = optional(string, "CUSTOM")
+    public               = optional(bool, false)
+    api_key_required     = optional(bool)
+    request_schema       = optional(string)
+    request_parameters   = optional(map(bool), {})
+    cache = optional(object({
+      ttl_seconds    = optional(number, 300)
+      key_parameters = optional(list(string), [])
+    }))
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : can(regex("^[A-Za-z0-9_-]{1,64}$", k))
+    ])
+    error_message = "Route keys must be 1-64 characters of letters, digits, '-' and '_' (they name models, permissions and operation ids)."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.path == "/" || can(regex("^(/([A-Za-z0-9._~-]+|\\{[A-Za-z0-9_]+\\+?\\}))+$", r.path))
+    ])
+    error_message = "Invalid route path in: ${join(", ", [for k, r in var.routes : "${k} (${r.path})" if !(r.path == "/" || can(regex("^(/([A-Za-z0-9._~-]+|\\{[A-Za-z0-9_]+\\+?\\}))+$", r.path)))])}. A path starts with '/', has no trailing '/', and its segments are literals or {param} / {param+}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : contains(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"], upper(r.method))
+    ])
+    error_message = "Unknown HTTP method in route(s) ${join(", ", [for k, r in var.routes : "${k} (${r.method})" if !contains(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"], upper(r.method))])}: allowed values are GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY."
+  }
+
+  validation {
+    condition     = length(distinct([for k, r in var.routes : "${upper(r.method)} ${r.path}"])) == length(var.routes)
+    error_message = "Duplicate routes: ${join("; ", [for mp in distinct([for k, r in var.routes : "${upper(r.method)} ${r.path}"]) : "${mp} is declared by routes ${join(" and ", [for k, r in var.routes : k if "${upper(r.method)} ${r.path}" == mp])}" if length([for k, r in var.routes : k if "${upper(r.method)} ${r.path}" == mp]) > 1])}. Each method + path may be declared by one route only."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : contains(["AWS_PROXY", "AWS", "HTTP_PROXY", "HTTP", "MOCK"], r.integration.type)
+    ])
+    error_message = "Unknown integration type in route(s) ${join(", ", [for k, r in var.routes : "${k} (${r.integration.type})" if !contains(["AWS_PROXY", "AWS", "HTTP_PROXY", "HTTP", "MOCK"], r.integration.type)])}: allowed values are AWS_PROXY, AWS, HTTP_PROXY, HTTP, MOCK."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.type == "MOCK" || r.integration.uri != null
+    ])
+    error_message = "integration.uri is required for every integration type except MOCK; missing in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.type != "MOCK" && r.integration.uri == null])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : contains(["BUFFERED", "STREAM"], r.integration.transfer_mode)
+    ])
+    error_message = "integration.transfer_mode must be one of BUFFERED, STREAM; invalid in route(s) ${join(", ", [for k, r in var.routes : k if !contains(["BUFFERED", "STREAM"], r.integration.transfer_mode)])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.transfer_mode != "STREAM" || contains(["AWS_PROXY", "HTTP_PROXY"], r.integration.type)
+    ])
+    error_message = "Streaming (transfer_mode = STREAM) needs a proxy integration (AWS_PROXY or HTTP_PROXY); route(s) ${join(", ", [for k, r in var.routes : "${k} (${r.integration.type})" if r.integration.transfer_mode == "STREAM" && !contains(["AWS_PROXY", "HTTP_PROXY"], r.integration.type)])} stream over a non-proxy integration."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.timeout_ms == null || (try(r.integration.timeout_ms >= 50, false) && try(r.integration.timeout_ms <= 900000, false))
+    ])
+    error_message = "integration.timeout_ms must be between 50 and 900000 (15 minutes, streaming routes); invalid in route(s) ${join(", ", [for k, r in var.routes : k if !(r.integration.timeout_ms == null || (try(r.integration.timeout_ms >= 50, false) && try(r.integration.timeout_ms <= 900000, false)))])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.integration_target == null || r.integration.connection_id != null
+    ])
+    error_message = "integration.integration_target (ALB listener of a v2 VPC link) needs integration.connection_id; missing in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.integration_target != null && r.integration.connection_id == null])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.connection_id == null || contains(["HTTP_PROXY", "HTTP"], r.integration.type)
+    ])
+    error_message = "integration.connection_id (VPC link) is only valid with HTTP_PROXY or HTTP integrations; set in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.connection_id != null && !contains(["HTTP_PROXY", "HTTP"], r.integration.type)])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.type != "AWS" || r.integration.credentials != null || r.lambda_function_name != null
+    ])
+    error_message = "AWS (direct service) integrations need integration.credentials (an IAM role ARN API Gateway assumes); missing in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.type == "AWS" && r.integration.credentials == null && r.lambda_function_name == null])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.passthrough_behavior == null || contains(["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"], coalesce(r.integration.passthrough_behavior, "NEVER"))
+    ])
+    error_message = "integration.passthrough_behavior must be one of WHEN_NO_MATCH, WHEN_NO_TEMPLATES, NEVER."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.content_handling == null || contains(["CONVERT_TO_TEXT", "CONVERT_TO_BINARY"], coalesce(r.integration.content_handling, "CONVERT_TO_TEXT"))
+    ])
+    error_message = "integration.content_handling must be one of CONVERT_TO_TEXT, CONVERT_TO_BINARY (or null for passthrough)."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : contains(["CUSTOM", "AWS_IAM", "NONE"], r.auth)
+    ])
+    error_message = "auth must be one of CUSTOM, AWS_IAM, NONE; invalid in route(s) ${join(", ", [for k, r in var.routes : "${k} (${r.auth})" if !contains(["CUSTOM", "AWS_IAM", "NONE"], r.auth)])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.auth != "NONE" || r.public
+    ])
+    error_message = "Route(s) ${join(", ", [for k, r in var.routes : k if r.auth == "NONE" && !r.public])} set auth = \"NONE\" without public = true. Unauthenticated routes must be declared explicitly with public = true."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : !r.public || r.auth == "NONE"
+    ])
+    error_message = "Route(s) ${join(", ", [for k, r in var.routes : k if r.public && r.auth != "NONE"])} set public = true but auth is not \"NONE\"; a public route has auth = \"NONE\"."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.request_schema == null || can(keys(jsondecode(r.request_schema)))
+    ])
+    error_message = "request_schema must be a JSON-encoded JSON schema object (use jsonencode); invalid in route(s) ${join(", ", [for k, r in var.routes : k if !(r.request_schema == null || can(keys(jsondecode(r.request_schema))))])}."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for k, r in var.routes : [
+        for p in keys(r.request_parameters) : can(regex("^method\\.request\\.(header|querystring|path)\\.[A-Za-z0-9_.-]+$", p))
+      ]
+    ]))
+    error_message = "request_parameters keys must look like method.request.header.<name>, method.request.querystring.<name> or method.request.path.<name>."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.cache == null || r.integration.transfer_mode != "STREAM"
+    ])
+    error_message = "Streaming routes cannot be cached: remove cache from route(s) ${join(", ", [for k, r in var.routes : k if r.cache != null && r.integration.transfer_mode == "STREAM"])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.cache == null || upper(r.method) == "GET"
+    ])
+    error_message = "cache is only allowed on GET routes; set on route(s) ${join(", ", [for k, r in var.routes : "${k} (${r.method})" if r.cache != null && upper(r.method) != "GET"])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.cache == null || try(r.cache.ttl_seconds >= 0 && r.cache.ttl_seconds <= 3600, false)
+    ])
+    error_message = "cache.ttl_seconds must be between 0 and 3600."
+  }
+}
+
+variable "authorizer" {
+  description = "REQUEST authorizer spec from the authorizer module (or null when no route uses auth = CUSTOM): name (security scheme name), lambda_invoke_arn, lambda_function_name, identity_sources, result_ttl_seconds, credentials_role_arn (when set, API Gateway invokes the authorizer with this role and no Lambda permission is created)."
+  type = object({
+    name                 = string
+    lambda_invoke_arn    = string
+    lambda_function_name = string
+    identity_sources     = list(string)
+    result_ttl_seconds   = number
+    credentials_role_arn = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.authorizer == null || can(regex("^[A-Za-z0-9_-]{1,64}$", var.authorizer.name))
+    error_message = "authorizer.name must be 1-64 characters of letters, digits, '-' and '_' (it names the OpenAPI security scheme)."
+  }
+
+  validation {
+    condition     = var.authorizer == null || try(var.authorizer.result_ttl_seconds >= 0 && var.authorizer.result_ttl_seconds <= 3600, false)
+    error_message = "authorizer.result_ttl_seconds must be between 0 and 3600."
+  }
+
+  validation {
+    condition = var.authorizer == null || try(length(var.authorizer.identity_sources) > 0 && alltrue([
+      for s in var.authorizer.identity_sources : can(regex("^(method\\.request\\.(header|querystring|multivaluequerystring|multivalueheader)\\.[A-Za-z0-9_.-]+|stageVariables\\.[A-Za-z0-9_]+|context\\.[A-Za-z0-9_.]+)$", s))
+    ]), false)
+    error_message = "authorizer.identity_sources must be a non-empty list of method.request.header.<name>, method.request.querystring.<name>, stageVariables.<name> or context.<name> expressions."
+  }
+}
+
+variable "api_key_source" {
+  description = "Where API Gateway reads the usage-plan API key from: AUTHORIZER (the authorizer returns usageIdentifierKey; OpenAI clients send a Bearer token) or HEADER (x-api-key)."
+  type        = string
+  default     = "AUTHORIZER"
+  nullable    = false
+
+  validation {
+    condition     = contains(["AUTHORIZER", "HEADER"], var.api_key_source)
+    error_message = "api_key_source must be one of AUTHORIZER, HEADER."
+  }
+}
+
+variable "binary_media_types" {
+  description = "Binary media types of the API (e.g. image/png for Rekognition routes)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "minimum_compression_size" {
+  description = "Minimum response size in bytes before API Gateway compresses it (null = compression off). Keep off for streaming routes' clients that do not expect compressed SSE."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.minimum_compression_size == null || try(var.minimum_compression_size >= 0 && var.minimum_compression_size <= 10485760, false)
+    error_message = "minimum_compression_size must be between 0 and 10485760 (or null)."
+  }
+}
+
+################################################################################
+# Endpoint and network
+################################################################################
+
+variable "endpoint_type" {
+  description = "API endpoint type: REGIONAL or PRIVATE (PRIVATE needs vpc_endpoint_ids; the resource policy then only allows those VPC endpoints)."
+  type        = string
+  default     = "REGIONAL"
+  nullable    = false
+
+  validation {
+    condition     = contains(["REGIONAL", "PRIVATE"], var.endpoint_type)
+    error_message = "endpoint_type must be one of REGIONAL, PRIVATE."
+  }
+}
+
+variable "vpc_endpoint_ids" {
+  description = "execute-api VPC endpoint ids allowed to call a PRIVATE API."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "resource_policy" {
+  description = "JSON resource policy of the REST API. Null = none for REGIONAL APIs, and for PRIVATE APIs a generated policy that allows execute-api:Invoke only through vpc_endpoint_ids."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.resource_policy == null || can(jsondecode(var.resource_policy))
+    error_message = "resource_policy must be a JSON document (use jsonencode)."
+  }
+}
+
+variable "disable_execute_api_endpoint" {
+  description = "Disable the default execute-api endpoint (set true when clients must come through the custom domain)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "web_acl_arn" {
+  description = "ARN of the WAFv2 web ACL (REGIONAL scope) to associate with the stage, e.g. module.waf.web_acl_arn."
+  type        = string
+  default     = null
+}
+
+variable "associate_web_acl" {
+  description = "Whether to create the WAF association. Null = associate when web_acl_arn is set. Set true explicitly when web_acl_arn is only known after apply (count cannot depend on it), false in sandboxes without WAFv2."
+  type        = bool
+  default     = null
+}
+
+################################################################################
+# Stage, deployment, logging, tracing
+################################################################################
+
+variable "stage_name" {
+  description = "Name of the stage."
+  type        = string
+  default     = "v1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 characters of letters, digits, '-' and '_'."
+  }
+}
+
+variable "stage_variables" {
+  description = "Stage variables."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "xray_tracing_enabled" {
+  description = "Enable AWS X-Ray tracing on the stage."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "logging_level" {
+  description = "Execution logging level for all methods: OFF, ERROR or INFO. Needs the account-level CloudWatch role (see create_account_cloudwatch_role)."
+  type        = string
+  default     = "ERROR"
+  nullable    = false
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.logging_level)
+    error_message = "logging_level must be one of OFF, ERROR, INFO."
+  }
+}
+
+variable "data_trace_enabled" {
+  description = "Log full requests and responses in execution logs. Off by default: it would write prompts and completions to CloudWatch."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "metrics_enabled" {
+  description = "Enable detailed per-method CloudWatch metrics."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "default_throttle" {
+  description = "Default stage-wide throttling for every method (requests per second and burst). Null = the account-level default."
+  type = object({
+    rate_limit  = number
+    burst_limit = number
+  })
+  default = {
+    rate_limit  = 500
+    burst_limit = 1000
+  }
+
+  validation {
+    condition     = var.default_throttle == null || try(var.default_throttle.rate_limit > 0 && var.default_throttle.burst_limit > 0, false)
+    error_message = "default_throttle.rate_limit and burst_limit must be positive."
+  }
+}
+
+variable "cache_cluster_size" {
+  description = "Stage cache size in GB, created only when at least one route has cache: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118 or 237."
+  type        = string
+  default     = "0.5"
+  nullable    = false
+
+  validation {
+    condition     = contains(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"], var.cache_cluster_size)
+    error_message = "cache_cluster_size must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237."
+  }
+}
+
+variable "access_log_retention_days" {
+  description = "Retention of the access and execution log groups, in days."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_days)
+    error_message = "access_log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "access_log_authorizer_context_keys" {
+  description = "Authorizer context keys written to the access log (log field => context key), e.g. tenant => $context.authorizer.tenant."
+  type        = map(string)
+  default = {
+    tenant     = "tenant"
+    keyId      = "key_id"
+    tier       = "tier"
+    authMethod = "auth_method"
+  }
+  nullable = false
+
+  validation {
+    condition     = alltrue([for f, k in var.access_log_authorizer_context_keys : can(regex("^[A-Za-z0-9_]+$", f)) && can(regex("^[A-Za-z0-9_]+$", k))])
+    error_message = "access_log_authorizer_context_keys field names and context keys must be letters, digits and '_'."
+  }
+}
+
+variable "create_execution_log_group" {
+  description = "Create the API-Gateway-Execution-Logs_<api id>/<stage> log group (KMS, retention) before API Gateway creates it unencrypted and without retention."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the KMS key encrypting the log groups. Null = the module creates a key (rotation on, policy scoped to this API's log groups)."
+  type        = string
+  default     = null
+}
+
+variable "create_kms_key" {
+  description = "Whether the module creates the log KMS key. Null = create it when kms_key_arn is null. Set false explicitly when kms_key_arn comes from a resource created in the same apply (count cannot depend on an unknown ARN)."
+  type        = bool
+  default     = null
+}
+
+variable "kms_key_deletion_window_in_days" {
+  description = "Deletion window of the KMS key the module creates."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30
+    error_message = "kms_key_deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "create_account_cloudwatch_role" {
+  description = "Create the IAM role API Gateway uses to write logs and set it on aws_api_gateway_account. Off by default: the setting is account- and region-wide, so one stack should own it."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "canary" {
+  description = "Canary settings: percent_traffic, stage_variable_overrides, use_stage_cache. When base_deployment_id is set the stage keeps serving that deployment and the canary gets the newly rendered one; otherwise both use the current deployment and only stage variables differ."
+  type = object({
+    percent_traffic          = number
+    stage_variable_overrides = optional(map(string), {})
+    use_stage_cache          = optional(bool, false)
+    base_deployment_id       = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.canary == null || try(var.canary.percent_traffic >= 0 && var.canary.percent_traffic <= 100, false)
+    error_message = "canary.percent_traffic must be between 0 and 100."
+  }
+}
+
+################################################################################
+# Usage plans
+################################################################################
+
+variable "tiers" {
+  description = "Usage plans (key = tier name): throttle { rate_limit, burst_limit } and quota { limit, period DAY | WEEK | MONTH, offset }. Tenants' API keys are attached to these plans by onboarding."
+  type = map(object({
+    description = optional(string)
+    throttle = optional(object({
+      rate_limit  = number
+      burst_limit = number
+    }))
+    quota = optional(object({
+      limit  = number
+      period = string
+      offset = optional(number, 0)
+    }))
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, t in var.tiers : t.quota == null || contains(["DAY", "WEEK", "MONTH"], try(t.quota.period, ""))])
+    error_message = "tiers[*].quota.period must be one of DAY, WEEK, MONTH."
+  }
+
+  validation {
+    condition     = alltrue([for k, t in var.tiers : t.quota == null || try(t.quota.limit > 0, false)])
+    error_message = "tiers[*].quota.limit must be positive."
+  }
+
+  validation {
+    condition     = alltrue([for k, t in var.tiers : t.throttle == null || try(t.throttle.rate_limit > 0 && t.throttle.burst_limit > 0, false)])
+    error_message = "tiers[*].throttle.rate_limit and burst_limit must be positive."
+  }
+}
+
+################################################################################
+# Custom domain
+################################################################################
+
+variable "domain" {
+  description = "Optional custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2)."
+  type = object({
+    domain_name     = string
+    certificate_arn = string
+    base_path       = optional(string)
+    security_policy = optional(string, "TLS_1_2")
+  })
+  default = null
+
+  validation {
+    condition     = var.domain == null || contains(["TLS_1_2"], try(var.domain.security_policy, ""))
+    error_message = "domain.security_policy must be TLS_1_2."
+  }
+}
+
+variable "default_timeout_ms" {
+  description = "Integration timeout of buffered routes that do not set integration.timeout_ms (API Gateway's default limit is 29000; Regional APIs can raise it by quota)."
+  type        = number
+  default     = 29000
+  nullable    = false
+
+  validation {
+    condition     = var.default_timeout_ms >= 50 && var.default_timeout_ms <= 900000
+    error_message = "default_timeout_ms must be between 50 and 900000."
+  }
+}
+
+variable "streaming_timeout_ms" {
+  description = "Integration timeout of streaming routes (transfer_mode = STREAM) that do not set integration.timeout_ms; response streaming allows up to 15 minutes."
+  type        = number
+  default     = 900000
+  nullable    = false
+
+  validation {
+    condition     = var.streaming_timeout_ms >= 50 && var.streaming_timeout_ms <= 900000
+    error_message = "streaming_timeout_ms must be between 50 and 900000."
+  }
+}
+
+variable "fail_on_warnings" {
+  description = "Fail the OpenAPI import when API Gateway reports warnings (e.g. an extension it ignores)."
+  type        = bool
+  default     = false
+  nullable    = false
+}

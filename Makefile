@@ -75,6 +75,22 @@ lint: toolchain ## ruff + terraform fmt -check
 	$(VPY) -m ruff format --check tooling lambda_src tests bench
 	@$(AIGW) tf fmt-check
 
+# checkov pins packages the project's venv cannot share (e.g. openai<1): its own venv.
+SCAN_VENV  := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed
+$(SCAN_STAMP): constraints-scan.txt
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r constraints-scan.txt
+	@touch $@
+
+.PHONY: scan
+scan: $(STAMP) $(SCAN_STAMP) build toolchain ## compliance scan: fmt, validate, checkov + the aigw policy pack (reports in .aigw/reports)
+	@$(AIGW) scan
+
+.PHONY: docs
+docs: $(STAMP) toolchain ## regenerate module README tables and example OpenAPI documents
+	@$(AIGW) docs
+
 .PHONY: validate
 validate: build toolchain ## terraform init + validate every module, example and env
 	@$(AIGW) tf validate
@@ -95,7 +111,8 @@ unit: build ## unit tests (fast, no sandbox)
 	$(call run_pytest,tests -m "not sandbox and not terraform")
 
 .PHONY: test
-test: lint validate tf-test ## everything: lint, validate, module tests, unit/integration/e2e suites
+test: lint validate tf-test $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
+	@$(AIGW) scan --no-terraform
 	$(call run_pytest,tests)
 
 # -- local sandbox -----------------------------------------------------------------------

@@ -1,29 +1,49 @@
 output "rest_api_id" {
   description = "ID of the REST API in the sandbox."
-  value       = aws_api_gateway_rest_api.this.id
+  value       = module.gateway.rest_api_id
 }
 
 output "stage_name" {
   description = "Name of the deployed stage."
-  value       = aws_api_gateway_stage.this.stage_name
+  value       = module.gateway.stage_name
 }
 
-output "stage_invoke_url" {
-  description = "Invoke URL the stage would have (the sandbox does not serve it: use `make serve`)."
-  value       = aws_api_gateway_stage.this.invoke_url
+output "openapi_document" {
+  description = "The API's OpenAPI document (what `aigw serve` serves)."
+  value       = module.gateway.openapi_document
 }
 
 output "llm_function_name" {
-  description = "Name of the LLM gateway Lambda function."
-  value       = aws_lambda_function.llm.function_name
+  description = "Name of the LLM gateway function."
+  value       = module.gateway.llm_function_name
 }
 
 output "llm_function_source_code_hash" {
   description = "Base64 SHA-256 of the deployed LLM gateway package (equals dist/manifest.json)."
-  value       = aws_lambda_function.llm.source_code_hash
+  value       = module.gateway.llm_function_source_code_hash
 }
 
-output "kms_key_arn" {
-  description = "ARN of the environment's KMS key."
-  value       = aws_kms_key.this.arn
+output "llm_config_parameter_name" {
+  description = "SSM parameter holding the LLM gateway's config document."
+  value       = module.gateway.llm_config_parameter_name
+}
+
+output "authorizer_function_name" {
+  description = "The Lambda authorizer."
+  value       = module.gateway.authorizer_function_name
+}
+
+output "usage_plan_ids" {
+  description = "Usage plan id per tier."
+  value       = module.gateway.usage_plan_ids
+}
+
+output "access_log_group_name" {
+  description = "Stage access log group."
+  value       = module.gateway.access_log_group_name
+}
+
+output "cli_environment" {
+  description = "Environment for `aigw tenants|keys|usage` against the sandbox."
+  value       = module.gateway.cli_environment
 }

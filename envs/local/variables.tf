@@ -35,5 +35,5 @@ variable "manifest_path" {
 variable "log_retention_days" {
   description = "Retention of the environment's log groups, in days."
   type        = number
-  default     = 30
+  default     = 365
 }

@@ -41,8 +41,6 @@ SANDBOX_SERVICES = (
     "wafv2",
 )
 
-_SOURCE_RE = re.compile(r'(source\s*=\s*")(\.{1,2}/[^"]*)(")')
-
 
 def sandbox_provider_hcl(endpoint: str, region: str = "us-east-1") -> str:
     endpoints = "\n".join(f'    {svc} = "{endpoint}"' for svc in SANDBOX_SERVICES)
@@ -54,6 +52,7 @@ def sandbox_provider_hcl(endpoint: str, region: str = "us-east-1") -> str:
   skip_metadata_api_check     = true
   skip_requesting_account_id  = true
   skip_region_validation      = true
+  allowed_account_ids         = null
   max_retries                 = 2
   s3_use_path_style           = true
   endpoints {{
@@ -85,8 +84,17 @@ class TerraformRoot:
         self._prepare()
 
     def _prepare(self) -> None:
-        self.work.mkdir(parents=True, exist_ok=True)
+        """Copy the root and the modules it may use, keeping their relative layout.
+
+        Relative module sources ("../../modules/x", and the modules' own "../y") then
+        resolve exactly as in the checkout, without touching the checkout.
+        """
+        ignore = shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl")
+        shutil.copytree(ROOT / "modules", self.work / "modules", ignore=ignore, dirs_exist_ok=True)
+        self.dir = self.work / self.source.relative_to(ROOT)
+        self.dir.mkdir(parents=True, exist_ok=True)
         declares_provider = False
+        declares_backend = False
         for path in sorted(self.source.iterdir()):
             if (
                 path.is_dir()
@@ -94,25 +102,29 @@ class TerraformRoot:
                 or path.suffix not in (".tf", ".json", ".tfvars")
             ):
                 continue
-            text = path.read_text()
+            text = path.read_text()  # follows symlinks (envs link to envs/_shared)
             if path.suffix == ".tf":
                 declares_provider |= bool(re.search(r'^provider\s+"aws"', text, re.M))
+                declares_backend |= bool(re.search(r'^\s*backend\s+"', text, re.M))
                 if re.search(r'^variable\s+"manifest_path"', text, re.M):
                     self.extra_vars["manifest_path"] = str(ROOT / "dist" / "manifest.json")
-                text = _SOURCE_RE.sub(
-                    lambda m: m.group(1) + str((self.source / m.group(2)).resolve()) + m.group(3),
-                    text,
-                )
-            (self.work / path.name).write_text(text)
+            dest = self.dir / path.name
+            dest.unlink(missing_ok=True)
+            dest.write_text(text)
         name = "zz_sandbox_override.tf" if declares_provider else "zz_sandbox_provider.tf"
-        (self.work / name).write_text(sandbox_provider_hcl(self.endpoint))
+        (self.dir / name).write_text(sandbox_provider_hcl(self.endpoint))
+        if declares_backend:
+            # Remote state is the deployed envs' business; a sandbox run keeps it local.
+            (self.dir / "zz_backend_override.tf").write_text(
+                'terraform {\n  backend "local" {}\n}\n'
+            )
 
     def run(
         self, *args: str, check: bool = True, timeout: int = 900
     ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [self.tf, *args],
-            cwd=self.work,
+            cwd=self.dir,
             env=self.env,
             capture_output=True,
             text=True,

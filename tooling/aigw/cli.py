@@ -214,9 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _plugins():
     """Command groups that live in their own modules (imported when the parser is built)."""
-    from aigw import tenancy
+    from aigw import docs, scan, tenancy
 
-    return [tenancy.register]
+    return [tenancy.register, scan.register, docs.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -82,7 +82,10 @@ def example_dirs(root: Path) -> list[Path]:
 
 
 def env_dirs(root: Path) -> list[Path]:
-    return sorted(d for d in (root / "envs").glob("*") if has_tf_files(d))
+    """Environment roots; ``envs/_shared`` holds files the deployed envs link to."""
+    return sorted(
+        d for d in (root / "envs").glob("*") if has_tf_files(d) and not d.name.startswith("_")
+    )
 
 
 def all_config_dirs(root: Path) -> list[Path]:

@@ -1,0 +1,23 @@
+locals {
+  manifest = jsondecode(file(var.manifest_path))
+  packages = {
+    for name in ["llm_gateway", "authorizer"] : name => {
+      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
+      source_code_hash = local.manifest.packages[name].sha256_base64
+    }
+  }
+}
+
+module "gateway" {
+  source = "../../modules/ai-gateway"
+
+  name               = var.name
+  stage_name         = var.environment
+  packages           = local.packages
+  kms_key_arn        = var.kms_key_arn
+  log_retention_days = var.log_retention_days
+  jwt_issuers        = var.jwt_issuers
+  tiers              = var.tiers
+  waf                = var.waf
+  llm                = var.llm
+}

@@ -1,0 +1,29 @@
+output "stage_invoke_url" {
+  description = "Base URL of the gateway (OpenAI clients: base_url = <this>/v1 is already in the routes' paths)."
+  value       = module.gateway.stage_invoke_url
+}
+
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = module.gateway.rest_api_id
+}
+
+output "usage_plan_ids" {
+  description = "Usage plan id per tier."
+  value       = module.gateway.usage_plan_ids
+}
+
+output "web_acl_arn" {
+  description = "ARN of the web ACL in front of the stage."
+  value       = module.gateway.web_acl_arn
+}
+
+output "cli_environment" {
+  description = "Environment for `aigw tenants|keys|usage` against this gateway."
+  value       = module.gateway.cli_environment
+}
+
+output "openapi_document" {
+  description = "The API's OpenAPI document."
+  value       = module.gateway.openapi_document
+}

@@ -1,0 +1,83 @@
+# Shared by envs/dev, envs/staging and envs/prod (symlinked): each env sets its values in
+# its own terraform.tfvars. The composition itself lives in modules/ai-gateway.
+
+variable "environment" {
+  description = "Environment name: dev, staging or prod."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of: dev, staging, prod."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the environment."
+  type        = string
+}
+
+variable "allowed_account_ids" {
+  description = "The AWS account(s) this environment may be applied to (a guard against the wrong credentials)."
+  type        = list(string)
+}
+
+variable "name" {
+  description = "Gateway name (prefix of every resource)."
+  type        = string
+}
+
+variable "manifest_path" {
+  description = "Build manifest written by `make build`."
+  type        = string
+  default     = "../../dist/manifest.json"
+}
+
+variable "tags" {
+  description = "Extra tags for every resource."
+  type        = map(string)
+  default     = {}
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key for the whole gateway; null = one key per component."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group, in days."
+  type        = number
+  default     = 365
+}
+
+variable "jwt_issuers" {
+  description = "OIDC issuers whose JWTs the authorizer accepts (see modules/authorizer)."
+  type = list(object({
+    issuer         = string
+    jwks_uri       = string
+    audiences      = list(string)
+    audience_claim = optional(string, "aud")
+    tenant_claim   = optional(string)
+  }))
+  default = []
+}
+
+variable "tiers" {
+  description = "Usage plans per tier (see modules/ai-gateway)."
+  type = map(object({
+    description = optional(string)
+    throttle    = object({ rate_limit = number, burst_limit = number })
+    quota       = object({ limit = number, period = string })
+  }))
+}
+
+variable "waf" {
+  description = "WAF settings (see modules/ai-gateway)."
+  type        = any
+  default     = {}
+}
+
+variable "llm" {
+  description = "LLM gateway settings: providers, models, prompt templates, quotas, sizing (see modules/ai-gateway)."
+  type        = any
+}

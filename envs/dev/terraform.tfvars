@@ -1,0 +1,32 @@
+environment         = "dev"
+region              = "us-east-1"
+allowed_account_ids = ["111111111111"]
+name                = "aigw-dev"
+log_retention_days  = 365
+
+tiers = {
+  standard = {
+    throttle = { rate_limit = 5, burst_limit = 10 }
+    quota    = { limit = 20000, period = "MONTH" }
+  }
+}
+
+waf = {
+  rate_limit_per_ip = { limit = 1000 }
+}
+
+llm = {
+  providers = {
+    bedrock = { type = "bedrock" }
+    mock    = { type = "mock" }
+  }
+  models = {
+    "claude-haiku" = { targets = [{ provider = "bedrock", model = "us.anthropic.claude-3-5-haiku-20241022-v1:0" }] }
+    "mock-chat"    = { targets = [{ provider = "mock", model = "echo" }] }
+  }
+  quotas = { tiers = { standard = 1000000 } }
+  # The AWS Parameters and Secrets Lambda extension layer (arm64) for the region:
+  # look up the current version in the AWS Lambda documentation before applying.
+  parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
+  reserved_concurrent_executions = 10
+}

@@ -1,0 +1,43 @@
+environment         = "prod"
+region              = "us-east-1"
+allowed_account_ids = ["333333333333"]
+name                = "aigw-prod"
+
+tiers = {
+  standard = {
+    throttle = { rate_limit = 20, burst_limit = 40 }
+    quota    = { limit = 500000, period = "MONTH" }
+  }
+  premium = {
+    throttle = { rate_limit = 100, burst_limit = 200 }
+    quota    = { limit = 5000000, period = "MONTH" }
+  }
+  enterprise = {
+    throttle = { rate_limit = 500, burst_limit = 1000 }
+    quota    = { limit = 50000000, period = "MONTH" }
+  }
+}
+
+waf = {
+  rate_limit_per_ip         = { limit = 3000 }
+  rate_limit_per_credential = { limit = 2000 }
+  enable_bot_control        = true
+}
+
+llm = {
+  providers = {
+    bedrock = { type = "bedrock" }
+  }
+  models = {
+    "claude-sonnet" = { targets = [{ provider = "bedrock", model = "us.anthropic.claude-3-7-sonnet-20250219-v1:0" }] }
+    "claude-haiku"  = { targets = [{ provider = "bedrock", model = "us.anthropic.claude-3-5-haiku-20241022-v1:0" }] }
+    "embed"         = { type = "embedding", targets = [{ provider = "bedrock", model = "amazon.titan-embed-text-v2:0" }] }
+  }
+  quotas = { tiers = { standard = 5000000, premium = 50000000, enterprise = 500000000 } }
+  # The AWS Parameters and Secrets Lambda extension layer (arm64) for the region:
+  # look up the current version in the AWS Lambda documentation before applying.
+  parameters_extension_layer_arn    = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
+  reserved_concurrent_executions    = 200
+  provisioned_concurrent_executions = 5
+  memory_size                       = 1024
+}

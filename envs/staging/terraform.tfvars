@@ -1,0 +1,36 @@
+environment         = "staging"
+region              = "us-east-1"
+allowed_account_ids = ["222222222222"]
+name                = "aigw-staging"
+
+tiers = {
+  standard = {
+    throttle = { rate_limit = 10, burst_limit = 20 }
+    quota    = { limit = 100000, period = "MONTH" }
+  }
+  premium = {
+    throttle = { rate_limit = 50, burst_limit = 100 }
+    quota    = { limit = 1000000, period = "MONTH" }
+  }
+}
+
+waf = {
+  rate_limit_per_ip         = { limit = 2000 }
+  rate_limit_per_credential = { limit = 1000 }
+}
+
+llm = {
+  providers = {
+    bedrock = { type = "bedrock" }
+  }
+  models = {
+    "claude-sonnet" = { targets = [{ provider = "bedrock", model = "us.anthropic.claude-3-7-sonnet-20250219-v1:0" }] }
+    "claude-haiku"  = { targets = [{ provider = "bedrock", model = "us.anthropic.claude-3-5-haiku-20241022-v1:0" }] }
+    "embed"         = { type = "embedding", targets = [{ provider = "bedrock", model = "amazon.titan-embed-text-v2:0" }] }
+  }
+  quotas = { tiers = { standard = 2000000, premium = 20000000 } }
+  # The AWS Parameters and Secrets Lambda extension layer (arm64) for the region:
+  # look up the current version in the AWS Lambda documentation before applying.
+  parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
+  reserved_concurrent_executions = 50
+}

@@ -1,0 +1,74 @@
+# The smallest complete gateway: authorizer, LLM route with the deterministic mock
+# provider, WAF and the REST API. Build the packages first (`make build`).
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "manifest_path" {
+  description = "Build manifest written by `make build`."
+  type        = string
+  default     = "../../../../dist/manifest.json"
+}
+
+variable "parameters_extension_layer_arn" {
+  description = "The AWS Parameters and Secrets Lambda extension layer (arm64) for the region (not needed in sandbox_mode)."
+  type        = string
+  default     = null
+}
+
+variable "sandbox_mode" {
+  description = "true only for the local AWS sandbox (see the module README)."
+  type        = bool
+  default     = false
+}
+
+locals {
+  manifest = jsondecode(file(var.manifest_path))
+  packages = {
+    for name in ["llm_gateway", "authorizer"] : name => {
+      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
+      source_code_hash = local.manifest.packages[name].sha256_base64
+    }
+  }
+}
+
+module "gateway" {
+  source = "../../"
+
+  name         = "aigw-basic"
+  packages     = local.packages
+  sandbox_mode = var.sandbox_mode
+
+  # Examples are meant to be destroyed; keep the default (true) in real deployments.
+  deletion_protection_enabled = false
+
+  llm = {
+    providers                      = { mock = { type = "mock" } }
+    models                         = { "mock-chat" = { targets = [{ provider = "mock", model = "echo" }] } }
+    parameters_extension_layer_arn = var.parameters_extension_layer_arn
+  }
+
+  tags = { project = "aigw", example = "ai-gateway-basic" }
+}
+
+output "stage_invoke_url" {
+  description = "Base URL of the gateway."
+  value       = module.gateway.stage_invoke_url
+}
+
+output "cli_environment" {
+  description = "Environment for `aigw tenants|keys|usage`."
+  value       = module.gateway.cli_environment
+}
+
+output "openapi_document" {
+  description = "The API's OpenAPI document."
+  value       = module.gateway.openapi_document
+}

@@ -1,0 +1,149 @@
+# A production-shaped gateway: Bedrock with an OpenAI-compatible fallback, JWTs from an
+# OIDC issuer besides API keys, three tiers with request and token budgets, prompt
+# templates as routes, a tuned WAF. Build the packages first (`make build`).
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "manifest_path" {
+  description = "Build manifest written by `make build`."
+  type        = string
+  default     = "../../../../dist/manifest.json"
+}
+
+variable "parameters_extension_layer_arn" {
+  description = "The AWS Parameters and Secrets Lambda extension layer (arm64) for the region (not needed in sandbox_mode)."
+  type        = string
+  default     = null
+}
+
+variable "sandbox_mode" {
+  description = "true only for the local AWS sandbox (see the module README)."
+  type        = bool
+  default     = false
+}
+
+variable "oidc_issuer" {
+  description = "OIDC issuer whose JWTs are accepted (its JWKS is fetched from <issuer>/.well-known/jwks.json)."
+  type        = string
+  default     = "https://login.example.com"
+}
+
+locals {
+  manifest = jsondecode(file(var.manifest_path))
+  packages = {
+    for name in ["llm_gateway", "authorizer"] : name => {
+      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
+      source_code_hash = local.manifest.packages[name].sha256_base64
+    }
+  }
+}
+
+resource "aws_secretsmanager_secret" "openai" {
+  #checkov:skip=CKV2_AWS_57:provider API keys are rotated in the provider's console, not by a Lambda rotation function
+  #checkov:skip=CKV_AWS_149:encrypted with the account's aws/secretsmanager key; the secret holds one provider key set out of band
+  name                    = "aigw-complete/openai-api-key"
+  recovery_window_in_days = 0
+}
+
+module "gateway" {
+  source = "../../"
+
+  name         = "aigw-complete"
+  stage_name   = "v1"
+  packages     = local.packages
+  sandbox_mode = var.sandbox_mode
+
+  jwt_issuers = [{
+    issuer       = var.oidc_issuer
+    jwks_uri     = "${var.oidc_issuer}/.well-known/jwks.json"
+    audiences    = ["aigw"]
+    tenant_claim = "tenant"
+  }]
+  authorizer_result_ttl_seconds = 300
+
+  tiers = {
+    free = {
+      throttle = { rate_limit = 2, burst_limit = 5 }
+      quota    = { limit = 1000, period = "DAY" }
+    }
+    standard = {
+      throttle = { rate_limit = 20, burst_limit = 40 }
+      quota    = { limit = 200000, period = "MONTH" }
+    }
+    enterprise = {
+      throttle = { rate_limit = 200, burst_limit = 400 }
+      quota    = { limit = 10000000, period = "MONTH" }
+    }
+  }
+
+  waf = {
+    body_size_limit_bytes     = 65536
+    rate_limit_per_ip         = { limit = 3000 }
+    rate_limit_per_credential = { limit = 1000 }
+  }
+
+  llm = {
+    providers = {
+      bedrock = { type = "bedrock" }
+      openai = {
+        type               = "openai"
+        base_url           = "https://api.openai.com/v1"
+        api_key_secret_arn = aws_secretsmanager_secret.openai.arn
+      }
+    }
+    models = {
+      "claude-sonnet" = {
+        targets = [
+          { provider = "bedrock", model = "us.anthropic.claude-3-7-sonnet-20250219-v1:0" },
+          { provider = "openai", model = "gpt-4o" },
+        ]
+      }
+      "embed" = { type = "embedding", targets = [{ provider = "bedrock", model = "amazon.titan-embed-text-v2:0" }] }
+    }
+    prices = {
+      "us.anthropic.claude-3-7-sonnet-20250219-v1:0" = { input_per_1m = 3, output_per_1m = 15 }
+    }
+    prompt_templates = {
+      summarise = {
+        model      = "claude-sonnet"
+        messages   = [{ role = "user", content = "Summarise: {{ text }}" }]
+        variables  = { text = { max_length = 20000 } }
+        parameters = { temperature = 0.2, max_tokens = 400 }
+      }
+    }
+    quotas = {
+      tiers = { free = 50000, standard = 5000000, enterprise = 200000000 }
+    }
+    routing                        = { deadline_ms = 25000 }
+    parameters_extension_layer_arn = var.parameters_extension_layer_arn
+    reserved_concurrent_executions = 100
+  }
+
+  # Examples are meant to be destroyed; keep the default (true) in real deployments.
+  deletion_protection_enabled = false
+
+  tags = { project = "aigw", example = "ai-gateway-complete" }
+}
+
+output "stage_invoke_url" {
+  description = "Base URL of the gateway."
+  value       = module.gateway.stage_invoke_url
+}
+
+output "usage_plan_ids" {
+  description = "Usage plan per tier."
+  value       = module.gateway.usage_plan_ids
+}
+
+output "cli_environment" {
+  description = "Environment for `aigw tenants|keys|usage`."
+  value       = module.gateway.cli_environment
+}

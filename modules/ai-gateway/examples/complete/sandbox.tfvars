@@ -1,0 +1,2 @@
+# The local AWS sandbox (moto): see the module README, "Local sandbox".
+sandbox_mode = true

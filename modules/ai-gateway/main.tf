@@ -1,0 +1,96 @@
+# The whole gateway in one module: authorizer → LLM route (+ extra routes) → WAF →
+# gateway-core (REST API, stage, usage plans). Leaf modules emit data; gateway-core is
+# the only one that creates API Gateway resources (DESIGN.md "Module contracts").
+
+locals {
+  # A given key is used everywhere; otherwise each module creates its own key, scoped
+  # to its own log groups (a key created here would be unknown at plan time, and the
+  # modules decide from the key input whether to create one).
+  kms_key_arn = var.kms_key_arn
+
+  waf_enabled         = var.create && var.waf.enabled && !var.sandbox_mode
+  deletion_protection = var.deletion_protection_enabled && !var.sandbox_mode
+}
+
+module "authorizer" {
+  source = "../authorizer"
+
+  create                         = var.create
+  name                           = "${var.name}-authorizer"
+  stage                          = var.stage_name
+  package                        = var.packages.authorizer
+  security_scheme_name           = "aigw"
+  result_ttl_seconds             = var.authorizer_result_ttl_seconds
+  jwt_issuers                    = var.jwt_issuers
+  kms_key_arn                    = local.kms_key_arn
+  log_retention_in_days          = var.log_retention_days
+  deletion_protection_enabled    = local.deletion_protection
+  configure_lambda_logging       = !var.sandbox_mode
+  point_in_time_recovery_enabled = true
+  tags                           = var.tags
+}
+
+module "llm" {
+  source = "../llm-route"
+
+  create                            = var.create
+  name                              = "${var.name}-llm"
+  package                           = var.packages.llm_gateway
+  memory_size                       = var.llm.memory_size
+  timeout                           = var.llm.timeout
+  reserved_concurrent_executions    = var.llm.reserved_concurrent_executions
+  provisioned_concurrent_executions = var.sandbox_mode ? 0 : var.llm.provisioned_concurrent_executions
+  streaming                         = var.llm.streaming
+  config_source                     = var.sandbox_mode ? "sdk" : "extension"
+  parameters_extension_layer_arn    = var.llm.parameters_extension_layer_arn
+  configure_lambda_logging          = !var.sandbox_mode
+  kms_key_arn                       = local.kms_key_arn
+  log_retention_days                = var.log_retention_days
+  deletion_protection_enabled       = local.deletion_protection
+
+  providers_config = var.llm.providers
+  models           = var.llm.models
+  prices           = var.llm.prices
+  prompt_templates = var.llm.prompt_templates
+  routing          = var.llm.routing
+  quotas           = var.llm.quotas
+  response_cache   = var.llm.response_cache
+  redaction        = var.llm.redaction
+
+  tags = var.tags
+}
+
+module "waf" {
+  source = "../waf"
+
+  create                    = local.waf_enabled
+  name                      = var.name
+  body_size_limit_bytes     = var.waf.body_size_limit_bytes
+  rate_limit_per_ip         = var.waf.rate_limit_per_ip
+  rate_limit_per_credential = var.waf.rate_limit_per_credential
+  enable_bot_control        = var.waf.enable_bot_control
+  create_kms_key            = local.kms_key_arn == null
+  kms_key_arn               = local.kms_key_arn
+  log_retention_days        = var.log_retention_days
+  tags                      = var.tags
+}
+
+module "gateway" {
+  source = "../gateway-core"
+
+  create                     = var.create
+  name                       = var.name
+  description                = "aigw AI gateway (OpenAI-compatible API)"
+  routes                     = merge(module.llm.routes, var.extra_routes)
+  authorizer                 = module.authorizer.authorizer
+  api_key_source             = "AUTHORIZER"
+  web_acl_arn                = local.waf_enabled ? module.waf.web_acl_arn : null
+  associate_web_acl          = local.waf_enabled
+  stage_name                 = var.stage_name
+  tiers                      = var.tiers
+  logging_level              = var.logging_level
+  kms_key_arn                = local.kms_key_arn
+  access_log_retention_days  = var.log_retention_days
+  create_execution_log_group = true
+  tags                       = var.tags
+}

@@ -1,0 +1,131 @@
+# The composition: authorizer + LLM route + WAF + gateway-core, with the AWS provider mocked.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "us-east-1", name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      key_id = "11111111-2222-3333-4444-555555555555"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/mock" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock"
+      version    = "1"
+      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock/invocations"
+    }
+  }
+  mock_resource "aws_lambda_alias" {
+    defaults = {
+      arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock:live"
+      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock:live/invocations"
+    }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/aigw-test/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_api_gateway_rest_api" {
+    defaults = {
+      id            = "abc123"
+      execution_arn = "arn:aws:execute-api:us-east-1:123456789012:abc123"
+    }
+  }
+  mock_resource "aws_api_gateway_stage" {
+    defaults = { arn = "arn:aws:apigateway:us-east-1::/restapis/abc123/stages/v1" }
+  }
+}
+
+variables {
+  name = "aigw-test"
+  packages = {
+    llm_gateway = { filename = "llm_gateway.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    authorizer  = { filename = "authorizer.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+  }
+  llm = {
+    providers                      = { bedrock = { type = "bedrock" } }
+    models                         = { claude = { targets = [{ provider = "bedrock", model = "anthropic.claude-3-haiku-20240307-v1:0" }] } }
+    parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
+    prompt_templates = {
+      triage = { model = "claude", messages = [{ role = "user", content = "Triage: {{ ticket }}" }] }
+    }
+  }
+}
+
+run "production_shape" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(jsondecode(output.openapi_document).paths)) == toset(["/v1/chat/completions", "/v1/models", "/v1/embeddings", "/v1/prompts/triage"])
+    error_message = "The API serves every LLM route, one per prompt template."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for p in jsondecode(output.openapi_document).paths : [for op in p : contains(keys(op.security[0]), "aigw")]
+    ]))
+    error_message = "Every operation requires the Lambda authorizer."
+  }
+
+  assert {
+    condition     = jsondecode(output.openapi_document)["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    error_message = "Usage plans read the key the authorizer returns (OpenAI clients send a Bearer token)."
+  }
+
+  assert {
+    condition     = output.web_acl_arn != null && module.gateway.web_acl_association_id != null
+    error_message = "A WAF web ACL guards the stage outside the sandbox."
+  }
+
+  assert {
+    condition     = module.llm.config_parameter_name == "/aigw-test-llm/config" && !can(regex("(?i)api_key\"\\s*:", module.llm.config_document))
+    error_message = "The LLM config is stored in its parameter and holds no key."
+  }
+
+  assert {
+    condition     = output.cli_environment.AIGW_USAGE_PLAN_PREFIX == "aigw-test" && output.cli_environment.AIGW_STAGE == "v1"
+    error_message = "The CLI finds tier usage plans by <name>-<tier> and binds keys to the stage."
+  }
+}
+
+run "sandbox_mode_turns_off_what_moto_lacks" {
+  command = plan
+
+  variables {
+    sandbox_mode = true
+  }
+
+  assert {
+    condition     = output.web_acl_arn == null
+    error_message = "No WAF in the sandbox."
+  }
+
+  assert {
+    condition     = length(module.llm.routes) == 4 && module.llm.config_parameter_name == "/aigw-test-llm/config"
+    error_message = "The gateway itself is complete in the sandbox."
+  }
+}
+
+run "rejects_a_bad_name" {
+  command = plan
+  variables {
+    name = "AI_Gateway"
+  }
+  expect_failures = [var.name]
+}

@@ -1,0 +1,241 @@
+################################################################################
+# General
+################################################################################
+
+variable "create" {
+  description = "Whether to create the gateway. When false nothing is created."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "name" {
+  description = "Name of the gateway: the REST API's name and the prefix of every resource (functions, tables, log groups, usage plans)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,30}$", var.name))
+    error_message = "name must be 3-31 characters: lower-case letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "stage_name" {
+  description = "API stage; API keys are bound to it (a key of another stage is denied)."
+  type        = string
+  default     = "v1"
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags applied to every taggable resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "sandbox_mode" {
+  description = "Deploying into the local AWS sandbox (moto): turns off what it does not implement — the WAF web ACL and its logging, Lambda logging_config, provisioned concurrency, the Parameters and Secrets extension (config is read with the SDK), the API execution log group — and deletion protection, so the sandbox can be torn down. Never set it for an AWS account."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "packages" {
+  description = "Built Lambda packages from dist/manifest.json (`make build`): filename and base64 SHA-256 of llm_gateway and authorizer."
+  type = object({
+    llm_gateway = object({ filename = string, source_code_hash = string })
+    authorizer  = object({ filename = string, source_code_hash = string })
+  })
+  nullable = false
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for every log group, table, parameter and function environment of the gateway. null = each component creates its own key (rotation on, policy scoped to its own log groups)."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group of the gateway, in days."
+  type        = number
+  default     = 365
+  nullable    = false
+}
+
+variable "deletion_protection_enabled" {
+  description = "Deletion protection on the gateway's DynamoDB tables (forced off in sandbox_mode)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+################################################################################
+# Identity
+################################################################################
+
+variable "jwt_issuers" {
+  description = "OIDC/Cognito issuers whose JWTs the authorizer accepts besides aigw API keys (see modules/authorizer)."
+  type = list(object({
+    issuer         = string
+    jwks_uri       = string
+    audiences      = list(string)
+    audience_claim = optional(string, "aud")
+    tenant_claim   = optional(string)
+  }))
+  default  = []
+  nullable = false
+}
+
+variable "authorizer_result_ttl_seconds" {
+  description = "How long API Gateway caches an authorizer decision per credential (0-3600)."
+  type        = number
+  default     = 300
+  nullable    = false
+}
+
+################################################################################
+# Traffic
+################################################################################
+
+variable "tiers" {
+  description = "Usage plans per tier (request rate, burst and quota); tenants are linked to their tier's plan by `aigw keys create`. Token budgets per tier are in llm.quotas."
+  type = map(object({
+    description = optional(string)
+    throttle = object({
+      rate_limit  = number
+      burst_limit = number
+    })
+    quota = object({
+      limit  = number
+      period = string
+    })
+  }))
+  default = {
+    standard = {
+      throttle = { rate_limit = 10, burst_limit = 20 }
+      quota    = { limit = 100000, period = "MONTH" }
+    }
+  }
+  nullable = false
+}
+
+variable "waf" {
+  description = "The web ACL in front of the stage: body size limit (LLM prompts are large; at most 65536, the largest WAF inspection limit), per-IP and per-credential rate limits, optional Bot Control."
+  type = object({
+    enabled               = optional(bool, true)
+    body_size_limit_bytes = optional(number, 65536)
+    rate_limit_per_ip = optional(object({
+      limit          = number
+      window_seconds = optional(number, 300)
+    }), { limit = 2000 })
+    rate_limit_per_credential = optional(object({
+      header_name    = optional(string, "authorization")
+      limit          = number
+      window_seconds = optional(number, 300)
+    }))
+    enable_bot_control = optional(bool, false)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "extra_routes" {
+  description = "More route specs (contract: DESIGN.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
+  type        = any
+  default     = {}
+  nullable    = false
+}
+
+variable "logging_level" {
+  description = "API Gateway execution logging level: OFF, ERROR or INFO (needs the account's API Gateway CloudWatch role)."
+  type        = string
+  default     = "ERROR"
+  nullable    = false
+}
+
+################################################################################
+# LLM gateway (modules/llm-route)
+################################################################################
+
+variable "llm" {
+  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs)."
+  type = object({
+    providers = map(object({
+      type               = string
+      region             = optional(string)
+      endpoint_url       = optional(string)
+      base_url           = optional(string)
+      api_key_secret_arn = optional(string)
+      auth_header        = optional(string)
+      query              = optional(map(string))
+      connect_timeout_ms = optional(number)
+      read_timeout_ms    = optional(number)
+    }))
+    models = map(object({
+      type     = optional(string, "chat")
+      strategy = optional(string, "ordered")
+      owned_by = optional(string)
+      targets = list(object({
+        provider = string
+        model    = string
+        weight   = optional(number)
+        guardrail = optional(object({
+          id      = string
+          version = optional(string, "DRAFT")
+          trace   = optional(bool, false)
+        }))
+      }))
+      dimensions = optional(number)
+    }))
+    prices = optional(map(object({
+      input_per_1m      = optional(number, 0)
+      output_per_1m     = optional(number, 0)
+      cache_read_per_1m = optional(number, 0)
+    })), {})
+    prompt_templates = optional(map(object({
+      model = string
+      messages = list(object({
+        role    = string
+        content = string
+      }))
+      variables = optional(map(object({
+        required   = optional(bool)
+        default    = optional(string)
+        max_length = optional(number)
+      })), {})
+      parameters = optional(object({
+        temperature     = optional(number)
+        top_p           = optional(number)
+        max_tokens      = optional(number)
+        stop            = optional(list(string))
+        response_format = optional(any)
+      }), {})
+    })), {})
+    routing = optional(object({
+      deadline_ms       = optional(number)
+      failure_threshold = optional(number)
+      cooldown_ms       = optional(number)
+    }), {})
+    quotas = optional(object({
+      enabled               = optional(bool, true)
+      period                = optional(string, "month")
+      tiers                 = optional(map(number), {})
+      tenants               = optional(map(number), {})
+      default_tokens        = optional(number)
+      reserve_output_tokens = optional(number)
+    }), {})
+    response_cache = optional(object({
+      enabled     = optional(bool, false)
+      ttl_seconds = optional(number, 300)
+    }), {})
+    redaction                         = optional(string, "metadata")
+    streaming                         = optional(bool, true)
+    parameters_extension_layer_arn    = optional(string)
+    memory_size                       = optional(number, 512)
+    timeout                           = optional(number, 300)
+    reserved_concurrent_executions    = optional(number, 50)
+    provisioned_concurrent_executions = optional(number, 0)
+  })
+  nullable = false
+}

@@ -1,0 +1,89 @@
+"""dev, staging and prod plan cleanly, have the production shape, and pass the scan.
+
+Each env is planned against the local sandbox (provider endpoints overridden, state kept
+local instead of the S3 backend), then checkov with the aigw policy pack runs over the
+plan JSON, where values passed between modules are resolved.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from harness import ROOT, TerraformRoot
+
+from aigw import scan
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
+
+ENVS = ["dev", "staging", "prod"]
+
+
+def _planned(plan: dict, type_: str) -> list[dict]:
+    out = []
+
+    def walk(module: dict) -> None:
+        out.extend(r for r in module.get("resources", []) if r["type"] == type_)
+        for child in module.get("child_modules", []):
+            walk(child)
+
+    walk(plan["planned_values"]["root_module"])
+    return out
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_env_plans_with_production_shape_and_passes_the_scan(env, moto_endpoint, tmp_path):
+    root = TerraformRoot(ROOT / "envs" / env, tmp_path / "work", moto_endpoint)
+    root.run("init", "-input=false", "-no-color")
+    plan_file = tmp_path / f"{env}.tfplan"
+    root.run(
+        "plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}", *root._vars([], {})
+    )
+    plan = json.loads(root.run("show", "-json", str(plan_file)).stdout)
+
+    acls = _planned(plan, "aws_wafv2_web_acl")
+    assert len(acls) == 1, "a web ACL guards every deployed env"
+    assert len(_planned(plan, "aws_wafv2_web_acl_association")) == 1
+    assert len(_planned(plan, "aws_wafv2_web_acl_logging_configuration")) == 1
+    tables = _planned(plan, "aws_dynamodb_table")
+    assert tables and all(t["values"]["deletion_protection_enabled"] for t in tables)
+    assert all(t["values"]["point_in_time_recovery"][0]["enabled"] for t in tables)
+    functions = _planned(plan, "aws_lambda_function")
+    assert {f["values"]["function_name"] for f in functions} == {
+        f"aigw-{env}-llm",
+        f"aigw-{env}-authorizer",
+    }
+    assert all(f["values"]["reserved_concurrent_executions"] > 0 for f in functions)
+    assert all(f["values"]["logging_config"] for f in functions)
+    groups = _planned(plan, "aws_cloudwatch_log_group")
+    assert groups and all(g["values"]["retention_in_days"] >= 365 for g in groups)
+    tfvars_tiers = {
+        line.split("=")[0].strip()
+        for line in (ROOT / "envs" / env / "terraform.tfvars").read_text().splitlines()
+        if line.startswith("  ") and line.rstrip().endswith("= {") and not line.startswith("    ")
+    }
+    plans = _planned(plan, "aws_api_gateway_usage_plan")
+    assert {p["values"]["name"] for p in plans} >= {f"aigw-{env}-standard"}
+    assert all(p["values"]["throttle_settings"] and p["values"]["quota_settings"] for p in plans)
+    assert tfvars_tiers  # the tfvars parse as expected
+    provisioned = _planned(plan, "aws_lambda_provisioned_concurrency_config")
+    assert bool(provisioned) == (env == "prod"), "provisioned concurrency in prod only"
+
+    # checkov + the policy pack over the resolved plan: nothing may fail.
+    plan_json = tmp_path / f"{env}.plan.json"
+    plan_json.write_text(json.dumps(plan))
+    findings = scan.run_checkov(
+        ROOT,
+        plan_json,
+        "terraform_plan",
+        scan.checkov_binary(ROOT),
+        f"plan:{env}",
+        scan.load_policy_docs(ROOT),
+        (),
+        ROOT / ".checkov.yaml",
+    )
+    assert any(f.status == "passed" for f in findings), "checkov must have checked something"
+    failed = [
+        f"{f.check_id} {f.resource}: {f.check_name}" for f in findings if f.status == "failed"
+    ]
+    assert failed == [], "\n".join(failed)

@@ -1,0 +1,140 @@
+"""Checks on Lambda functions and their log groups (CKV_AIGW_11 to CKV_AIGW_14)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aigw_common import as_list, block, get, guideline, is_expression
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class _Check(BaseResourceCheck):
+    def __init__(
+        self, check_id: str, name: str, category: CheckCategories, resources: list[str]
+    ) -> None:
+        super().__init__(
+            name=name,
+            id=check_id,
+            categories=[category],
+            supported_resources=resources,
+            guideline=guideline(check_id),
+        )
+
+
+class ReservedConcurrency(_Check):
+    """CKV_AIGW_11: reserved concurrency caps what one function can take from the account."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_11",
+            "Lambda functions set reserved concurrency",
+            CheckCategories.GENERAL_SECURITY,
+            ["aws_lambda_function"],
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        value = get(conf, "reserved_concurrent_executions")
+        if is_expression(value):
+            return CheckResult.UNKNOWN
+        number = _int(value)
+        if number is None or number < 0:
+            self.details.append(
+                f"reserved_concurrent_executions is {value!r} (unset or -1 = unreserved)"
+            )
+            return CheckResult.FAILED
+        return CheckResult.PASSED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["reserved_concurrent_executions"]
+
+
+class ExplicitLogGroup(_Check):
+    """CKV_AIGW_12: the function writes to a log group this configuration manages."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_12",
+            "Lambda functions log to a managed log group (logging_config.log_group)",
+            CheckCategories.LOGGING,
+            ["aws_lambda_function"],
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        logging = block(conf, "logging_config")
+        if logging and get(logging, "log_group"):
+            return CheckResult.PASSED
+        depends = [str(d) for d in as_list(conf.get("depends_on"))]
+        if any("aws_cloudwatch_log_group." in d for d in depends):
+            return CheckResult.PASSED
+        self.details.append(
+            "no logging_config.log_group (nor depends_on a log group): Lambda would create "
+            "/aws/lambda/<name> itself, unencrypted and kept forever"
+        )
+        return CheckResult.FAILED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["logging_config/[0]/log_group", "depends_on"]
+
+
+class FunctionKms(_Check):
+    """CKV_AIGW_13: the function's environment is encrypted with a customer-managed key."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_13",
+            "Lambda functions encrypt their environment with a customer-managed KMS key",
+            CheckCategories.ENCRYPTION,
+            ["aws_lambda_function"],
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        if get(conf, "kms_key_arn"):
+            return CheckResult.PASSED
+        self.details.append("kms_key_arn is not set")
+        return CheckResult.FAILED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["kms_key_arn"]
+
+
+class LogGroupRetentionKms(_Check):
+    """CKV_AIGW_14: log groups expire and are encrypted with KMS."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_14",
+            "CloudWatch log groups set a retention and a KMS key",
+            CheckCategories.LOGGING,
+            ["aws_cloudwatch_log_group"],
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        retention = get(conf, "retention_in_days")
+        if not is_expression(retention):
+            days = _int(retention)
+            if days is None or days <= 0:
+                self.details.append(f"retention_in_days is {retention!r} (logs kept forever)")
+        if not get(conf, "kms_key_id"):
+            self.details.append("kms_key_id is not set")
+        return CheckResult.FAILED if self.details else CheckResult.PASSED
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["retention_in_days", "kms_key_id"]
+
+
+reserved_concurrency = ReservedConcurrency()
+explicit_log_group = ExplicitLogGroup()
+function_kms = FunctionKms()
+log_group_retention_kms = LogGroupRetentionKms()

@@ -1,0 +1,112 @@
+"""Checks on the WAFv2 web ACL in front of the API (CKV_AIGW_6, CKV_AIGW_7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aigw_common import block, blocks, get, guideline, is_expression
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
+
+
+def _statements(statement: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A statement and every statement nested in it (and/or/not)."""
+    if not statement:
+        return []
+    out = [statement]
+    for combinator in ("and_statement", "or_statement", "not_statement"):
+        for comb in blocks(statement, combinator):
+            for inner in blocks(comb, "statement"):
+                out.extend(_statements(inner))
+    return out
+
+
+def _has_unrendered_rules(conf: dict[str, Any]) -> bool:
+    """True when checkov could not expand a ``dynamic "rule"`` block (HCL scans): the
+    plan-JSON scan, where every rule is rendered, decides then."""
+    for dyn in blocks(conf, "dynamic"):
+        if "rule" in dyn:
+            return True
+    return any(
+        is_expression(get(rule, "name")) or "." in str(get(rule, "name", ""))
+        for rule in blocks(conf, "rule")
+    )
+
+
+def _rule_statements(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    return _statements(block(rule, "statement"))
+
+
+class _WebAclCheck(BaseResourceCheck):
+    def __init__(self, check_id: str, name: str) -> None:
+        super().__init__(
+            name=name,
+            id=check_id,
+            categories=[CheckCategories.NETWORKING],
+            supported_resources=["aws_wafv2_web_acl"],
+            guideline=guideline(check_id),
+        )
+
+    def get_evaluated_keys(self) -> list[str]:
+        return ["rule"]
+
+
+class KnownBadInputs(_WebAclCheck):
+    """CKV_AIGW_6: the web ACL runs the KnownBadInputs managed rule group (not in count mode)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_6", "The API web ACL runs the AWS KnownBadInputs managed rule group"
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        for rule in blocks(conf, "rule"):
+            for st in _rule_statements(rule):
+                group = block(st, "managed_rule_group_statement")
+                if not group:
+                    continue
+                name = get(group, "name")
+                if name != KNOWN_BAD_INPUTS:
+                    continue
+                override = block(rule, "override_action")
+                if override and block(override, "count") is not None:
+                    self.details.append(f"rule {get(rule, 'name')!r} runs {name} in count mode")
+                    return CheckResult.FAILED
+                return CheckResult.PASSED
+        if _has_unrendered_rules(conf):
+            return CheckResult.UNKNOWN
+        self.details.append(f"no rule uses the managed rule group {KNOWN_BAD_INPUTS}")
+        return CheckResult.FAILED
+
+
+class BodySizeRule(_WebAclCheck):
+    """CKV_AIGW_7: the web ACL blocks request bodies above a size limit."""
+
+    def __init__(self) -> None:
+        super().__init__("CKV_AIGW_7", "The API web ACL blocks oversized request bodies")
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        for rule in blocks(conf, "rule"):
+            action = block(rule, "action")
+            if not action or block(action, "block") is None:
+                continue
+            for st in _rule_statements(rule):
+                size = block(st, "size_constraint_statement")
+                if not size:
+                    continue
+                field = block(size, "field_to_match")
+                if field is None or block(field, "body") is None:
+                    continue
+                op = str(get(size, "comparison_operator", "")).upper()
+                if op in ("GT", "GE"):
+                    return CheckResult.PASSED
+        self.details.append("no blocking rule with a size_constraint_statement on the body (GT/GE)")
+        return CheckResult.FAILED
+
+
+known_bad_inputs = KnownBadInputs()
+body_size_rule = BodySizeRule()

@@ -151,6 +151,10 @@ destroy: ## destroy ENV (non-local envs need ALLOW_DESTROY=ENV)
 	@$(MAKE) $(ENV_PREREQS)
 	@$(AIGW) env destroy $(ENV)
 
+.PHONY: bootstrap
+bootstrap: check-env toolchain ## create a deployed ENV's state bucket and KMS key (envs/_bootstrap), write envs/ENV/backend.hcl
+	@$(AIGW) env bootstrap $(ENV)
+
 # -- benchmarks --------------------------------------------------------------------------
 # Baselines the benchmarks compare against (FastAPI + Mangum, httpx, litellm) live in their
 # own venv: they are never installed next to the project, let alone in a Lambda package.

@@ -3,6 +3,10 @@ region              = "us-east-1"
 allowed_account_ids = ["333333333333"]
 name                = "aigw-prod"
 
+# The environment's customer-managed key from `make bootstrap ENV=prod` (output
+# kms_key_arn): it encrypts the state and all of the gateway's data at rest.
+kms_key_arn = "arn:aws:kms:us-east-1:333333333333:key/00000000-0000-0000-0000-000000000000"
+
 tiers = {
   standard = {
     throttle = { rate_limit = 20, burst_limit = 40 }

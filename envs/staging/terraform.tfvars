@@ -3,6 +3,10 @@ region              = "us-east-1"
 allowed_account_ids = ["222222222222"]
 name                = "aigw-staging"
 
+# The environment's customer-managed key from `make bootstrap ENV=staging` (output
+# kms_key_arn): it encrypts the state and all of the gateway's data at rest.
+kms_key_arn = "arn:aws:kms:us-east-1:222222222222:key/00000000-0000-0000-0000-000000000000"
+
 tiers = {
   standard = {
     throttle = { rate_limit = 10, burst_limit = 20 }

@@ -113,6 +113,7 @@ class TerraformRoot:
             dest.write_text(text)
         name = "zz_sandbox_override.tf" if declares_provider else "zz_sandbox_provider.tf"
         (self.dir / name).write_text(sandbox_provider_hcl(self.endpoint))
+        self.has_backend = declares_backend
         if declares_backend:
             # Remote state is the deployed envs' business; a sandbox run keeps it local.
             (self.dir / "zz_backend_override.tf").write_text(
@@ -147,7 +148,9 @@ class TerraformRoot:
         return args
 
     def init(self) -> None:
-        self.run("init", "-input=false", "-no-color", "-backend=false")
+        # A declared backend is overridden to "local" (see _prepare) and must be initialised.
+        backend = [] if self.has_backend else ["-backend=false"]
+        self.run("init", "-input=false", "-no-color", *backend)
 
     def apply(self, var_files: list[Path] | None = None, **variables: object) -> None:
         self.run(
@@ -199,10 +202,15 @@ class TerraformRoot:
     def snapshot_state(self) -> Path:
         """Copy of the current state, to check after destroy that nothing is left."""
         snap = self.state_file.with_name("before-destroy.tfstate")
-        shutil.copyfile(self.state_file, snap)
+        if self.state_file.exists():
+            shutil.copyfile(self.state_file, snap)
+        else:  # the apply failed before writing state: nothing can be left
+            snap.write_text('{"version": 4, "resources": []}')
         return snap
 
-    def leftovers(self, snapshot: Path, var_files: list[Path] | None = None) -> list[str]:
+    def leftovers(
+        self, snapshot: Path, var_files: list[Path] | None = None, **variables: object
+    ) -> list[str]:
         """Managed resources of ``snapshot`` that still exist in the sandbox.
 
         A refresh-only plan reads every resource through the real provider; the ones it
@@ -216,7 +224,7 @@ class TerraformRoot:
             "-lock=false",
             "-json",
             f"-state={snapshot}",
-            *self._vars(var_files or [], {}),
+            *self._vars(var_files or [], variables),
             check=False,
         )
         if proc.returncode != 0:

@@ -8,6 +8,7 @@ plan JSON, where values passed between modules are resolved.
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from harness import ROOT, TerraformRoot
@@ -34,7 +35,7 @@ def _planned(plan: dict, type_: str) -> list[dict]:
 @pytest.mark.parametrize("env", ENVS)
 def test_env_plans_with_production_shape_and_passes_the_scan(env, moto_endpoint, tmp_path):
     root = TerraformRoot(ROOT / "envs" / env, tmp_path / "work", moto_endpoint)
-    root.run("init", "-input=false", "-no-color")
+    root.init()
     plan_file = tmp_path / f"{env}.tfplan"
     root.run(
         "plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}", *root._vars([], {})
@@ -81,9 +82,48 @@ def test_env_plans_with_production_shape_and_passes_the_scan(env, moto_endpoint,
         scan.load_policy_docs(ROOT),
         (),
         ROOT / ".checkov.yaml",
+        enrich_from=root.work,  # inline skips (with reasons) apply to the plan's resources
     )
     assert any(f.status == "passed" for f in findings), "checkov must have checked something"
     failed = [
         f"{f.check_id} {f.resource}: {f.check_name}" for f in findings if f.status == "failed"
     ]
     assert failed == [], "\n".join(failed)
+
+
+def test_bootstrap_creates_a_locked_down_state_bucket_and_key(moto_endpoint, tmp_path):
+    import boto3
+
+    root = TerraformRoot(ROOT / "envs" / "_bootstrap", tmp_path / "work", moto_endpoint)
+    variables = {"environment": "staging", "bucket_name": f"aigw-tfstate-{uuid.uuid4().hex[:12]}"}
+    root.init()
+    try:
+        root.apply(**variables)
+        out = root.outputs()
+        assert root.plan_changes(**variables) == "", "re-plan after apply must show no changes"
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=moto_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+        bucket = out["state_bucket"]
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+        rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"][
+            "Rules"
+        ][0]
+        assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+        assert rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == out["kms_key_arn"]
+        block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+        assert all(block.values())
+        policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+        assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        assert f'bucket       = "{bucket}"' in out["backend_hcl"]
+        assert "use_lockfile = true" in out["backend_hcl"]
+    finally:
+        snapshot = root.snapshot_state()
+        destroyed = root.destroy(**variables)
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
+    assert root.state_resources() == []
+    assert root.leftovers(snapshot, **variables) == []

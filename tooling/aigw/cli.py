@@ -151,6 +151,8 @@ def cmd_env(args: argparse.Namespace) -> int:
             envs.apply(root, args.env, args.tf)
         elif args.action == "destroy":
             envs.destroy(root, args.env, args.tf)
+        elif args.action == "bootstrap":
+            envs.bootstrap(root, args.env, args.tf)
     except (envs.EnvError, TerraformError) as exc:
         return _fail(str(exc), 2 if isinstance(exc, envs.EnvError) else 1)
     return 0
@@ -202,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     tf.set_defaults(func=cmd_tf)
 
     e = sub.add_parser("env", help="plan/apply/destroy an environment in envs/")
-    e.add_argument("action", choices=["list", "check", "plan", "apply", "destroy"])
+    e.add_argument("action", choices=["list", "check", "plan", "apply", "destroy", "bootstrap"])
     e.add_argument("env", nargs="?", default="local")
     e.add_argument("--tf", default=os.environ.get("TF", "terraform"), help="terraform or tofu")
     e.set_defaults(func=cmd_env)

@@ -207,3 +207,58 @@ def destroy(
         tf,
         stream=True,
     )
+
+
+def bootstrap(
+    root: Path,
+    name: str,
+    tf: str | None = None,
+    ask: Callable[[str], str] | None = None,
+) -> None:
+    """Create a deployed env's state bucket and KMS key (envs/_bootstrap, local state)."""
+    if name == LOCAL_ENV:
+        raise EnvError(
+            "the local env keeps its state in .aigw/state: there is nothing to bootstrap"
+        )
+    d = env_dir(root, name)
+    stack = root / "envs" / "_bootstrap"
+    state = state_dir(root) / "state" / f"bootstrap-{name}.tfstate"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    env = tf_env(root, {"TF_DATA_DIR": str(state_dir(root) / "tf-data" / f"bootstrap-{name}")})
+    run_tf(
+        ["init", "-input=false", "-no-color", "-reconfigure", f"-backend-config=path={state}"],
+        stack,
+        env,
+        tf,
+    )
+    args = [f"-var=environment={name}"]
+    tfvars = d / "terraform.tfvars"
+    if tfvars.is_file():
+        # region and allowed_account_ids come from the env; its other values are not for us.
+        for line in tfvars.read_text().splitlines():
+            key = line.split("=", 1)[0].strip()
+            if key in ("region", "allowed_account_ids") and "=" in line:
+                args.append(f"-var={key}={line.split('=', 1)[1].strip()}")
+    plan_out = state_dir(root) / "plans" / f"bootstrap-{name}.tfplan"
+    plan_out.parent.mkdir(parents=True, exist_ok=True)
+    run_tf(
+        ["plan", "-input=false", "-no-color", f"-out={plan_out}", *args],
+        stack,
+        env,
+        tf,
+        stream=True,
+    )
+    _confirm(name, "bootstrap (create the state bucket and KMS key of)", ask)
+    run_tf(["apply", "-input=false", "-no-color", str(plan_out)], stack, env, tf, stream=True)
+    plan_out.unlink(missing_ok=True)
+    backend_hcl = run_tf(["output", "-raw", "backend_hcl"], stack, env, tf).stdout
+    kms = run_tf(["output", "-raw", "kms_key_arn"], stack, env, tf).stdout.strip()
+    target = d / "backend.hcl"
+    if target.exists():
+        print(f"{target} exists; the bootstrap's backend config is:\n{backend_hcl}")
+    else:
+        target.write_text(backend_hcl)
+        print(f"wrote {target}")
+    print(
+        f'Set kms_key_arn = "{kms}" in envs/{name}/terraform.tfvars, then `make plan ENV={name}`.'
+    )

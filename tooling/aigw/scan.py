@@ -224,9 +224,15 @@ def run_checkov(
     docs: dict[str, PolicyDoc] | None = None,
     checks: Sequence[str] = (),
     config: Path | None = None,
+    enrich_from: Path | None = None,
 ) -> list[Finding]:
     """Run checkov with the policy pack over one directory (terraform) or plan JSON file
-    (terraform_plan) and return its findings, parsing errors included (as failures)."""
+    (terraform_plan) and return its findings, parsing errors included (as failures).
+
+    ``enrich_from``: for plan JSON, the directory holding the Terraform source the plan
+    came from, so inline ``#checkov:skip`` comments (with their reasons) apply to the
+    plan's resources as they do in the HCL scan.
+    """
     cmd = [checkov]
     if config is not None and config.is_file():
         cmd += ["--config-file", str(config)]
@@ -244,6 +250,8 @@ def run_checkov(
     ]
     if checks:
         cmd += ["--check", ",".join(checks)]
+    if enrich_from is not None and framework == "terraform_plan":
+        cmd += ["--repo-root-for-plan-enrichment", str(enrich_from)]
     try:
         proc = subprocess.run(
             cmd,
@@ -634,7 +642,15 @@ def scan(root: Path, options: ScanOptions) -> ScanReport:
     for env in options.env_plans:
         plan = saved_env_plan_json(root, env, reports_dir, options.tf)
         found = run_checkov(
-            root, plan, "terraform_plan", checkov, f"plan:{env}", docs, options.checks, config
+            root,
+            plan,
+            "terraform_plan",
+            checkov,
+            f"plan:{env}",
+            docs,
+            options.checks,
+            config,
+            enrich_from=root,
         )
         locate_in_source(root, plan, root / "envs" / env, found)
         findings += found
@@ -643,7 +659,15 @@ def scan(root: Path, options: ScanOptions) -> ScanReport:
         plan = plan_json(root, target, reports_dir, options.tf)
         name = target.stem if target.is_file() else target.name
         found = run_checkov(
-            root, plan, "terraform_plan", checkov, f"plan:{name}", docs, options.checks, config
+            root,
+            plan,
+            "terraform_plan",
+            checkov,
+            f"plan:{name}",
+            docs,
+            options.checks,
+            config,
+            enrich_from=target if target.is_dir() else root,
         )
         if target.is_dir():
             locate_in_source(root, plan, target, found)

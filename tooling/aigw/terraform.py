@@ -88,8 +88,13 @@ def env_dirs(root: Path) -> list[Path]:
     )
 
 
+def support_dirs(root: Path) -> list[Path]:
+    """``envs/_*``: the files the deployed envs share and the bootstrap stack."""
+    return sorted(d for d in (root / "envs").glob("_*") if has_tf_files(d))
+
+
 def all_config_dirs(root: Path) -> list[Path]:
-    return module_dirs(root) + example_dirs(root) + env_dirs(root)
+    return module_dirs(root) + example_dirs(root) + env_dirs(root) + support_dirs(root)
 
 
 def tested_module_dirs(root: Path) -> list[Path]:

@@ -1,0 +1,21 @@
+output "state_bucket" {
+  description = "Remote state bucket of the environment."
+  value       = aws_s3_bucket.state.id
+}
+
+output "kms_key_arn" {
+  description = "The environment's KMS key: set it as kms_key_arn in envs/<env>/terraform.tfvars."
+  value       = aws_kms_key.this.arn
+}
+
+output "backend_hcl" {
+  description = "Content of envs/<env>/backend.hcl (written by `make bootstrap` when missing)."
+  value       = <<-EOT
+    bucket       = "${aws_s3_bucket.state.id}"
+    key          = "aigw/${var.environment}/terraform.tfstate"
+    region       = "${var.region}"
+    encrypt      = true
+    use_lockfile = true
+    kms_key_id   = "${aws_kms_key.this.arn}"
+  EOT
+}

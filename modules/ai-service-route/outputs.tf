@@ -1,0 +1,19 @@
+output "routes" {
+  description = "Route specs for gateway-core: one POST route per enabled service (AWS integrations with mapping templates)."
+  value       = local.routes
+}
+
+output "role_arn" {
+  description = "Role API Gateway assumes to call the services."
+  value       = try(aws_iam_role.this[0].arn, null)
+}
+
+output "role_name" {
+  description = "Name of that role."
+  value       = try(aws_iam_role.this[0].name, null)
+}
+
+output "allowed_actions" {
+  description = "The IAM actions the role holds (only those of the enabled services)."
+  value       = var.create ? sort(distinct(flatten([for k, v in local.enabled : v.iam]))) : []
+}

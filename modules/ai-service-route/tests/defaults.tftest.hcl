@@ -1,0 +1,197 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/aigw-ai" }
+  }
+}
+
+variables {
+  name = "aigw-ai"
+}
+
+run "all_services_by_default" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(output.routes)) == toset(["ai_sentiment", "ai_pii", "ai_translate", "ai_labels"])
+    error_message = "All four services are on by default."
+  }
+
+  assert {
+    condition = (
+      output.routes.ai_sentiment.integration.uri == "arn:aws:apigateway:eu-west-1:comprehend:action/DetectSentiment" &&
+      output.routes.ai_pii.integration.uri == "arn:aws:apigateway:eu-west-1:comprehend:action/DetectPiiEntities" &&
+      output.routes.ai_translate.integration.uri == "arn:aws:apigateway:eu-west-1:translate:action/TranslateText" &&
+      output.routes.ai_labels.integration.uri == "arn:aws:apigateway:eu-west-1:rekognition:action/DetectLabels"
+    )
+    error_message = "Each route is a direct integration with its service action."
+  }
+
+  assert {
+    condition = (
+      output.routes.ai_sentiment.integration.request_parameters["integration.request.header.X-Amz-Target"] == "'Comprehend_20171127.DetectSentiment'" &&
+      output.routes.ai_translate.integration.request_parameters["integration.request.header.X-Amz-Target"] == "'AWSShineFrontendService_20170701.TranslateText'" &&
+      output.routes.ai_labels.integration.request_parameters["integration.request.header.X-Amz-Target"] == "'RekognitionService.DetectLabels'" &&
+      alltrue([for r in output.routes : r.integration.request_parameters["integration.request.header.Content-Type"] == "'application/x-amz-json-1.1'"])
+    )
+    error_message = "JSON-protocol calls carry X-Amz-Target and the x-amz-json-1.1 content type."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in output.routes :
+      r.integration.type == "AWS" && r.integration.http_method == "POST" &&
+      r.integration.credentials == aws_iam_role.this[0].arn &&
+      r.integration.passthrough_behavior == "NEVER" &&
+      r.auth == "CUSTOM" && !r.public && r.lambda_function_name == null &&
+      can(jsondecode(r.request_schema).required)
+    ])
+    error_message = "Routes: AWS integrations with the module's role, no passthrough, authenticated, body-validated."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for r in output.routes : [
+        for pattern, resp in r.integration.responses :
+        pattern == "2\\d{2}" ? resp.status_code == "200" : can(jsondecode(resp.response_templates["application/json"]).error.code)
+      ]
+    ]))
+    error_message = "Success maps to 200; every error pattern renders an OpenAI-shaped error."
+  }
+
+  assert {
+    condition = (
+      output.routes.ai_sentiment.integration.responses["429"].status_code == "429" &&
+      output.routes.ai_sentiment.integration.responses["400|413"].status_code == "400" &&
+      output.routes.ai_sentiment.integration.responses["default"].status_code == "502"
+    )
+    error_message = "Throttling -> 429, validation -> 400, anything else -> 502."
+  }
+
+  assert {
+    condition = (
+      strcontains(output.routes.ai_sentiment.integration.request_templates["application/json"], "#set($lang = \"en\")") &&
+      strcontains(output.routes.ai_labels.integration.request_templates["application/json"], "#set($max = 10)") &&
+      strcontains(output.routes.ai_labels.integration.request_templates["application/json"], "#set($min = 55)")
+    )
+    error_message = "Defaults are rendered into the request templates."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role.this[0].assume_role_policy).Statement[0].Principal.Service == "apigateway.amazonaws.com" &&
+      jsondecode(aws_iam_role.this[0].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    )
+    error_message = "The role is trusted by API Gateway of this account only."
+  }
+
+  assert {
+    condition = toset(jsondecode(aws_iam_role_policy.this[0].policy).Statement[0].Action) == toset([
+      "comprehend:DetectSentiment", "comprehend:DetectPiiEntities", "comprehend:DetectDominantLanguage",
+      "translate:TranslateText", "rekognition:DetectLabels",
+    ])
+    error_message = "The role holds exactly the actions of the enabled services."
+  }
+}
+
+run "only_translate" {
+  command = apply
+
+  variables {
+    services         = { sentiment = false, pii = false, labels = false }
+    paths            = { translate = "/v1/translate" }
+    default_language = "de"
+  }
+
+  assert {
+    condition     = keys(output.routes) == ["ai_translate"] && output.routes.ai_translate.path == "/v1/translate"
+    error_message = "Disabled services emit no route; paths can be changed."
+  }
+
+  assert {
+    condition     = toset(jsondecode(aws_iam_role_policy.this[0].policy).Statement[0].Action) == toset(["translate:TranslateText", "comprehend:DetectDominantLanguage"])
+    error_message = "Disabled services' actions are not granted."
+  }
+
+  assert {
+    condition     = alltrue([for a in jsondecode(aws_iam_role_policy.this[0].policy).Statement[0].Action : !strcontains(a, "*")])
+    error_message = "No wildcard action."
+  }
+}
+
+run "disabled_module_creates_nothing" {
+  command = plan
+
+  variables {
+    create = false
+  }
+
+  assert {
+    condition     = length(output.routes) == 0 && output.role_arn == null && length(output.allowed_actions) == 0
+    error_message = "create = false must create nothing and emit no routes."
+  }
+}
+
+run "rejects_no_service" {
+  command = plan
+  variables {
+    services = { sentiment = false, pii = false, translate = false, labels = false }
+  }
+  expect_failures = [var.services]
+}
+
+run "rejects_unknown_language" {
+  command = plan
+  variables {
+    default_language = "xx"
+  }
+  expect_failures = [var.default_language]
+}
+
+run "rejects_unsupported_pii_language" {
+  command = plan
+  variables {
+    pii_default_language = "fr"
+  }
+  expect_failures = [var.pii_default_language]
+}
+
+run "rejects_bad_paths" {
+  command = plan
+  variables {
+    paths = { sentiment = "v1/no-slash" }
+  }
+  expect_failures = [var.paths]
+}
+
+run "rejects_shared_paths" {
+  command = plan
+  variables {
+    paths = { sentiment = "/v1/ai", pii = "/v1/ai" }
+  }
+  expect_failures = [var.paths]
+}
+
+run "rejects_public_routes" {
+  command = plan
+  variables {
+    route_auth = "NONE"
+  }
+  expect_failures = [var.route_auth]
+}
+
+run "rejects_out_of_range_label_defaults" {
+  command = plan
+  variables {
+    labels_defaults = { max_labels = 0 }
+  }
+  expect_failures = [var.labels_defaults]
+}

@@ -1,0 +1,134 @@
+################################################################################
+# General
+################################################################################
+
+variable "create" {
+  description = "Whether to create any resource. When false nothing is created, `routes` is empty and every other output is null."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "name" {
+  description = "Name of the role API Gateway assumes to call the AI services (and prefix of its policy)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9-_+=,.@]{0,59}$", var.name))
+    error_message = "name must be 1-60 characters of letters, digits and '-_+=,.@', starting with a letter or digit (an IAM role name)."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every taggable resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+################################################################################
+# Services
+################################################################################
+
+variable "services" {
+  description = "Which routes to emit (each optional): sentiment (Comprehend DetectSentiment), pii (Comprehend DetectPiiEntities), translate (Translate TranslateText), labels (Rekognition DetectLabels on a base64 image). The role gets only the actions of the enabled services."
+  type = object({
+    sentiment = optional(bool, true)
+    pii       = optional(bool, true)
+    translate = optional(bool, true)
+    labels    = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = anytrue([var.services.sentiment, var.services.pii, var.services.translate, var.services.labels])
+    error_message = "Enable at least one of services.sentiment, services.pii, services.translate, services.labels (or set create = false)."
+  }
+}
+
+variable "paths" {
+  description = "Route path of each service."
+  type = object({
+    sentiment = optional(string, "/v1/ai/sentiment")
+    pii       = optional(string, "/v1/ai/pii")
+    translate = optional(string, "/v1/ai/translate")
+    labels    = optional(string, "/v1/ai/labels")
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for p in values(var.paths) : can(regex("^(/[A-Za-z0-9._~-]+)+$", p))])
+    error_message = "paths must start with '/', have no trailing '/' and only literal segments of letters, digits, '.', '_', '~' and '-'."
+  }
+
+  validation {
+    condition     = length(distinct(values(var.paths))) == 4
+    error_message = "Each service needs its own path."
+  }
+}
+
+variable "default_language" {
+  description = "Language of the text when a sentiment request names none: one of ar, de, en, es, fr, hi, it, ja, ko, pt, zh, zh-TW (Comprehend)."
+  type        = string
+  default     = "en"
+  nullable    = false
+
+  validation {
+    condition     = contains(["ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "pt", "zh", "zh-TW"], var.default_language)
+    error_message = "default_language must be one of: ar, de, en, es, fr, hi, it, ja, ko, pt, zh, zh-TW."
+  }
+}
+
+variable "pii_default_language" {
+  description = "Language of the text when a PII request names none: en or es (the languages DetectPiiEntities supports)."
+  type        = string
+  default     = "en"
+  nullable    = false
+
+  validation {
+    condition     = contains(["en", "es"], var.pii_default_language)
+    error_message = "pii_default_language must be one of: en, es."
+  }
+}
+
+variable "labels_defaults" {
+  description = "Rekognition DetectLabels defaults when the request names none: max_labels (1-1000) and min_confidence (0-100)."
+  type = object({
+    max_labels     = optional(number, 10)
+    min_confidence = optional(number, 55)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.labels_defaults.max_labels >= 1 && var.labels_defaults.max_labels <= 1000 && var.labels_defaults.min_confidence >= 0 && var.labels_defaults.min_confidence <= 100
+    error_message = "labels_defaults.max_labels must be between 1 and 1000 and min_confidence between 0 and 100."
+  }
+}
+
+variable "route_auth" {
+  description = "Authorization of the emitted routes: CUSTOM (the Lambda authorizer, default) or AWS_IAM."
+  type        = string
+  default     = "CUSTOM"
+  nullable    = false
+
+  validation {
+    condition     = contains(["CUSTOM", "AWS_IAM"], var.route_auth)
+    error_message = "route_auth must be one of: CUSTOM, AWS_IAM (AI service routes are never public)."
+  }
+}
+
+variable "integration_timeout_ms" {
+  description = "Integration timeout of the routes in milliseconds (API Gateway REST: 50-29000 by default)."
+  type        = number
+  default     = 29000
+  nullable    = false
+
+  validation {
+    condition     = var.integration_timeout_ms >= 50 && var.integration_timeout_ms <= 29000
+    error_message = "integration_timeout_ms must be between 50 and 29000."
+  }
+}

@@ -1,0 +1,376 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "us-east-1", name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/aigw-sm" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/aigw-sm-apigw" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-sm"
+      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-sm/invocations"
+    }
+  }
+  mock_resource "aws_sagemaker_endpoint" {
+    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/created" }
+  }
+  mock_resource "aws_sagemaker_endpoint_configuration" {
+    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/created" }
+  }
+  mock_resource "aws_sagemaker_model" {
+    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:model/created" }
+  }
+}
+
+variables {
+  name = "aigw-sm"
+  endpoints = {
+    sentiment = { endpoint_name = "Sentiment-HF" }
+    churn = {
+      endpoint_name  = "churn-xgb"
+      content_type   = "text/csv"
+      target_variant = "blue"
+      path           = "/v1/models/churn/predict"
+    }
+  }
+}
+
+run "direct_mode_defaults" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(output.routes)) == toset(["sagemaker_sentiment", "sagemaker_churn"])
+    error_message = "One route per endpoint, named sagemaker_<key>."
+  }
+
+  assert {
+    condition = (
+      output.routes.sagemaker_sentiment.path == "/v1/sagemaker/sentiment/invocations" &&
+      output.routes.sagemaker_churn.path == "/v1/models/churn/predict"
+    )
+    error_message = "Default path /v1/sagemaker/<key>/invocations; a custom path is kept."
+  }
+
+  assert {
+    condition = (
+      output.routes.sagemaker_sentiment.integration.type == "AWS" &&
+      output.routes.sagemaker_sentiment.integration.http_method == "POST" &&
+      output.routes.sagemaker_sentiment.integration.uri == "arn:aws:apigateway:us-east-1:runtime.sagemaker:path//endpoints/Sentiment-HF/invocations" &&
+      output.routes.sagemaker_sentiment.integration.credentials == aws_iam_role.apigateway[0].arn &&
+      output.routes.sagemaker_sentiment.lambda_function_name == null
+    )
+    error_message = "Direct routes are AWS integrations to the SageMaker runtime with the module's execution role."
+  }
+
+  assert {
+    condition     = alltrue([for r in output.routes : r.auth == "CUSTOM" && !r.public])
+    error_message = "Routes are authenticated by default."
+  }
+
+  assert {
+    condition = (
+      output.routes.sagemaker_churn.integration.request_parameters["integration.request.header.Content-Type"] == "'text/csv'" &&
+      output.routes.sagemaker_churn.integration.request_parameters["integration.request.header.Accept"] == "'text/csv'" &&
+      output.routes.sagemaker_churn.integration.request_parameters["integration.request.header.X-Amzn-SageMaker-Target-Variant"] == "'blue'" &&
+      output.routes.sagemaker_sentiment.integration.request_parameters["integration.request.header.Content-Type"] == "'application/json'" &&
+      !contains(keys(output.routes.sagemaker_sentiment.integration.request_parameters), "integration.request.header.X-Amzn-SageMaker-Target-Variant")
+    )
+    error_message = "Content-Type, Accept and the target variant are set as integration request headers."
+  }
+
+  assert {
+    condition = (
+      toset(keys(output.routes.sagemaker_churn.integration.request_templates)) == toset(["application/json", "text/csv"]) &&
+      toset(keys(output.routes.sagemaker_sentiment.integration.request_templates)) == toset(["application/json"]) &&
+      output.routes.sagemaker_churn.integration.passthrough_behavior == "NEVER"
+    )
+    error_message = "CSV endpoints take JSON instances or CSV; JSON endpoints take JSON; other content types are refused."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.routes.sagemaker_churn.request_schema).properties.instances.items.items.type == "number" &&
+      jsondecode(output.routes.sagemaker_sentiment.request_schema).type == "object"
+    )
+    error_message = "Request bodies are validated: numeric rows for CSV endpoints, a JSON object otherwise."
+  }
+
+  assert {
+    condition = alltrue([
+      for pattern, resp in output.routes.sagemaker_sentiment.integration.responses :
+      pattern == "2\\d{2}" || can(jsondecode(resp.response_templates["application/json"]).error.type)
+    ])
+    error_message = "Every error response renders an OpenAI-shaped error body."
+  }
+
+  assert {
+    condition = (
+      output.routes.sagemaker_sentiment.integration.responses["424"].status_code == "502" &&
+      jsondecode(output.routes.sagemaker_sentiment.integration.responses["424"].response_templates["application/json"]).error.code == "model_error" &&
+      output.routes.sagemaker_sentiment.integration.responses["429"].status_code == "429" &&
+      output.routes.sagemaker_sentiment.integration.responses["400|415"].status_code == "400" &&
+      output.routes.sagemaker_sentiment.integration.responses["default"].status_code == "502" &&
+      output.routes.sagemaker_sentiment.integration.responses["2\\d{2}"].status_code == "200"
+    )
+    error_message = "ModelError (424) -> 502, throttling -> 429, validation -> 400, anything else -> 502."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role.apigateway[0].assume_role_policy).Statement[0].Principal.Service == "apigateway.amazonaws.com" &&
+      jsondecode(aws_iam_role.apigateway[0].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    )
+    error_message = "The execution role is trusted by API Gateway of this account only."
+  }
+
+  assert {
+    condition = (
+      length(jsondecode(aws_iam_role_policy.apigateway[0].policy).Statement) == 1 &&
+      jsondecode(aws_iam_role_policy.apigateway[0].policy).Statement[0].Action == ["sagemaker:InvokeEndpoint"] &&
+      toset(jsondecode(aws_iam_role_policy.apigateway[0].policy).Statement[0].Resource) == toset([
+        "arn:aws:sagemaker:us-east-1:123456789012:endpoint/sentiment-hf",
+        "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn-xgb",
+      ])
+    )
+    error_message = "The role may only invoke the named endpoints (lower-cased ARNs)."
+  }
+
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && length(aws_lambda_function.this) == 0 && length(aws_iam_role.lambda) == 0 && length(aws_sagemaker_endpoint.this) == 0
+    error_message = "Direct mode over existing endpoints creates no key, function or endpoint."
+  }
+}
+
+run "lambda_mode_defaults" {
+  command = apply
+
+  variables {
+    mode = "lambda"
+    package = {
+      filename         = "sagemaker_proxy.zip"
+      source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+    }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this[0].runtime == "python3.13" &&
+      aws_lambda_function.this[0].handler == "sagemaker_proxy.handler.handler" &&
+      aws_lambda_function.this[0].architectures[0] == "arm64" &&
+      aws_lambda_function.this[0].reserved_concurrent_executions == 20 &&
+      aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
+      aws_lambda_function.this[0].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
+    )
+    error_message = "Proxy defaults: python3.13 on arm64, reserved concurrency, X-Ray, KMS environment, JSON logs."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn && aws_kms_key.this[0].enable_key_rotation
+    error_message = "The proxy's log group is KMS-encrypted (rotating key) with a retention."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].endpoint_name == "churn-xgb" &&
+      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].content_type == "text/csv" &&
+      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].target_variant == "blue" &&
+      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/sagemaker/sentiment/invocations"].name == "sentiment"
+    )
+    error_message = "The proxy's route table maps each path to its endpoint and formats."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in output.routes : r.integration.type == "AWS_PROXY" && r.lambda_function_name == aws_lambda_function.this[0].function_name && r.integration.uri == aws_lambda_function.this[0].invoke_arn
+    ])
+    error_message = "Lambda-mode routes are proxy integrations of the proxy function."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.lambda[0].policy).Statement :
+      alltrue([for a in s.Action : a != "*" && !endswith(a, ":*")]) && (!contains(s.Resource, "*") || s.Sid == "WriteTraces")
+    ])
+    error_message = "No wildcard action; a wildcard resource only for X-Ray."
+  }
+
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.lambda[0].policy).Statement : s.Action])) == toset([
+      "sagemaker:InvokeEndpoint", "logs:CreateLogStream", "logs:PutLogEvents", "kms:Decrypt",
+      "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+    ])
+    error_message = "The proxy role holds only the actions it uses."
+  }
+
+  assert {
+    condition     = length(aws_iam_role.apigateway) == 0
+    error_message = "Lambda mode needs no API Gateway execution role."
+  }
+}
+
+run "created_endpoints" {
+  command = apply
+
+  variables {
+    endpoints = {
+      small = {
+        create = {
+          image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1"
+          model_data_url     = "s3://models/small/model.tar.gz"
+          execution_role_arn = "arn:aws:iam::123456789012:role/sagemaker-exec"
+          serverless         = { memory_size_in_mb = 2048, max_concurrency = 5 }
+        }
+      }
+      big = {
+        endpoint_name = "big-llm"
+        create = {
+          image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tgi:2"
+          execution_role_arn = "arn:aws:iam::123456789012:role/sagemaker-exec"
+          instance_type      = "ml.g5.xlarge"
+          autoscaling        = { min_capacity = 1, max_capacity = 4 }
+        }
+      }
+    }
+  }
+
+  assert {
+    condition = (
+      aws_sagemaker_endpoint_configuration.this["big"].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_sagemaker_endpoint_configuration.this["big"].production_variants[0].instance_type == "ml.g5.xlarge" &&
+      aws_sagemaker_endpoint_configuration.this["small"].production_variants[0].serverless_config[0].max_concurrency == 5 &&
+      aws_sagemaker_endpoint_configuration.this["small"].kms_key_arn == null
+    )
+    error_message = "Instance endpoints get KMS-encrypted volumes; serverless endpoints get a serverless variant."
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint.this["big"].name == "big-llm" && aws_sagemaker_endpoint.this["small"].name == "small" && aws_sagemaker_model.this["big"].enable_network_isolation
+    error_message = "Endpoints are named after endpoint_name (default: the key); models run network-isolated."
+  }
+
+  assert {
+    condition = (
+      length(aws_appautoscaling_target.this) == 1 &&
+      aws_appautoscaling_target.this["big"].resource_id == "endpoint/big-llm/variant/AllTraffic" &&
+      aws_appautoscaling_target.this["big"].max_capacity == 4 &&
+      aws_appautoscaling_policy.this["big"].target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == "SageMakerVariantInvocationsPerInstance"
+    )
+    error_message = "Autoscaling tracks invocations per instance on the instance endpoint only."
+  }
+
+  assert {
+    condition     = output.routes.sagemaker_big.integration.uri == "arn:aws:apigateway:us-east-1:runtime.sagemaker:path//endpoints/big-llm/invocations"
+    error_message = "Routes of created endpoints call them by name."
+  }
+}
+
+run "disabled_module_creates_nothing" {
+  command = plan
+
+  variables {
+    create = false
+  }
+
+  assert {
+    condition     = length(output.routes) == 0 && output.apigateway_role_arn == null && output.kms_key_arn == null
+    error_message = "create = false must create nothing and emit no routes."
+  }
+}
+
+run "lambda_mode_needs_the_package" {
+  command = plan
+  variables {
+    mode = "lambda"
+  }
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "rejects_unknown_mode" {
+  command = plan
+  variables {
+    mode = "grpc"
+  }
+  expect_failures = [var.mode]
+}
+
+run "rejects_unknown_content_type" {
+  command = plan
+  variables {
+    endpoints = { x = { content_type = "application/xml" } }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "rejects_invalid_endpoint_names" {
+  command = plan
+  variables {
+    endpoints = { x = { endpoint_name = "bad_name!" } }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "rejects_serverless_and_instance_together" {
+  command = plan
+  variables {
+    endpoints = {
+      x = {
+        create = {
+          image              = "img"
+          execution_role_arn = "arn:aws:iam::123456789012:role/r"
+          serverless         = {}
+          instance_type      = "ml.m5.large"
+        }
+      }
+    }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "rejects_autoscaling_on_serverless" {
+  command = plan
+  variables {
+    endpoints = {
+      x = {
+        create = {
+          image              = "img"
+          execution_role_arn = "arn:aws:iam::123456789012:role/r"
+          serverless         = {}
+          autoscaling        = { max_capacity = 2 }
+        }
+      }
+    }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "rejects_duplicate_paths" {
+  command = plan
+  variables {
+    endpoints = {
+      a = { path = "/v1/predict" }
+      b = { path = "/v1/predict" }
+    }
+  }
+  expect_failures = [var.endpoints]
+}
+
+run "rejects_public_routes" {
+  command = plan
+  variables {
+    route_auth = "NONE"
+  }
+  expect_failures = [var.route_auth]
+}

@@ -5,8 +5,8 @@ name                = "aigw-dev"
 
 # The environment's customer-managed key from `make bootstrap ENV=dev` (output
 # kms_key_arn): it encrypts the state and all of the gateway's data at rest.
-kms_key_arn = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000"
-log_retention_days  = 365
+kms_key_arn        = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000"
+log_retention_days = 365
 
 tiers = {
   standard = {

@@ -90,6 +90,29 @@ def init(root: Path, name: str, tf: str | None = None) -> dict[str, str]:
     return env
 
 
+def outputs(root: Path, name: str, tf: str | None = None) -> dict[str, object]:
+    """The env's Terraform outputs (local: read from the sandbox state file)."""
+    d = env_dir(root, name)
+    if name == LOCAL_ENV:
+        path = state_dir(root) / "state" / f"{name}.tfstate"
+        if not path.is_file():
+            raise EnvError("envs/local is not applied: run `make apply ENV=local` first")
+        state = json.loads(path.read_text())
+        if not state.get("outputs"):
+            raise EnvError("envs/local is not applied: run `make apply ENV=local` first")
+        return {k: v["value"] for k, v in state["outputs"].items()}
+    env = init(root, name, tf)
+    shown = run_tf(["output", "-json"], d, env, tf)
+    return {k: v["value"] for k, v in json.loads(shown.stdout or "{}").items()}
+
+
+def shell_exports(values: dict[str, object]) -> str:
+    """``export K='v'`` lines for a map output such as ``cli_environment``."""
+    import shlex
+
+    return "\n".join(f"export {k}={shlex.quote(str(v))}" for k, v in sorted(values.items()))
+
+
 def summarize_plan(plan_json: dict[str, object]) -> dict[str, int]:
     counts = {"create": 0, "update": 0, "delete": 0, "replace": 0}
     changes = plan_json.get("resource_changes") or []

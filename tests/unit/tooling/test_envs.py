@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -113,3 +114,30 @@ def test_plan_summary_counts_each_kind_of_change():
         ]
     }
     assert envs.summarize_plan(plan) == {"create": 2, "update": 1, "replace": 1, "delete": 1}
+
+
+def test_local_outputs_come_from_the_sandbox_state(tmp_path, monkeypatch):
+    root = _fake_root(tmp_path, "local")
+    monkeypatch.setenv("AIGW_STATE_DIR", str(root / ".aigw"))
+    with pytest.raises(envs.EnvError, match="not applied"):
+        envs.outputs(root, "local")
+    state = root / ".aigw" / "state" / "local.tfstate"
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"outputs": {}}))
+    with pytest.raises(envs.EnvError, match="not applied"):
+        envs.outputs(root, "local")
+    state.write_text(json.dumps({"outputs": {"cli_environment": {"value": {"AIGW_STAGE": "v1"}}}}))
+    assert envs.outputs(root, "local") == {"cli_environment": {"AIGW_STAGE": "v1"}}
+
+
+def test_shell_exports_quote_values():
+    text = envs.shell_exports({"B": "two words", "A": "x'y"})
+    assert text.splitlines() == ["export A='x'\"'\"'y'", "export B='two words'"]
+
+
+def test_bootstrap_is_for_deployed_envs_only(tmp_path):
+    root = _fake_root(tmp_path, "local", "prod")
+    proc = _aigw(root, "env", "bootstrap", "local")
+    assert proc.returncode == 2 and "nothing to bootstrap" in proc.stderr
+    unknown = _aigw(root, "env", "bootstrap", "nope")
+    assert unknown.returncode == 2 and "valid environments: local, prod" in unknown.stderr

@@ -1,0 +1,150 @@
+# Everything wired: access-log throttling metric, WAF, two Lambda functions,
+# per-tenant token-budget burn alarms, a caller-owned KMS key and several
+# subscriptions. The access log group stands in for gateway-core's output.
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Dashboard name and alarm prefix."
+  type        = string
+  default     = "aigw-obs-complete"
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_root   = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+  log_group_name = "/aws/apigateway/${var.name}/v1"
+}
+
+resource "aws_kms_key" "this" {
+  description             = "aigw example: alarm topic and access log encryption"
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root }
+        Action = [
+          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+          "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+          "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+          "kms:CancelKeyDeletion", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+        ]
+        Resource = "*"
+      },
+      {
+        Sid       = "CloudWatchAlarmsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+      },
+      {
+        Sid       = "CloudWatchLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnEquals = {
+            "kms:EncryptionContext:aws:logs:arn" = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
+          }
+        }
+      },
+    ]
+  })
+}
+
+# Stand-in for gateway-core's access_log_group_name output.
+resource "aws_cloudwatch_log_group" "access" {
+  name              = local.log_group_name
+  retention_in_days = 365
+  kms_key_id        = aws_kms_key.this.arn
+}
+
+module "observability" {
+  source = "../../"
+
+  name                  = var.name
+  rest_api_name         = "aigw-complete"
+  stage_name            = "v1"
+  access_log_group_name = aws_cloudwatch_log_group.access.name
+  web_acl_name          = "aigw-complete"
+  emf_namespace         = "aigw"
+
+  lambda_function_names = {
+    llm        = "aigw-complete-llm-gateway"
+    authorizer = "aigw-complete-authorizer"
+  }
+
+  alarms = {
+    period_seconds         = 60
+    evaluation_periods     = 5
+    datapoints_to_alarm    = 3
+    api_5xx_rate_percent   = 2
+    api_p99_latency_ms     = 60000
+    api_throttled_requests = 100
+    lambda_errors          = 10
+    waf_blocked_requests   = 1000
+  }
+
+  token_budgets = {
+    acme = {
+      tenant         = "acme"
+      models         = ["claude-sonnet", "gpt-4o-mini"]
+      tokens_per_day = 5000000
+    }
+    globex_fast = {
+      tenant         = "globex"
+      models         = ["claude-haiku"]
+      tokens_per_day = 1000000
+      burn_rate      = 4
+      window_seconds = 900
+    }
+  }
+
+  create_kms_key = false
+  kms_key_arn    = aws_kms_key.this.arn
+
+  subscriptions = [
+    { protocol = "email", endpoint = "oncall@example.com" },
+    { protocol = "https", endpoint = "https://hooks.example.com/aigw-alarms" },
+  ]
+
+  tags = {
+    project = "aigw"
+    example = "observability-complete"
+  }
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard."
+  value       = module.observability.dashboard_name
+}
+
+output "alarm_names" {
+  description = "Alarm names by purpose."
+  value       = module.observability.alarm_names
+}
+
+output "sns_topic_arn" {
+  description = "Alarm topic."
+  value       = module.observability.sns_topic_arn
+}

@@ -1,0 +1,47 @@
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = try(aws_cloudwatch_dashboard.this[0].dashboard_name, null)
+}
+
+output "dashboard_arn" {
+  description = "ARN of the CloudWatch dashboard."
+  value       = try(aws_cloudwatch_dashboard.this[0].dashboard_arn, null)
+}
+
+output "dashboard_body" {
+  description = "Rendered dashboard JSON (also useful to review or diff)."
+  value       = var.create ? local.dashboard_body : null
+}
+
+output "sns_topic_arn" {
+  description = "ARN of the SNS topic the alarms notify (created or supplied)."
+  value       = var.create ? local.topic_arn : null
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key encrypting the alarm topic (created or supplied)."
+  value       = var.create && var.create_sns_topic ? local.kms_key_arn : null
+}
+
+output "alarm_arns" {
+  description = "ARNs of every alarm the module created."
+  value       = var.create ? local.alarm_arns : []
+}
+
+output "alarm_names" {
+  description = "Alarm names by purpose (api_5xx_rate, api_p99_latency, api_throttled, waf_blocked, lambda_errors/<label>, lambda_throttles/<label>, token_budget_burn/<key>)."
+  value = merge(
+    { for a in aws_cloudwatch_metric_alarm.api_5xx_rate : "api_5xx_rate" => a.alarm_name },
+    { for a in aws_cloudwatch_metric_alarm.api_p99_latency : "api_p99_latency" => a.alarm_name },
+    { for a in aws_cloudwatch_metric_alarm.api_throttled : "api_throttled" => a.alarm_name },
+    { for a in aws_cloudwatch_metric_alarm.waf_blocked : "waf_blocked" => a.alarm_name },
+    { for k, a in aws_cloudwatch_metric_alarm.lambda_errors : "lambda_errors/${k}" => a.alarm_name },
+    { for k, a in aws_cloudwatch_metric_alarm.lambda_throttles : "lambda_throttles/${k}" => a.alarm_name },
+    { for k, a in aws_cloudwatch_metric_alarm.token_budget_burn : "token_budget_burn/${k}" => a.alarm_name },
+  )
+}
+
+output "throttled_metric" {
+  description = "Namespace and name of the access-log metric counting 429 answers, or null when watch_access_log = false."
+  value       = var.create && local.watch_access_log ? { namespace = local.access_log_metric_namespace, metric_name = "ThrottledRequests" } : null
+}

@@ -1,0 +1,131 @@
+# Every feature: own KMS key, IP allow/deny lists (IPv4 and IPv6), geo rules,
+# per-IP and per-credential rate limits, optional managed groups, count overrides,
+# a 48 KB inspection window and a 32 KiB body limit, logs of non-allowed requests only.
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Name of the web ACL."
+  type        = string
+  default     = "aigw-complete"
+}
+
+variable "enable_logging" {
+  description = "WAF logging (off only for the local sandbox, which lacks it)."
+  type        = bool
+  default     = true
+}
+
+variable "enable_custom_responses" {
+  description = "OpenAI-shaped 429/413 bodies (off only for the local sandbox)."
+  type        = bool
+  default     = true
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:aws-waf-logs-${var.name}"
+}
+
+resource "aws_kms_key" "logs" {
+  description             = "aigw example: WAF log encryption"
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action = [
+          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+          "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+          "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+          "kms:CancelKeyDeletion", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+        ]
+        Resource = "*"
+      },
+      {
+        Sid       = "CloudWatchLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn } }
+      },
+    ]
+  })
+}
+
+module "waf" {
+  source = "../../"
+
+  name           = var.name
+  default_action = "allow"
+
+  enable_anonymous_ip_list     = true
+  enable_bot_control           = true
+  bot_control_inspection_level = "COMMON"
+  managed_rule_count_overrides = {
+    # Prompts legitimately contain SQL: count, don't block, SQL in bodies.
+    AWSManagedRulesSQLiRuleSet = ["SQLi_BODY"]
+  }
+
+  body_inspection_limit  = "KB_48"
+  body_size_limit_bytes  = 32768
+  body_oversize_handling = "MATCH"
+
+  rate_limit_per_ip         = { limit = 1000, window_seconds = 300 }
+  rate_limit_per_credential = { header_name = "authorization", limit = 600, window_seconds = 60 }
+
+  ip_allowlist            = ["0.0.0.0/1", "128.0.0.0/1", "2001:db8::/32"]
+  ip_denylist             = ["198.51.100.0/24", "2001:db8:dead::/48"]
+  geo_block_country_codes = ["KP"]
+
+  enable_logging          = var.enable_logging
+  enable_custom_responses = var.enable_custom_responses
+  create_kms_key          = false
+  kms_key_arn             = aws_kms_key.logs.arn
+  log_retention_days      = 400
+  log_only_non_allowed    = true
+  redacted_headers        = ["cookie"]
+
+  tags = {
+    project = "aigw"
+    example = "waf-complete"
+  }
+}
+
+output "web_acl_arn" {
+  description = "Web ACL ARN for gateway-core's web_acl_arn."
+  value       = module.waf.web_acl_arn
+}
+
+output "web_acl_name" {
+  description = "Web ACL name for the observability module."
+  value       = module.waf.web_acl_name
+}
+
+output "rule_metric_names" {
+  description = "Rule metric names (AWS/WAFV2 Rule dimension)."
+  value       = module.waf.rule_metric_names
+}
+
+output "log_group_name" {
+  description = "WAF log group."
+  value       = module.waf.log_group_name
+}

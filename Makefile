@@ -111,9 +111,14 @@ unit: build ## unit tests (fast, no sandbox)
 	$(call run_pytest,tests -m "not sandbox and not terraform")
 
 .PHONY: test
-test: lint validate tf-test $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
+# pytest runs on PYTEST_WORKERS processes: the sandbox suites spend most of their time
+# waiting on Terraform and the sandbox, not on the CPU.
+PYTEST_WORKERS ?= 3
+
+test: lint build toolchain tf-test $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
+	@$(AIGW) tf validate --skip-tested
 	@$(AIGW) scan --no-terraform
-	$(call run_pytest,tests)
+	$(call run_pytest,tests -n $(PYTEST_WORKERS))
 
 # -- local sandbox -----------------------------------------------------------------------
 .PHONY: sandbox-up
@@ -150,6 +155,12 @@ apply: ## apply ENV (local: straight into the sandbox; others: only the saved, r
 destroy: ## destroy ENV (non-local envs need ALLOW_DESTROY=ENV)
 	@$(MAKE) $(ENV_PREREQS)
 	@$(AIGW) env destroy $(ENV)
+
+SERVE_PORT ?= 8080
+
+.PHONY: serve
+serve: $(STAMP) ## run the local data plane of ENV=local on 127.0.0.1:SERVE_PORT (default 8080)
+	@$(AIGW) serve --env $(ENV) --port $(SERVE_PORT)
 
 .PHONY: bootstrap
 bootstrap: check-env toolchain ## create a deployed ENV's state bucket and KMS key (envs/_bootstrap), write envs/ENV/backend.hcl

@@ -20,4 +20,5 @@ module "gateway" {
   tiers              = var.tiers
   waf                = var.waf
   llm                = var.llm
+  observability      = var.observability
 }

@@ -27,3 +27,8 @@ output "openapi_document" {
   description = "The API's OpenAPI document."
   value       = module.gateway.openapi_document
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the gateway's alarms."
+  value       = module.gateway.alarm_topic_arn
+}

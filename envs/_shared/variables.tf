@@ -81,3 +81,9 @@ variable "llm" {
   description = "LLM gateway settings: providers, models, prompt templates, quotas, sizing (see modules/ai-gateway)."
   type        = any
 }
+
+variable "observability" {
+  description = "Dashboard and alarms: thresholds, token-budget burn alarms, alarm_subscriptions (see modules/ai-gateway)."
+  type        = any
+  default     = {}
+}

@@ -45,3 +45,9 @@ llm = {
   provisioned_concurrent_executions = 5
   memory_size                       = 1024
 }
+
+observability = {
+  # Who is paged: replace with the on-call address or an https endpoint of the paging tool.
+  alarm_subscriptions = [{ protocol = "email", endpoint = "aigw-oncall@example.com" }]
+  alarms              = { api_5xx_rate_percent = 1, api_p99_latency_ms = 20000 }
+}

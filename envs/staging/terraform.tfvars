@@ -38,3 +38,7 @@ llm = {
   parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
   reserved_concurrent_executions = 50
 }
+
+observability = {
+  alarm_subscriptions = [{ protocol = "email", endpoint = "aigw-staging-alerts@example.com" }]
+}

@@ -94,3 +94,27 @@ module "gateway" {
   create_execution_log_group = true
   tags                       = var.tags
 }
+
+module "observability" {
+  source = "../observability"
+
+  create                = var.create && var.observability.enabled
+  name                  = var.name
+  rest_api_name         = var.name
+  stage_name            = var.stage_name
+  access_log_group_name = module.gateway.access_log_group_name
+  watch_access_log      = true
+  lambda_function_names = {
+    llm        = "${var.name}-llm"
+    authorizer = "${var.name}-authorizer"
+  }
+  web_acl_name   = local.waf_enabled ? var.name : null
+  watch_waf      = local.waf_enabled
+  emf_namespace  = "aigw"
+  alarms         = var.observability.alarms
+  token_budgets  = var.observability.token_budgets
+  subscriptions  = var.observability.alarm_subscriptions
+  create_kms_key = local.kms_key_arn == null
+  kms_key_arn    = local.kms_key_arn
+  tags           = var.tags
+}

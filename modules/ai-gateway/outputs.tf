@@ -78,3 +78,13 @@ output "cli_environment" {
     AIGW_USAGE_PLAN_PREFIX = var.name
   }
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic the gateway's alarms notify (null when observability is off)."
+  value       = module.observability.sns_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the gateway."
+  value       = module.observability.dashboard_name
+}

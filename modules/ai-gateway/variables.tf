@@ -154,6 +154,27 @@ variable "logging_level" {
   nullable    = false
 }
 
+variable "observability" {
+  description = "Dashboard and alarms (modules/observability): alarm thresholds, token-budget burn alarms per tenant, and who is told (SNS subscriptions: protocol + endpoint)."
+  type = object({
+    enabled = optional(bool, true)
+    alarms  = optional(any, {})
+    token_budgets = optional(map(object({
+      tenant         = string
+      models         = list(string)
+      tokens_per_day = number
+      burn_rate      = optional(number, 2)
+      window_seconds = optional(number, 3600)
+    })), {})
+    alarm_subscriptions = optional(list(object({
+      protocol = string
+      endpoint = string
+    })), [])
+  })
+  default  = {}
+  nullable = false
+}
+
 ################################################################################
 # LLM gateway (modules/llm-route)
 ################################################################################

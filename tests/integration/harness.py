@@ -208,53 +208,11 @@ class TerraformRoot:
             snap.write_text('{"version": 4, "resources": []}')
         return snap
 
-    def leftovers(
-        self, snapshot: Path, var_files: list[Path] | None = None, **variables: object
-    ) -> list[str]:
-        """Managed resources of ``snapshot`` that still exist in the sandbox.
+    def leftovers(self, snapshot: Path) -> list[str]:
+        """Managed resources of ``snapshot`` that still exist in the sandbox (AWS APIs)."""
+        from leftovers import leftovers
 
-        A refresh-only plan reads every resource through the real provider; the ones it
-        reports as deleted are gone. Whatever it does not report is still there.
-        """
-        proc = self.run(
-            "plan",
-            "-refresh-only",
-            "-input=false",
-            "-no-color",
-            "-lock=false",
-            "-json",
-            f"-state={snapshot}",
-            *self._vars(var_files or [], variables),
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise AssertionError(
-                f"refresh of {snapshot} failed:\n{proc.stdout[-3000:]}\n{proc.stderr}"
-            )
-        gone: set[str] = set()
-        for line in proc.stdout.splitlines():
-            try:
-                msg = json.loads(line)
-            except ValueError:
-                continue
-            if msg.get("type") == "resource_drift":
-                change = msg.get("change", {})
-                if change.get("action") == "delete":
-                    gone.add(change["resource"]["addr"])
-        state = json.loads(snapshot.read_text())
-        existing = []
-        for res in state.get("resources", []):
-            if res.get("mode") != "managed":
-                continue
-            base = (
-                f"{res['module']}." if res.get("module") else ""
-            ) + f"{res['type']}.{res['name']}"
-            for inst in res.get("instances", []):
-                key = inst.get("index_key")
-                addr = base if key is None else f"{base}[{json.dumps(key)}]"
-                if addr not in gone:
-                    existing.append(addr)
-        return existing
+        return leftovers(json.loads(snapshot.read_text()), self.endpoint)
 
     def state_resources(self) -> list[str]:
         if not self.state_file.exists():

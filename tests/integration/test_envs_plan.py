@@ -126,4 +126,4 @@ def test_bootstrap_creates_a_locked_down_state_bucket_and_key(moto_endpoint, tmp
         destroyed = root.destroy(**variables)
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     assert root.state_resources() == []
-    assert root.leftovers(snapshot, **variables) == []
+    assert root.leftovers(snapshot) == []

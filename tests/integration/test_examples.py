@@ -43,4 +43,4 @@ def test_example_applies_replans_clean_and_destroys(example, moto_endpoint, tmp_
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     assert root.state_resources() == []
     # Every resource the apply created reads back as deleted (KMS keys: pending deletion).
-    assert root.leftovers(snapshot, var_files) == []
+    assert root.leftovers(snapshot) == []

@@ -128,6 +128,10 @@ def cmd_tf(args: argparse.Namespace) -> int:
             return 0 if res.ok else 1
         if args.action == "validate":
             dirs = [Path(d).resolve() for d in args.dirs] or t.all_config_dirs(root)
+            if args.skip_tested:
+                # `terraform test` validates a module before it runs; no need to do it twice.
+                tested = set(t.tested_module_dirs(root))
+                dirs = [d for d in dirs if d not in tested]
             return _report(t.validate_dirs(root, dirs, args.tf, args.jobs), "validate")
         dirs = [Path(d).resolve() for d in args.dirs] or t.tested_module_dirs(root)
         return _report(t.test_dirs(root, dirs, args.tf, args.jobs), "test")
@@ -215,6 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     tf.add_argument("dirs", nargs="*", help="directories (default: all)")
     tf.add_argument("--tf", default=os.environ.get("TF", "terraform"), help="terraform or tofu")
     tf.add_argument("--jobs", type=int, default=2)
+    tf.add_argument(
+        "--skip-tested",
+        action="store_true",
+        help="validate: skip modules that have terraform tests (make test runs those)",
+    )
     tf.set_defaults(func=cmd_tf)
 
     e = sub.add_parser("env", help="plan/apply/destroy an environment in envs/")
@@ -237,9 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _plugins():
     """Command groups that live in their own modules (imported when the parser is built)."""
-    from aigw import docs, scan, tenancy
+    from aigw import docs, scan, serve, tenancy
 
-    return [tenancy.register, scan.register, docs.register]
+    return [tenancy.register, scan.register, docs.register, serve.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -94,9 +94,14 @@ class Tenancy:
     ) -> Tenancy:
         import boto3
 
+        # boto3 reads AWS_DEFAULT_REGION and the profile; AWS_REGION is what the AWS CLI
+        # and Lambda set, so honour it too.
+        region = region or os.environ.get("AWS_REGION") or None
         session = boto3.Session(profile_name=profile, region_name=region)
         if session.region_name is None:
-            raise TenancyError("no AWS region: pass --region or set AWS_REGION")
+            raise TenancyError(
+                "no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)"
+            )
         endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
         return cls(
             dynamodb=session.client("dynamodb", endpoint_url=endpoint),

@@ -47,6 +47,12 @@ mock_provider "aws" {
       execution_arn = "arn:aws:execute-api:us-east-1:123456789012:abc123"
     }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:aigw-test-alarms" }
+  }
+  mock_resource "aws_cloudwatch_dashboard" {
+    defaults = { dashboard_arn = "arn:aws:cloudwatch::123456789012:dashboard/aigw-test" }
+  }
   mock_resource "aws_api_gateway_stage" {
     defaults = { arn = "arn:aws:apigateway:us-east-1::/restapis/abc123/stages/v1" }
   }
@@ -96,6 +102,11 @@ run "production_shape" {
   assert {
     condition     = module.llm.config_parameter_name == "/aigw-test-llm/config" && !can(regex("(?i)api_key\"\\s*:", module.llm.config_document))
     error_message = "The LLM config is stored in its parameter and holds no key."
+  }
+
+  assert {
+    condition     = output.alarm_topic_arn != null && length(module.observability.alarm_names) > 0
+    error_message = "Alarms notify the gateway's SNS topic."
   }
 
   assert {

@@ -524,3 +524,15 @@ def test_jwt_caller_is_mapped_to_a_cli_created_tenant(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def test_region_comes_from_aws_region_too(monkeypatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    ctx = Tenancy.connect(tenants_table="t", keys_table="k", endpoint_url="http://127.0.0.1:9")
+    assert ctx.region == "eu-west-1"
+    monkeypatch.delenv("AWS_REGION")
+    with pytest.raises(TenancyError, match="no AWS region"):
+        Tenancy.connect(tenants_table="t", keys_table="k", endpoint_url="http://127.0.0.1:9")

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from aigw_shared import aws
 from llm_gateway.config import CacheConfig
 
 TYPE_CHECKING = False
@@ -49,17 +50,7 @@ class ResponseCache:
     def client(self) -> Any:
         with self._lock:
             if self._client is None:
-                import boto3
-                from botocore.config import Config
-
-                self._client = boto3.client(
-                    "dynamodb",
-                    config=Config(
-                        connect_timeout=1,
-                        read_timeout=1,
-                        retries={"total_max_attempts": 1, "mode": "standard"},
-                    ),
-                )
+                self._client = aws.client("dynamodb", read_timeout=1, attempts=1)
             return self._client
 
     def get(self, key: str) -> dict[str, Any] | None:

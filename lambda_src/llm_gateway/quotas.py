@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from aigw_shared import errors
+from aigw_shared import aws, errors
 from aigw_shared.records import record
 from llm_gateway.config import QuotaConfig
 
@@ -64,17 +64,7 @@ class QuotaStore:
     def client(self) -> Any:
         with self._lock:
             if self._client is None:
-                import boto3
-                from botocore.config import Config
-
-                self._client = boto3.client(
-                    "dynamodb",
-                    config=Config(
-                        connect_timeout=1,
-                        read_timeout=2,
-                        retries={"total_max_attempts": 2, "mode": "standard"},
-                    ),
-                )
+                self._client = aws.client("dynamodb", read_timeout=2, attempts=2)
             return self._client
 
     def limit_for(self, tenant: str, tier: str | None) -> int | None:

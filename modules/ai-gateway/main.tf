@@ -41,7 +41,7 @@ module "llm" {
   reserved_concurrent_executions    = var.llm.reserved_concurrent_executions
   provisioned_concurrent_executions = var.sandbox_mode ? 0 : var.llm.provisioned_concurrent_executions
   streaming                         = var.llm.streaming
-  config_source                     = var.sandbox_mode ? "sdk" : "extension"
+  config_source                     = var.sandbox_mode ? "sdk" : null
   parameters_extension_layer_arn    = var.llm.parameters_extension_layer_arn
   configure_lambda_logging          = !var.sandbox_mode
   kms_key_arn                       = local.kms_key_arn

@@ -20,13 +20,15 @@ locals {
   usage_table_name      = "${var.name}-usage"
   config_parameter_name = "/${var.name}/config"
 
+  config_source = coalesce(var.config_source, var.parameters_extension_layer_arn != null ? "extension" : "sdk")
+
   # Set when config_source = "extension": the layer serves the parameter on localhost.
-  layers = var.config_source == "extension" && var.parameters_extension_layer_arn != null ? [var.parameters_extension_layer_arn] : []
+  layers = local.config_source == "extension" && var.parameters_extension_layer_arn != null ? [var.parameters_extension_layer_arn] : []
 
   environment = merge(
     {
       AIGW_CONFIG_PARAMETER   = local.config_parameter_name
-      AIGW_CONFIG_SOURCE      = var.config_source
+      AIGW_CONFIG_SOURCE      = local.config_source
       AIGW_CONFIG_TTL_SECONDS = tostring(var.config_cache_ttl_seconds)
     },
     # The streaming runtime loop (ADR 0011) replaces the managed runtime's buffered loop.
@@ -93,7 +95,7 @@ resource "aws_lambda_function" "this" {
 
   lifecycle {
     precondition {
-      condition     = var.config_source != "extension" || var.parameters_extension_layer_arn != null
+      condition     = local.config_source != "extension" || var.parameters_extension_layer_arn != null
       error_message = "config_source = \"extension\" needs parameters_extension_layer_arn (the AWS Parameters and Secrets Lambda extension layer for this region/architecture), or set config_source = \"sdk\"."
     }
   }

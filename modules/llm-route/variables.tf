@@ -127,14 +127,13 @@ variable "streaming" {
 }
 
 variable "config_source" {
-  description = "How the function reads its config document: `extension` (the AWS Parameters and Secrets Lambda extension; no AWS SDK on the hot path) or `sdk` (boto3; for sandboxes without the extension)."
+  description = "How the function reads its config document: `extension` (the AWS Parameters and Secrets Lambda extension; no AWS SDK on the hot path, needs parameters_extension_layer_arn) or `sdk` (boto3). null = extension when the layer is given, else sdk."
   type        = string
-  default     = "extension"
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = contains(["extension", "sdk"], var.config_source)
-    error_message = "config_source must be one of: extension, sdk."
+    condition     = var.config_source == null || contains(["extension", "sdk"], coalesce(var.config_source, "sdk"))
+    error_message = "config_source must be one of: extension, sdk (or null to choose from parameters_extension_layer_arn)."
   }
 }
 

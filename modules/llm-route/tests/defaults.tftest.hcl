@@ -295,3 +295,28 @@ run "extension_source_needs_the_layer" {
   }
   expect_failures = [aws_lambda_function.this]
 }
+
+run "without_the_layer_the_sdk_reads_the_config" {
+  command = plan
+  variables {
+    config_source = null
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "sdk" && length(aws_lambda_function.this[0].layers) == 0
+    error_message = "No extension layer: the function reads its config with the SDK."
+  }
+}
+
+run "with_the_layer_the_extension_reads_the_config" {
+  command = plan
+  variables {
+    config_source                  = null
+    parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:123456789012:layer:params-secrets:1"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && aws_lambda_function.this[0].layers[0] == "arn:aws:lambda:us-east-1:123456789012:layer:params-secrets:1"
+    error_message = "With the layer, the function reads its config through the extension."
+  }
+}

@@ -141,3 +141,18 @@ def test_bootstrap_is_for_deployed_envs_only(tmp_path):
     assert proc.returncode == 2 and "nothing to bootstrap" in proc.stderr
     unknown = _aigw(root, "env", "bootstrap", "nope")
     assert unknown.returncode == 2 and "valid environments: local, prod" in unknown.stderr
+
+
+def test_make_apply_prod_without_a_backend_applies_nothing():
+    assert not (ROOT / "envs" / "prod" / "backend.hcl").exists(), "backend.hcl is never committed"
+    proc = subprocess.run(
+        ["make", "apply", "ENV=prod"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "envs/prod has no backend configured" in proc.stderr
+    assert "Nothing was planned or applied" in proc.stderr

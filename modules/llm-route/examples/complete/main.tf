@@ -19,9 +19,9 @@ variable "manifest_path" {
 }
 
 variable "config_source" {
-  description = "extension (the Parameters and Secrets extension layer, no AWS SDK on the hot path) or sdk."
+  description = "extension (the Parameters and Secrets extension layer, no AWS SDK on the hot path) or sdk; null = extension when the layer is given."
   type        = string
-  default     = "extension"
+  default     = null
 }
 
 variable "parameters_extension_layer_arn" {

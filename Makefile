@@ -118,7 +118,7 @@ PYTEST_WORKERS ?= 3
 test: lint build toolchain tf-test $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
 	@$(AIGW) tf validate --skip-tested
 	@$(AIGW) scan --no-terraform
-	$(call run_pytest,tests -n $(PYTEST_WORKERS))
+	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist worksteal)
 
 # -- local sandbox -----------------------------------------------------------------------
 .PHONY: sandbox-up

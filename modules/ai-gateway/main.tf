@@ -22,6 +22,7 @@ module "authorizer" {
   security_scheme_name           = "aigw"
   result_ttl_seconds             = var.authorizer_result_ttl_seconds
   jwt_issuers                    = var.jwt_issuers
+  create_kms_key                 = local.kms_key_arn == null
   kms_key_arn                    = local.kms_key_arn
   log_retention_in_days          = var.log_retention_days
   deletion_protection_enabled    = local.deletion_protection
@@ -44,6 +45,7 @@ module "llm" {
   config_source                     = var.sandbox_mode ? "sdk" : null
   parameters_extension_layer_arn    = var.llm.parameters_extension_layer_arn
   configure_lambda_logging          = !var.sandbox_mode
+  create_kms_key                    = local.kms_key_arn == null
   kms_key_arn                       = local.kms_key_arn
   log_retention_days                = var.log_retention_days
   deletion_protection_enabled       = local.deletion_protection
@@ -89,6 +91,7 @@ module "gateway" {
   stage_name                 = var.stage_name
   tiers                      = var.tiers
   logging_level              = var.logging_level
+  create_kms_key             = local.kms_key_arn == null
   kms_key_arn                = local.kms_key_arn
   access_log_retention_days  = var.log_retention_days
   create_execution_log_group = true

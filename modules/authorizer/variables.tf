@@ -211,6 +211,12 @@ variable "code_signing_config_arn" {
   default     = null
 }
 
+variable "create_kms_key" {
+  description = "Whether the module creates its KMS key. Null = create it when kms_key_arn is null. Set false explicitly when kms_key_arn comes from a resource created in the same apply (count cannot depend on an unknown ARN)."
+  type        = bool
+  default     = null
+}
+
 variable "kms_key_arn" {
   description = "Existing KMS key for the tables, log group and Lambda environment. Null: the module creates a key with rotation. A given key's policy must allow CloudWatch Logs for the log group."
   type        = string

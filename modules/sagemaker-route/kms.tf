@@ -1,7 +1,7 @@
 locals {
   # A key is needed for the proxy's log group and environment, and for created endpoints' volumes.
   needs_kms_key  = local.lambda || length(local.provisioned_endpoints) > 0
-  create_kms_key = local.needs_kms_key && var.kms_key_arn == null
+  create_kms_key = local.needs_kms_key && (var.create_kms_key != null ? var.create_kms_key : var.kms_key_arn == null)
   kms_key_arn    = local.create_kms_key ? try(aws_kms_key.this[0].arn, null) : (local.needs_kms_key ? var.kms_key_arn : null)
 }
 

@@ -300,6 +300,12 @@ variable "code_signing_config_arn" {
 # Encryption and logs
 ################################################################################
 
+variable "create_kms_key" {
+  description = "Whether the module creates its KMS key. Null = create it when kms_key_arn is null. Set false explicitly when kms_key_arn comes from a resource created in the same apply (count cannot depend on an unknown ARN)."
+  type        = bool
+  default     = null
+}
+
 variable "kms_key_arn" {
   description = "KMS key for the proxy's log group and environment and for created endpoints' volumes. null = the module creates one (with rotation) when it needs one."
   type        = string

@@ -69,7 +69,10 @@ class TerraformRoot:
         self.endpoint = endpoint
         self.tf = tf or os.environ.get("TF", "terraform")
         state = work.parent / f"{work.name}-state"
-        config, _ = write_cli_config(ROOT / ".aigw")
+        # One CLI config and plugin cache per pytest-xdist worker: concurrent `terraform
+        # init`s filling one cache race on creating its directories.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        config, _ = write_cli_config(ROOT / ".aigw" / "workers" / worker)
         self.env = {
             **os.environ,
             "TF_CLI_CONFIG_FILE": str(config),
@@ -181,9 +184,12 @@ class TerraformRoot:
             return proc.stdout
         raise AssertionError(f"plan failed in {self.source}:\n{proc.stdout}\n{proc.stderr}")
 
+    def _state(self) -> dict:
+        return json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
+
     def outputs(self) -> dict[str, object]:
-        proc = self.run("output", "-json", f"-state={self.state_file}")
-        return {k: v["value"] for k, v in json.loads(proc.stdout or "{}").items()}
+        """Root outputs, read from the state file (no Terraform run needed)."""
+        return {k: v["value"] for k, v in self._state().get("outputs", {}).items()}
 
     def destroy(
         self, var_files: list[Path] | None = None, **variables: object
@@ -215,10 +221,12 @@ class TerraformRoot:
         return leftovers(json.loads(snapshot.read_text()), self.endpoint)
 
     def state_resources(self) -> list[str]:
-        if not self.state_file.exists():
-            return []
-        proc = self.run("state", "list", f"-state={self.state_file}", check=False)
-        return [line for line in proc.stdout.splitlines() if line.strip()]
+        """Managed resource instances the state still holds."""
+        return [
+            f"{r.get('module', '')}.{r['type']}.{r['name']}".lstrip(".")
+            for r in self._state().get("resources", [])
+            if r.get("mode") == "managed" and r.get("instances")
+        ]
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)

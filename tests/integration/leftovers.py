@@ -23,7 +23,7 @@ def _exists(call: Callable[[], Any], gone_codes: tuple[str, ...] = ()) -> bool:
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code in gone_codes or "NotFound" in code or status == 404:
+        if code in gone_codes or "NotFound" in code or "Nonexistent" in code or status == 404:
             return False
         raise
     return True

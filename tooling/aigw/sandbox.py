@@ -1,6 +1,7 @@
 """The local AWS sandbox: moto in server mode on the loopback interface.
 
-``aigw sandbox up`` starts ``python -m moto.server`` in its own process group, waits
+``aigw sandbox up`` starts moto's server (``python -m aigw.moto_serial``: one request at a
+time, see that module) in its own process group, waits
 until it answers, and records a pidfile (JSON: pid, host, port, start time) and a log
 in a project-local state directory. ``up`` is idempotent; ``down`` stops only the
 process recorded in the pidfile, and only if it still is that process.
@@ -178,7 +179,7 @@ class Sandbox:
                 "another port, e.g. `make sandbox-up SANDBOX_PORT=4600`."
             )
 
-        cmd = [self.python, "-m", "moto.server", "-H", self.host, "-p", str(self.port)]
+        cmd = [self.python, "-m", "aigw.moto_serial", "-H", self.host, "-p", str(self.port)]
         env = dict(os.environ)
         # moto must not try to reach the network or a Docker engine at start-up.
         env.setdefault("MOTO_CALL_RESET_API", "true")

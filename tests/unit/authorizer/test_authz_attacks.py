@@ -47,7 +47,12 @@ def _flip_signature(token: str) -> str:
 
 Case = Callable[[SigningKey, SigningKey, MemoryStore, JwksServer], AuthRequest]
 
-NOW = int(time.time())
+
+def now() -> int:
+    """Read when the case runs, not when the module is imported (workers may start
+    minutes before they run a case)."""
+    return int(time.time())
+
 
 CASES: dict[str, tuple[Case, str]] = {
     "alg_none_empty_signature": (
@@ -73,12 +78,18 @@ CASES: dict[str, tuple[Case, str]] = {
         ),
         "unauthorized",
     ),
-    "expired": (lambda r, e, s, j: bearer(make_token(r, claims(exp=NOW - 120))), "unauthorized"),
-    "future_nbf": (lambda r, e, s, j: bearer(make_token(r, claims(nbf=NOW + 120))), "unauthorized"),
-    "future_iat": (lambda r, e, s, j: bearer(make_token(r, claims(iat=NOW + 120))), "unauthorized"),
+    "expired": (lambda r, e, s, j: bearer(make_token(r, claims(exp=now() - 120))), "unauthorized"),
+    "future_nbf": (
+        lambda r, e, s, j: bearer(make_token(r, claims(nbf=now() + 120))),
+        "unauthorized",
+    ),
+    "future_iat": (
+        lambda r, e, s, j: bearer(make_token(r, claims(iat=now() + 120))),
+        "unauthorized",
+    ),
     "missing_exp": (lambda r, e, s, j: bearer(make_token(r, claims(exp=None))), "unauthorized"),
     "exp_as_string": (
-        lambda r, e, s, j: bearer(make_token(r, claims(exp=str(NOW + 600)))),
+        lambda r, e, s, j: bearer(make_token(r, claims(exp=str(now() + 600)))),
         "unauthorized",
     ),
     "wrong_iss": (

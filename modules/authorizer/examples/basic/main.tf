@@ -17,6 +17,12 @@ variable "manifest_path" {
   default     = "../../../../dist/manifest.json"
 }
 
+variable "configure_lambda_logging" {
+  description = "Off only for the local sandbox, which does not implement logging_config."
+  type        = bool
+  default     = true
+}
+
 locals {
   package = jsondecode(file(var.manifest_path)).packages.authorizer
 }
@@ -30,6 +36,10 @@ module "authorizer" {
     filename         = "${dirname(var.manifest_path)}/${local.package.filename}"
     source_code_hash = local.package.sha256_base64
   }
+  configure_lambda_logging = var.configure_lambda_logging
+
+  # Examples are meant to be destroyed; keep the default (true) in real deployments.
+  deletion_protection_enabled = false
 
   tags = { project = "aigw", env = "dev" }
 }

@@ -11,32 +11,44 @@ variable "region" {
   default     = "eu-west-1"
 }
 
-variable "package" {
-  description = "Authorizer package from dist/manifest.json (filename, source_code_hash)."
-  type = object({
-    filename         = string
-    source_code_hash = string
-  })
+variable "manifest_path" {
+  description = "Path of the build manifest (dist/manifest.json)."
+  type        = string
+  default     = "../../../../dist/manifest.json"
 }
 
 variable "user_pool_id" {
   description = "Cognito user pool whose access tokens are accepted."
   type        = string
+  default     = "eu-west-1_EXAMPLE"
 }
 
 variable "app_client_ids" {
   description = "Cognito app clients allowed to call the gateway."
   type        = list(string)
+  default     = ["example-app-client-id"]
 }
 
 variable "subnet_ids" {
-  description = "Private subnets with routes to DynamoDB (gateway endpoint) and Cognito."
+  description = "Private subnets with routes to DynamoDB (gateway endpoint) and Cognito; empty = no VPC attachment."
   type        = list(string)
+  default     = []
 }
 
 variable "security_group_ids" {
-  description = "Security groups of the authorizer Lambda."
+  description = "Security groups of the authorizer Lambda (with subnet_ids)."
   type        = list(string)
+  default     = []
+}
+
+variable "configure_lambda_logging" {
+  description = "Off only for the local sandbox, which does not implement logging_config."
+  type        = bool
+  default     = true
+}
+
+locals {
+  package = jsondecode(file(var.manifest_path)).packages.authorizer
 }
 
 data "aws_caller_identity" "current" {}
@@ -76,9 +88,12 @@ resource "aws_kms_key" "gateway" {
 module "authorizer" {
   source = "../../"
 
-  name                 = "aigw-prod-authorizer"
-  stage                = "prod"
-  package              = var.package
+  name  = "aigw-prod-authorizer"
+  stage = "prod"
+  package = {
+    filename         = "${dirname(var.manifest_path)}/${local.package.filename}"
+    source_code_hash = local.package.sha256_base64
+  }
   security_scheme_name = "aigw"
 
   jwt_issuers = [{
@@ -99,10 +114,12 @@ module "authorizer" {
   tracing_mode                   = "Active"
   vpc_subnet_ids                 = var.subnet_ids
   vpc_security_group_ids         = var.security_group_ids
+  configure_lambda_logging       = var.configure_lambda_logging
 
+  create_kms_key                 = false # the key below is created in the same apply
   kms_key_arn                    = aws_kms_key.gateway.arn
   log_retention_in_days          = 731
-  deletion_protection_enabled    = true
+  deletion_protection_enabled    = false # examples are meant to be destroyed; keep true in real deployments
   point_in_time_recovery_enabled = true
 
   tags = { project = "aigw", env = "prod" }

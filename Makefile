@@ -176,7 +176,7 @@ $(BENCH_VENV)/.installed: constraints-bench.txt
 	@touch $@
 
 .PHONY: bench
-bench: $(STAMP) $(BENCH_VENV)/.installed ## run the benchmarks under bench/ and write docs/performance.md
+bench: $(STAMP) $(BENCH_VENV)/.installed $(SCAN_STAMP) build toolchain ## run the benchmarks under bench/ and write docs/performance.md
 	AIGW_BENCH_PYTHON=$(CURDIR)/$(BENCH_VENV)/bin/python $(VPY) bench/run.py --out docs/performance.md
 
 .PHONY: clean

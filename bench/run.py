@@ -23,11 +23,13 @@ import authorizer_bench  # noqa: E402
 import llm_bench  # noqa: E402
 
 import packaging_bench  # noqa: E402
+import scan_bench  # noqa: E402
 
 BENCHES = [
     ("packaging", packaging_bench),
     ("authorizer", authorizer_bench),
     ("llm_gateway", llm_bench),
+    ("scan", scan_bench),
 ]
 
 
@@ -36,11 +38,14 @@ def main() -> int:
     parser.add_argument("--out", default="docs/performance.md")
     parser.add_argument("--json", help="also write raw results as JSON here")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", action="append", help="run only these benchmarks (repeatable)")
     args = parser.parse_args()
 
     results = {}
     sections = []
     for name, mod in BENCHES:
+        if args.only and name not in args.only:
+            continue
         print(f"running {name} benchmark …", flush=True)
         results[name] = mod.run(repeats=args.repeats)
         sections.append(mod.markdown(results[name]))

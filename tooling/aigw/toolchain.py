@@ -68,6 +68,9 @@ def render_cli_config(mirror: Path | None, plugin_cache: Path) -> str:
     lines = [
         "# Written by `aigw toolchain` (make setup). Do not edit: it is regenerated.",
         f"plugin_cache_dir = {_hcl_str(str(plugin_cache))}",
+        # Lock files are not kept (ADR 0002), so without this Terraform >= 1.4 would
+        # reinstall into the cache on every init, and parallel inits race on its folders.
+        "plugin_cache_may_break_dependency_lock_file = true",
     ]
     if mirror is not None:
         lines += [

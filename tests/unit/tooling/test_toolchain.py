@@ -83,3 +83,10 @@ def test_terraform_installs_the_aws_provider_through_the_project_config(tmp_path
         )
     )
     assert installed, "the provider must be installed into the working directory"
+
+
+def test_cache_serves_inits_without_lock_files(tmp_path):
+    # Without lock files Terraform would otherwise reinstall into the cache on every
+    # init, and parallel inits race on its folders.
+    text = render_cli_config(None, tmp_path / "cache")
+    assert "plugin_cache_may_break_dependency_lock_file = true" in text

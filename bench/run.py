@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -33,6 +34,17 @@ BENCHES = [
 ]
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _sections(text: str) -> dict[str, str]:
+    found = {}
+    for m in re.finditer(r"<!-- bench:(\w+) -->.*?<!-- /bench:\1 -->\n", text, re.S):
+        found[m.group(1)] = m.group(0)
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="docs/performance.md")
@@ -41,27 +53,35 @@ def main() -> int:
     parser.add_argument("--only", action="append", help="run only these benchmarks (repeatable)")
     args = parser.parse_args()
 
+    out = Path(args.out)
+    previous = _sections(out.read_text()) if out.is_file() else {}
     results = {}
-    sections = []
+    sections: dict[str, str] = {}
     for name, mod in BENCHES:
         if args.only and name not in args.only:
+            if name in previous:  # keep what an earlier run measured
+                sections[name] = previous[name]
             continue
         print(f"running {name} benchmark …", flush=True)
         results[name] = mod.run(repeats=args.repeats)
-        sections.append(mod.markdown(results[name]))
+        sections[name] = (
+            f"<!-- bench:{name} -->\n{mod.markdown(results[name]).strip()}\n\n"
+            f"_Measured {_now()}._\n<!-- /bench:{name} -->\n"
+        )
 
     header = f"""# Performance
 
-Produced by `make bench` (`.venv/bin/python bench/run.py --out docs/performance.md`) on
-{dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}: Python {platform.python_version()},
-{platform.machine()}, {os.cpu_count()} CPUs. Numbers are medians; ratios compare against a
-baseline measured in the same run. Re-run it to refresh this page.
+Produced by `make bench` (`.venv/bin/python bench/run.py --out docs/performance.md`;
+`--only NAME` re-runs one section and keeps the others) on this machine: Python
+{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs. Numbers are
+medians; ratios compare against a baseline measured in the same run. Each section says
+when it was measured.
 
 """
-    Path(args.out).write_text(header + "\n".join(sections))
+    out.write_text(header + "\n".join(sections[n] for n, _ in BENCHES if n in sections))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
-    print(f"wrote {args.out}")
+    print(f"wrote {out}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """The local AWS sandbox: moto in server mode on the loopback interface.
 
-``aigw sandbox up`` starts moto's server (``python -m aigw.moto_serial``: one request at a
-time, see that module) in its own process group, waits
+``aigw sandbox up`` starts moto's server (``python -m aigw.moto_serial``: requests enter
+moto one at a time, see that module) in its own process group, waits
 until it answers, and records a pidfile (JSON: pid, host, port, start time) and a log
 in a project-local state directory. ``up`` is idempotent; ``down`` stops only the
 process recorded in the pidfile, and only if it still is that process.

@@ -215,16 +215,27 @@ def build_parser() -> argparse.ArgumentParser:
     tc.set_defaults(func=cmd_toolchain)
 
     tf = sub.add_parser("tf", help="fmt-check, validate or test every module/example/env")
-    tf.add_argument("action", choices=["fmt-check", "validate", "test"])
-    tf.add_argument("dirs", nargs="*", help="directories (default: all)")
-    tf.add_argument("--tf", default=os.environ.get("TF", "terraform"), help="terraform or tofu")
-    tf.add_argument("--jobs", type=int, default=2)
-    tf.add_argument(
+    tf_actions = tf.add_subparsers(dest="action", required=True, metavar="ACTION")
+    tf_common = argparse.ArgumentParser(add_help=False)
+    tf_common.add_argument(
+        "--tf", default=os.environ.get("TF", "terraform"), help="terraform or tofu"
+    )
+    tf_common.add_argument("--jobs", type=int, default=2, help="directories at a time (default 2)")
+    tf_dirs = argparse.ArgumentParser(add_help=False)
+    tf_dirs.add_argument("dirs", nargs="*", help="directories (default: all)")
+    tf_actions.add_parser(
+        "fmt-check", parents=[tf_common], help="terraform fmt -check, recursively"
+    )
+    tfv = tf_actions.add_parser(
+        "validate", parents=[tf_common, tf_dirs], help="init -backend=false + validate"
+    )
+    tfv.add_argument(
         "--skip-tested",
         action="store_true",
-        help="validate: skip modules that have terraform tests (make test runs those)",
+        help="skip modules that have terraform tests (make test runs those)",
     )
-    tf.set_defaults(func=cmd_tf)
+    tf_actions.add_parser("test", parents=[tf_common, tf_dirs], help="terraform test per module")
+    tf.set_defaults(func=cmd_tf, dirs=[], skip_tested=False)
 
     e = sub.add_parser("env", help="plan/apply/destroy an environment in envs/")
     e.add_argument(

@@ -90,3 +90,33 @@ def test_cache_serves_inits_without_lock_files(tmp_path):
     # init, and parallel inits race on its folders.
     text = render_cli_config(None, tmp_path / "cache")
     assert "plugin_cache_may_break_dependency_lock_file = true" in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["tf", "validate", "--jobs", "3", "modules/waf", "modules/vpc-link"],
+        ["tf", "validate", "modules/waf", "modules/vpc-link", "--jobs", "3"],
+    ],
+)
+def test_tf_options_go_before_or_after_the_directories(argv):
+    from aigw.cli import build_parser
+
+    args = build_parser().parse_args(argv)
+    assert (args.action, args.jobs, args.dirs) == (
+        "validate",
+        3,
+        ["modules/waf", "modules/vpc-link"],
+    )
+    assert args.skip_tested is False
+
+
+def test_tf_fmt_check_takes_no_directories_and_an_unknown_action_is_refused(capsys):
+    from aigw.cli import build_parser
+
+    args = build_parser().parse_args(["tf", "fmt-check"])
+    assert (args.action, args.dirs) == ("fmt-check", [])
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["tf", "plan"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'plan'" in capsys.readouterr().err

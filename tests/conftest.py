@@ -3,16 +3,64 @@
 The ``moto_endpoint`` fixture starts a private moto server (the AWS sandbox) on a free
 loopback port for the test session, so tests never touch a sandbox a developer started
 with ``make sandbox-up``.
+
+``AIGW_SANDBOX`` picks where the integration suite deploys (``moto``, the default, or
+``aws``: a real sandbox account; docs/testing.md). The ``sandbox_target`` fixture hands
+the choice to the suites that can run in both; in aws mode every other ``sandbox`` test
+(they need moto) skips with a reason. An unknown value is a usage error.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from aigw.sandbox import Sandbox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "integration"))
+
+from harness import (  # tests/integration is on the path from here on
+    MOTO_ONLY_REASON,
+    SandboxConfigError,
+    SandboxTarget,
+    run_prefix,
+    sandbox_mode,
+    target_from_env,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        target_from_env()  # AIGW_SANDBOX and, for aws, the region
+    except SandboxConfigError as exc:
+        raise pytest.UsageError(str(exc)) from exc
+    if not os.environ.get("AIGW_RUN_PREFIX") and not os.environ.get("AIGW_RUN_ID"):
+        # One run prefix for the whole session: pytest-xdist workers inherit it.
+        os.environ["AIGW_RUN_PREFIX"] = run_prefix()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if sandbox_mode() != "aws":
+        return
+    skip = pytest.mark.skip(reason=f"AIGW_SANDBOX=aws: {MOTO_ONLY_REASON}")
+    for item in items:
+        if item.get_closest_marker("sandbox") and "sandbox_target" not in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def sandbox_target(request: pytest.FixtureRequest) -> SandboxTarget:
+    """Where account-capable suites deploy: the private moto server, or (AIGW_SANDBOX=aws)
+    the sandbox account of AIGW_AWS_PROFILE/AWS_PROFILE in AIGW_AWS_REGION/AWS_REGION."""
+    if sandbox_mode() == "aws":
+        return target_from_env()
+    return target_from_env(endpoint=request.getfixturevalue("moto_endpoint"))
 
 
 @pytest.fixture(scope="session")
@@ -40,4 +88,8 @@ def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"aigw tests (python {os.sys.version.split()[0]})"
+    target = target_from_env()
+    where = f"{target.mode}" + (f", region {target.region}" if target.is_aws else "")
+    return (
+        f"aigw tests (python {sys.version.split()[0]}; sandbox {where}; run prefix {target.prefix})"
+    )

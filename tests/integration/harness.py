@@ -4,16 +4,36 @@
 turns relative module sources into absolute paths, points the ``aws`` provider at the
 sandbox (an override file when the root declares the provider, a provider file when it
 does not), and runs the real ``terraform`` with the project's CLI config.
+
+Two sandboxes exist, chosen with ``AIGW_SANDBOX`` (see docs/testing.md):
+
+- ``moto`` (default): the private moto server on 127.0.0.1 (the ``moto_endpoint``
+  fixture); every service endpoint of the provider points at it.
+- ``aws``: a real sandbox account reached with ``AIGW_AWS_PROFILE``/``AWS_PROFILE`` and
+  ``AIGW_AWS_REGION``/``AWS_REGION``. No endpoint override is written; the provider gets
+  ``default_tags`` marking the run (``aigw:test-run = <prefix>``) so a janitor can find
+  anything a broken run left behind.
+
+Every run has a run prefix (``aigw-<6 hex>``): from ``AIGW_RUN_ID`` when set, else
+``AIGW_RUN_PREFIX``, else random (tests/conftest.py draws it once per session). Each root
+declaring ``variable "name_prefix"`` gets its own ``aigw-<6 hex>`` derived from the run
+prefix and its path, so neither two runs sharing an account nor two examples of one run
+collide.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aigw.toolchain import write_cli_config
 
@@ -42,6 +62,143 @@ SANDBOX_SERVICES = (
 )
 
 
+MODES = ("moto", "aws")
+MOTO_REGION = "us-east-1"
+RUN_TAG = "aigw:test-run"
+# What every example's `name_prefix` validation accepts (1-14 characters).
+PREFIX_PATTERN = re.compile(r"^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$")
+
+MOTO_ONLY_REASON = (
+    "runs against the local moto sandbox only; AIGW_SANDBOX=aws runs the suites that "
+    "take the sandbox_target fixture (tests/integration/test_examples.py)"
+)
+HTTP_NEEDS_AWS_REASON = (
+    "HTTP calls to a deployed stage need AIGW_SANDBOX=aws: moto does not serve API Gateway stages"
+)
+
+
+class SandboxConfigError(ValueError):
+    """AIGW_SANDBOX (or its companions) hold a value the suite cannot use."""
+
+
+def run_prefix(run_id: str | None = None) -> str:
+    """``aigw-<6 hex>``: from ``run_id`` (stable, e.g. a CI run id) or random."""
+    if run_id:
+        digest = hashlib.sha256(run_id.encode()).hexdigest()[:6]
+    else:
+        digest = secrets.token_hex(3)
+    prefix = f"aigw-{digest}"
+    assert PREFIX_PATTERN.match(prefix), prefix
+    return prefix
+
+
+def validate_prefix(prefix: str) -> str:
+    """The prefix, or SandboxConfigError naming the rule every example enforces."""
+    if not PREFIX_PATTERN.match(prefix):
+        raise SandboxConfigError(
+            f"name prefix {prefix!r} is invalid: 1-14 characters of lower-case letters, "
+            "digits and hyphens, starting with a letter and not ending with a hyphen"
+        )
+    return prefix
+
+
+@dataclass(frozen=True)
+class SandboxTarget:
+    """Where the integration suite deploys: the moto server or a real sandbox account."""
+
+    mode: str
+    region: str
+    prefix: str
+    endpoint: str | None = None  # moto only
+    profile: str | None = None  # aws only (None: the default credential chain)
+
+    @property
+    def is_aws(self) -> bool:
+        return self.mode == "aws"
+
+    def prefix_for(self, root: str) -> str:
+        """The name prefix of one root in this run: ``aigw-<6 hex>`` of (run, root).
+
+        Examples of different modules share name suffixes (``<prefix>-basic`` is a REST
+        API, a web ACL and a log group in three examples), so a run gives each root its
+        own prefix; the run itself is marked by the ``aigw:test-run`` tag.
+        """
+        return run_prefix(f"{self.prefix}:{root}")
+
+    def provider_hcl(self) -> str:
+        if self.is_aws:
+            return aws_provider_hcl(self.region, self.profile, self.prefix)
+        assert self.endpoint, "moto mode needs the sandbox endpoint"
+        return sandbox_provider_hcl(self.endpoint, self.region)
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for the target (moto endpoint, or the profile's account)."""
+        import boto3
+
+        if self.is_aws:
+            return boto3.Session(profile_name=self.profile, region_name=self.region).client(service)
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=self.region,
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+
+
+def sandbox_mode(environ: Mapping[str, str] | None = None) -> str:
+    """``AIGW_SANDBOX`` (default ``moto``); any other value is a usage error."""
+    env = os.environ if environ is None else environ
+    mode = (env.get("AIGW_SANDBOX") or "moto").strip().lower()
+    if mode not in MODES:
+        raise SandboxConfigError(
+            f"AIGW_SANDBOX={env.get('AIGW_SANDBOX')!r} is not supported: use one of "
+            f"{', '.join(MODES)} (moto is the default: the local sandbox; aws: a real "
+            "sandbox account chosen with AIGW_AWS_PROFILE/AWS_PROFILE and "
+            "AIGW_AWS_REGION/AWS_REGION)"
+        )
+    return mode
+
+
+def _env_run_prefix(env: Mapping[str, str]) -> str:
+    if env.get("AIGW_RUN_ID"):
+        return run_prefix(env["AIGW_RUN_ID"])
+    return validate_prefix(env.get("AIGW_RUN_PREFIX") or run_prefix())
+
+
+def target_from_env(
+    environ: Mapping[str, str] | None = None, endpoint: str | None = None
+) -> SandboxTarget:
+    """The target the environment asks for. ``endpoint`` is the moto server (moto mode)."""
+    env = os.environ if environ is None else environ
+    mode = sandbox_mode(env)
+    prefix = _env_run_prefix(env)
+    if mode == "moto":
+        return SandboxTarget("moto", MOTO_REGION, prefix, endpoint=endpoint)
+    region = env.get("AIGW_AWS_REGION") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+    if not region:
+        raise SandboxConfigError(
+            "AIGW_SANDBOX=aws needs a region: set AIGW_AWS_REGION (or AWS_REGION)"
+        )
+    profile = env.get("AIGW_AWS_PROFILE") or env.get("AWS_PROFILE") or None
+    return SandboxTarget("aws", region, prefix, profile=profile)
+
+
+def aws_provider_hcl(region: str, profile: str | None, run_prefix: str) -> str:
+    """Provider settings for a real account: region/profile and the run tag, no endpoints."""
+    settings = f"  region  = {json.dumps(region)}\n  profile = {json.dumps(profile)}\n"
+    if not profile:
+        settings = f"  region = {json.dumps(region)}\n"
+    return f"""provider "aws" {{
+{settings}  default_tags {{
+    tags = {{
+      {json.dumps(RUN_TAG)} = {json.dumps(run_prefix)}
+    }}
+  }}
+}}
+"""
+
+
 def sandbox_provider_hcl(endpoint: str, region: str = "us-east-1") -> str:
     endpoints = "\n".join(f'    {svc} = "{endpoint}"' for svc in SANDBOX_SERVICES)
     return f"""provider "aws" {{
@@ -63,10 +220,22 @@ def sandbox_provider_hcl(endpoint: str, region: str = "us-east-1") -> str:
 
 
 class TerraformRoot:
-    def __init__(self, source: Path, work: Path, endpoint: str, tf: str | None = None) -> None:
+    def __init__(
+        self,
+        source: Path,
+        work: Path,
+        endpoint: str | None,
+        tf: str | None = None,
+        *,
+        target: SandboxTarget | None = None,
+    ) -> None:
         self.source = source.resolve()
         self.work = work
-        self.endpoint = endpoint
+        # Without a target: the moto sandbox at `endpoint`, under the session's run prefix.
+        self.target = target or SandboxTarget(
+            "moto", MOTO_REGION, _env_run_prefix(os.environ), endpoint=endpoint
+        )
+        self.endpoint = self.target.endpoint
         self.tf = tf or os.environ.get("TF", "terraform")
         state = work.parent / f"{work.name}-state"
         # One CLI config and plugin cache per pytest-xdist worker: concurrent `terraform
@@ -84,6 +253,8 @@ class TerraformRoot:
         self.state_file = state / "terraform.tfstate"
         # Roots that read the build manifest get the checkout's, wherever they are copied.
         self.extra_vars: dict[str, object] = {}
+        # Variables the root declares (read from its files by _prepare).
+        self.declared_vars: set[str] = set()
         self._prepare()
 
     def _prepare(self) -> None:
@@ -109,13 +280,21 @@ class TerraformRoot:
             if path.suffix == ".tf":
                 declares_provider |= bool(re.search(r'^provider\s+"aws"', text, re.M))
                 declares_backend |= bool(re.search(r'^\s*backend\s+"', text, re.M))
-                if re.search(r'^variable\s+"manifest_path"', text, re.M):
-                    self.extra_vars["manifest_path"] = str(ROOT / "dist" / "manifest.json")
+                self.declared_vars |= set(re.findall(r'^variable\s+"([^"]+)"', text, re.M))
             dest = self.dir / path.name
             dest.unlink(missing_ok=True)
             dest.write_text(text)
+        if "manifest_path" in self.declared_vars:
+            self.extra_vars["manifest_path"] = str(ROOT / "dist" / "manifest.json")
+        self.name_prefix = self.target.prefix_for(str(self.source.relative_to(ROOT)))
+        if "name_prefix" in self.declared_vars:
+            self.extra_vars["name_prefix"] = self.name_prefix
+        if self.target.is_aws and "region" in self.declared_vars:
+            # The root's own region-derived strings (ARNs, service principals) must agree
+            # with where the provider deploys. (moto accepts any region in them.)
+            self.extra_vars["region"] = self.target.region
         name = "zz_sandbox_override.tf" if declares_provider else "zz_sandbox_provider.tf"
-        (self.dir / name).write_text(sandbox_provider_hcl(self.endpoint))
+        (self.dir / name).write_text(self.target.provider_hcl())
         self.has_backend = declares_backend
         if declares_backend:
             # Remote state is the deployed envs' business; a sandbox run keeps it local.
@@ -218,7 +397,12 @@ class TerraformRoot:
         """Managed resources of ``snapshot`` that still exist in the sandbox (AWS APIs)."""
         from leftovers import leftovers
 
-        return leftovers(json.loads(snapshot.read_text()), self.endpoint)
+        return leftovers(
+            json.loads(snapshot.read_text()),
+            self.target.endpoint,
+            self.target.region,
+            profile=self.target.profile,
+        )
 
     def state_resources(self) -> list[str]:
         """Managed resource instances the state still holds."""

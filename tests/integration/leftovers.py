@@ -194,8 +194,27 @@ CONTAINED = {
 }
 
 
-def leftovers(state: dict, endpoint: str, region: str = "us-east-1") -> list[str]:
-    """Addresses of the state's managed resources that still exist in the sandbox."""
+def _client_factory(endpoint: str | None, region: str, profile: str | None) -> Callable[[str], Any]:
+    if endpoint:  # the moto sandbox
+        return lambda service: boto3.client(
+            service,
+            endpoint_url=endpoint,
+            region_name=region,
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+    session = boto3.Session(profile_name=profile, region_name=region)  # a real account
+    return session.client
+
+
+def leftovers(
+    state: dict, endpoint: str | None, region: str = "us-east-1", *, profile: str | None = None
+) -> list[str]:
+    """Addresses of the state's managed resources that still exist in the sandbox.
+
+    ``endpoint`` is the moto server; ``None`` asks a real account (``profile``/``region``).
+    """
+    make_client = _client_factory(endpoint, region, profile)
     clients: dict[str, Any] = {}
     found: list[str] = []
     for res in state.get("resources", []):
@@ -210,13 +229,7 @@ def leftovers(state: dict, endpoint: str, region: str = "us-east-1") -> list[str
             )
         service, check = CHECKS[kind]
         if service not in clients:
-            clients[service] = boto3.client(
-                service,
-                endpoint_url=endpoint,
-                region_name=region,
-                aws_access_key_id="sandbox",
-                aws_secret_access_key="sandbox",
-            )
+            clients[service] = make_client(service)
         for inst in res.get("instances", []):
             if check(clients[service], inst["attributes"]):
                 prefix = f"{res['module']}." if res.get("module") else ""

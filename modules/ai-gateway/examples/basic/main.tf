@@ -11,6 +11,17 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
+  type        = string
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
 variable "manifest_path" {
   description = "Build manifest written by `make build`."
   type        = string
@@ -42,7 +53,7 @@ locals {
 module "gateway" {
   source = "../../"
 
-  name         = "aigw-basic"
+  name         = "${var.name_prefix}-basic"
   packages     = local.packages
   sandbox_mode = var.sandbox_mode
 

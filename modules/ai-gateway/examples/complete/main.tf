@@ -12,6 +12,17 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
+  type        = string
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
 variable "manifest_path" {
   description = "Build manifest written by `make build`."
   type        = string
@@ -49,14 +60,14 @@ locals {
 resource "aws_secretsmanager_secret" "openai" {
   #checkov:skip=CKV2_AWS_57:provider API keys are rotated in the provider's console, not by a Lambda rotation function
   #checkov:skip=CKV_AWS_149:encrypted with the account's aws/secretsmanager key; the secret holds one provider key set out of band
-  name                    = "aigw-complete/openai-api-key"
+  name                    = "${var.name_prefix}-complete/openai-api-key"
   recovery_window_in_days = 0
 }
 
 module "gateway" {
   source = "../../"
 
-  name         = "aigw-complete"
+  name         = "${var.name_prefix}-complete"
   stage_name   = "v1"
   packages     = local.packages
   sandbox_mode = var.sandbox_mode

@@ -11,6 +11,17 @@ variable "region" {
   default     = "eu-west-1"
 }
 
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
+  type        = string
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
 variable "manifest_path" {
   description = "Path of the build manifest (dist/manifest.json)."
   type        = string
@@ -30,7 +41,7 @@ locals {
 module "authorizer" {
   source = "../../"
 
-  name  = "aigw-dev-authorizer"
+  name  = "${var.name_prefix}-dev-authorizer"
   stage = "dev"
   package = {
     filename         = "${dirname(var.manifest_path)}/${local.package.filename}"

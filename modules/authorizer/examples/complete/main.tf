@@ -11,6 +11,17 @@ variable "region" {
   default     = "eu-west-1"
 }
 
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
+  type        = string
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
 variable "manifest_path" {
   description = "Path of the build manifest (dist/manifest.json)."
   type        = string
@@ -78,7 +89,7 @@ resource "aws_kms_key" "gateway" {
         Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
         Resource  = "*"
         Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/aigw-prod-*" }
+          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-prod-*" }
         }
       },
     ]
@@ -88,7 +99,7 @@ resource "aws_kms_key" "gateway" {
 module "authorizer" {
   source = "../../"
 
-  name  = "aigw-prod-authorizer"
+  name  = "${var.name_prefix}-prod-authorizer"
   stage = "prod"
   package = {
     filename         = "${dirname(var.manifest_path)}/${local.package.filename}"

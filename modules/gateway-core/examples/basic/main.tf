@@ -5,10 +5,14 @@ provider "aws" {
   region = var.region
 }
 
+locals {
+  name = "${var.name_prefix}-basic"
+}
+
 module "gateway" {
   source = "../../"
 
-  name = var.name
+  name = local.name
 
   routes = {
     health = {

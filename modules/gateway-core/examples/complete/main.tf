@@ -18,6 +18,10 @@ provider "aws" {
   region = var.region
 }
 
+locals {
+  name = "${var.name_prefix}-complete"
+}
+
 data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
@@ -46,7 +50,7 @@ locals {
 ################################################################################
 
 resource "aws_kms_key" "logs" {
-  description             = "${var.name} example: Lambda and API Gateway logs"
+  description             = "${local.name} example: Lambda and API Gateway logs"
   enable_key_rotation     = true
   deletion_window_in_days = 7
   policy = jsonencode({
@@ -82,7 +86,7 @@ resource "aws_kms_key" "logs" {
 }
 
 resource "aws_iam_role" "lambda" {
-  name = "${var.name}-example-lambda"
+  name = "${local.name}-example-lambda"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -110,7 +114,7 @@ resource "aws_iam_role_policy" "lambda_logs" {
 resource "aws_cloudwatch_log_group" "lambda" {
   for_each = toset(["llm", "authorizer"])
 
-  name              = "/aws/lambda/${var.name}-${each.key}"
+  name              = "/aws/lambda/${local.name}-${each.key}"
   retention_in_days = 365
   kms_key_id        = aws_kms_key.logs.arn
   tags              = var.tags
@@ -121,7 +125,7 @@ resource "aws_lambda_function" "llm" {
   #checkov:skip=CKV_AWS_117:example stand-in; the llm-route module decides VPC placement
   #checkov:skip=CKV_AWS_173:no environment variables are set
   #checkov:skip=CKV_AWS_272:code signing is configured by the llm-route module
-  function_name    = "${var.name}-llm"
+  function_name    = "${local.name}-llm"
   role             = aws_iam_role.lambda.arn
   handler          = "llm_gateway.handler.handler"
   runtime          = "python3.13"
@@ -146,7 +150,7 @@ resource "aws_lambda_function" "authorizer" {
   #checkov:skip=CKV_AWS_117:example stand-in; the authorizer module decides VPC placement
   #checkov:skip=CKV_AWS_173:no environment variables are set
   #checkov:skip=CKV_AWS_272:code signing is configured by the authorizer module
-  function_name    = "${var.name}-authorizer"
+  function_name    = "${local.name}-authorizer"
   role             = aws_iam_role.lambda.arn
   handler          = "authorizer.handler.handler"
   runtime          = "python3.13"
@@ -168,7 +172,7 @@ resource "aws_lambda_function" "authorizer" {
 
 # API Gateway assumes this role for the direct SageMaker integration.
 resource "aws_iam_role" "sagemaker_invoke" {
-  name = "${var.name}-example-sagemaker-invoke"
+  name = "${local.name}-example-sagemaker-invoke"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -201,7 +205,7 @@ resource "aws_iam_role_policy" "sagemaker_invoke" {
 module "gateway" {
   source = "../../"
 
-  name        = var.name
+  name        = local.name
   description = "aigw complete example"
   stage_name  = "v1"
   # The key is created in the same apply, so tell the module not to create its own.

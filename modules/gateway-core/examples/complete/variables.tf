@@ -4,10 +4,15 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "name" {
-  description = "Name of the REST API and prefix of the example's resources."
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
   type        = string
-  default     = "aigw-complete"
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
 }
 
 variable "manifest_path" {

@@ -12,10 +12,19 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "name" {
-  description = "Dashboard name and alarm prefix."
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
   type        = string
-  default     = "aigw-obs-complete"
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
+locals {
+  name = "${var.name_prefix}-obs-complete"
 }
 
 data "aws_caller_identity" "current" {}
@@ -24,7 +33,7 @@ data "aws_partition" "current" {}
 
 locals {
   account_root   = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
-  log_group_name = "/aws/apigateway/${var.name}/v1"
+  log_group_name = "/aws/apigateway/${local.name}/v1"
 }
 
 resource "aws_kms_key" "this" {
@@ -82,16 +91,16 @@ resource "aws_cloudwatch_log_group" "access" {
 module "observability" {
   source = "../../"
 
-  name                  = var.name
-  rest_api_name         = "aigw-complete"
+  name                  = local.name
+  rest_api_name         = "${var.name_prefix}-complete"
   stage_name            = "v1"
   access_log_group_name = aws_cloudwatch_log_group.access.name
-  web_acl_name          = "aigw-complete"
+  web_acl_name          = "${var.name_prefix}-complete"
   emf_namespace         = "aigw"
 
   lambda_function_names = {
-    llm        = "aigw-complete-llm-gateway"
-    authorizer = "aigw-complete-authorizer"
+    llm        = "${var.name_prefix}-complete-llm-gateway"
+    authorizer = "${var.name_prefix}-complete-authorizer"
   }
 
   alarms = {

@@ -12,6 +12,17 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
+  type        = string
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
 variable "manifest_path" {
   description = "Build manifest written by `make build`."
   type        = string
@@ -56,7 +67,7 @@ data "aws_partition" "current" {}
 
 # The role SageMaker assumes to pull the image and read the model artefacts.
 resource "aws_iam_role" "sagemaker" {
-  name = "aigw-sm-complete-models"
+  name = "${var.name_prefix}-sm-complete-models"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -100,7 +111,7 @@ resource "aws_iam_role_policy" "sagemaker" {
 module "sagemaker" {
   source = "../../"
 
-  name = "aigw-sm-complete"
+  name = "${var.name_prefix}-sm-complete"
   mode = "lambda"
   package = {
     filename         = "${dirname(var.manifest_path)}/${local.package.filename}"
@@ -110,7 +121,7 @@ module "sagemaker" {
 
   endpoints = {
     sentiment = {
-      endpoint_name = "aigw-sentiment"
+      endpoint_name = "${var.name_prefix}-sentiment"
       create = var.create_endpoints ? {
         image              = var.model_image
         model_data_url     = "s3://${var.model_bucket}/sentiment/model.tar.gz"
@@ -119,7 +130,7 @@ module "sagemaker" {
       } : null
     }
     churn = {
-      endpoint_name = "aigw-churn"
+      endpoint_name = "${var.name_prefix}-churn"
       path          = "/v1/models/churn/predict"
       content_type  = "text/csv"
       create = var.create_endpoints ? {

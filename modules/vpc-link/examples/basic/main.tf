@@ -11,10 +11,19 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "name" {
-  description = "Name of the VPC link and NLB."
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
   type        = string
-  default     = "aigw-vpclink-basic"
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
+locals {
+  name = "${var.name_prefix}-vpclink-basic"
 }
 
 variable "enable_deletion_protection" {
@@ -29,7 +38,7 @@ resource "aws_vpc" "this" {
   enable_dns_hostnames = true
   enable_dns_support   = true
 
-  tags = { Name = var.name }
+  tags = { Name = local.name }
 }
 
 resource "aws_default_security_group" "this" {
@@ -43,19 +52,20 @@ resource "aws_subnet" "private" {
   cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
   availability_zone = "${var.region}${["a", "b"][count.index]}"
 
-  tags = { Name = "${var.name}-private-${count.index}" }
+  tags = { Name = "${local.name}-private-${count.index}" }
 }
 
 module "vpc_link" {
   source = "../../"
 
-  name                       = var.name
+  name                       = local.name
   vpc_id                     = aws_vpc.this.id
   subnet_ids                 = aws_subnet.private[*].id
   enable_deletion_protection = var.enable_deletion_protection
 
   target_groups = {
-    models = {
+    # The key ends the target group's name (<name>-srv, at most 32 characters).
+    srv = {
       target_type = "ip"
       port        = 8000
       # One model server per subnet (10th address).
@@ -64,7 +74,7 @@ module "vpc_link" {
   }
 
   listeners = {
-    http = { port = 80, target_group_key = "models" }
+    http = { port = 80, target_group_key = "srv" }
   }
 
   tags = {

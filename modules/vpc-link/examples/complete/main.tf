@@ -14,10 +14,19 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "name" {
-  description = "Name of the VPC links and NLB."
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
   type        = string
-  default     = "aigw-vpclink-full"
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
+locals {
+  name = "${var.name_prefix}-vpclink-full"
 }
 
 variable "enable_deletion_protection" {
@@ -38,7 +47,7 @@ resource "aws_vpc" "this" {
   enable_dns_hostnames = true
   enable_dns_support   = true
 
-  tags = { Name = var.name }
+  tags = { Name = local.name }
 }
 
 resource "aws_default_security_group" "this" {
@@ -52,12 +61,12 @@ resource "aws_subnet" "private" {
   cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
   availability_zone = "${var.region}${["a", "b"][count.index]}"
 
-  tags = { Name = "${var.name}-private-${count.index}" }
+  tags = { Name = "${local.name}-private-${count.index}" }
 }
 
 # Network interfaces of the v2 VPC link: may only talk HTTP to the VPC.
 resource "aws_security_group" "vpc_link" {
-  name        = "${var.name}-v2-link"
+  name        = "${local.name}-v2-link"
   description = "aigw example: v2 VPC link network interfaces"
   vpc_id      = aws_vpc.this.id
 
@@ -71,7 +80,7 @@ resource "aws_security_group" "vpc_link" {
 }
 
 resource "aws_security_group" "alb" {
-  name        = "${var.name}-alb"
+  name        = "${local.name}-alb"
   description = "aigw example: internal ALB behind the VPC links"
   vpc_id      = aws_vpc.this.id
 
@@ -97,7 +106,7 @@ resource "aws_lb" "models" {
   #checkov:skip=CKV2_AWS_28:internal ALB reached only through VPC links; the WAF sits on the API Gateway stage
   #checkov:skip=CKV_AWS_150:throwaway example ALB must be destroyable
   #checkov:skip=CKV2_AWS_20:internal ALB, no public HTTP listener to redirect
-  name                       = "${var.name}-alb"
+  name                       = "${local.name}-alb"
   internal                   = true
   load_balancer_type         = "application"
   subnets                    = aws_subnet.private[*].id
@@ -106,7 +115,7 @@ resource "aws_lb" "models" {
 }
 
 resource "aws_lb_target_group" "models" {
-  name        = "${var.name}-app"
+  name        = "${local.name}-app"
   vpc_id      = aws_vpc.this.id
   target_type = "ip"
   port        = 8000
@@ -136,11 +145,11 @@ resource "aws_lb_listener" "models" {
 module "vpc_link" {
   source = "../../"
 
-  name                       = var.name
+  name                       = local.name
   vpc_id                     = aws_vpc.this.id
   subnet_ids                 = aws_subnet.private[*].id
   enable_deletion_protection = var.enable_deletion_protection
-  access_logs                = var.nlb_access_log_bucket == null ? null : { bucket = var.nlb_access_log_bucket, prefix = var.name }
+  access_logs                = var.nlb_access_log_bucket == null ? null : { bucket = var.nlb_access_log_bucket, prefix = local.name }
 
   target_groups = {
     srv = {

@@ -11,10 +11,19 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "name" {
-  description = "Name of the web ACL."
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
   type        = string
-  default     = "aigw-basic"
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
+locals {
+  name = "${var.name_prefix}-basic"
 }
 
 variable "enable_logging" {
@@ -32,7 +41,7 @@ variable "enable_custom_responses" {
 module "waf" {
   source = "../../"
 
-  name                    = var.name
+  name                    = local.name
   enable_logging          = var.enable_logging
   enable_custom_responses = var.enable_custom_responses
 

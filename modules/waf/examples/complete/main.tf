@@ -12,10 +12,19 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "name" {
-  description = "Name of the web ACL."
+variable "name_prefix" {
+  description = "Prefix of every name the example creates. Test runs pass their own (e.g. aigw-1a2b3c) so that runs sharing an account never collide."
   type        = string
-  default     = "aigw-complete"
+  default     = "aigw"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,12}[a-z0-9])?$", var.name_prefix))
+    error_message = "name_prefix must be 1-14 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, so that every derived name stays within AWS limits (load balancer and target group names: 32 characters; IAM role and Lambda function names: 64)."
+  }
+}
+
+locals {
+  name = "${var.name_prefix}-complete"
 }
 
 variable "enable_logging" {
@@ -35,7 +44,7 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:aws-waf-logs-${var.name}"
+  log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:aws-waf-logs-${local.name}"
 }
 
 resource "aws_kms_key" "logs" {
@@ -74,7 +83,7 @@ resource "aws_kms_key" "logs" {
 module "waf" {
   source = "../../"
 
-  name           = var.name
+  name           = local.name
   default_action = "allow"
 
   enable_anonymous_ip_list     = true

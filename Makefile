@@ -120,6 +120,12 @@ test: lint build toolchain tf-test $(SCAN_STAMP) ## everything: lint, validate, 
 	@$(AIGW) scan --no-terraform
 	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist worksteal)
 
+.PHONY: test-aws
+# The integration suite against a real sandbox account (docs/testing.md): names carry a
+# per-run prefix, every apply is destroyed, and tests that need moto skip with a reason.
+test-aws: build toolchain ## integration suite against a real sandbox account (AIGW_AWS_PROFILE, AIGW_AWS_REGION)
+	AIGW_SANDBOX=aws $(VPY) -m pytest tests/integration -m sandbox -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
 # -- local sandbox -----------------------------------------------------------------------
 .PHONY: sandbox-up
 sandbox-up: $(STAMP) ## start the local AWS sandbox (moto server on 127.0.0.1, port SANDBOX_PORT=4599)

@@ -1,10 +1,21 @@
 variable "environment" {
-  description = "Environment the state bucket and key are for: dev, staging or prod."
+  description = "Environment the key (and, for a deployed env, the state bucket) is for: local, dev, staging or prod. local = the key only, in the local AWS sandbox (set sandbox_endpoint)."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be one of: dev, staging, prod."
+    condition     = contains(["local", "dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of: local, dev, staging, prod."
+  }
+}
+
+variable "sandbox_endpoint" {
+  description = "URL of the local AWS sandbox, for environment = \"local\" only (set by `make apply ENV=local`; null = http://127.0.0.1:4599). Must stay null for a deployed env."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sandbox_endpoint == null || can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\]):[0-9]+$", var.sandbox_endpoint))
+    error_message = "sandbox_endpoint must be a loopback URL such as http://127.0.0.1:4599: the sandbox key stack never talks to a real AWS endpoint."
   }
 }
 
@@ -21,7 +32,7 @@ variable "allowed_account_ids" {
 }
 
 variable "bucket_name" {
-  description = "Name of the state bucket; null = aigw-tfstate-<account id>-<environment>."
+  description = "Name of the state bucket; null = aigw-tfstate-<account id>-<environment>. Unused for local (no bucket)."
   type        = string
   default     = null
 }

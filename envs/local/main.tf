@@ -1,6 +1,9 @@
 # The local environment: the whole gateway (modules/ai-gateway) in the local AWS sandbox.
-# What differs from a deployed environment: sandbox_mode (features moto lacks are off),
-# the deterministic `mock` provider instead of real models, short log retention.
+# What differs from a deployed environment: sandbox_mode (the few features moto lacks are
+# off, see scan-exceptions.toml), the deterministic `mock` provider instead of real models.
+# As in a deployed env, one environment key encrypts everything: `make apply ENV=local`
+# first applies envs/_bootstrap (environment = "local", key only) to the sandbox and
+# passes its ARN as kms_key_arn, so every key reference is known at plan time (ADR 0090).
 
 locals {
   tags = {
@@ -24,6 +27,7 @@ module "gateway" {
   stage_name         = "v1"
   sandbox_mode       = true
   packages           = local.packages
+  kms_key_arn        = var.kms_key_arn
   log_retention_days = var.log_retention_days
 
   tiers = {

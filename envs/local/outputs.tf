@@ -47,3 +47,8 @@ output "cli_environment" {
   description = "Environment for `aigw tenants|keys|usage` against the sandbox."
   value       = module.gateway.cli_environment
 }
+
+output "kms_key_arn" {
+  description = "The environment key (from the local key stack) that encrypts the gateway's data."
+  value       = var.kms_key_arn
+}

@@ -9,6 +9,17 @@ variable "sandbox_endpoint" {
   }
 }
 
+variable "kms_key_arn" {
+  description = "The local environment's KMS key in the sandbox (output kms_key_arn of envs/_bootstrap applied with environment = \"local\"; `make apply ENV=local` creates it and passes it)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); run `make apply ENV=local`, which creates the sandbox key and passes it."
+  }
+}
+
 variable "region" {
   description = "Region name the sandbox reports."
   type        = string

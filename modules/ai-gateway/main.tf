@@ -8,7 +8,7 @@ locals {
   # modules decide from the key input whether to create one).
   kms_key_arn = var.kms_key_arn
 
-  waf_enabled         = var.create && var.waf.enabled && !var.sandbox_mode
+  waf_enabled         = var.create && var.waf.enabled
   deletion_protection = var.deletion_protection_enabled && !var.sandbox_mode
 }
 

@@ -29,7 +29,7 @@ output "access_log_group_name" {
 }
 
 output "web_acl_arn" {
-  description = "ARN of the web ACL (null when WAF is off or in sandbox_mode)."
+  description = "ARN of the web ACL (null when WAF is off)."
   value       = local.waf_enabled ? module.waf.web_acl_arn : null
 }
 

@@ -35,7 +35,7 @@ variable "tags" {
 }
 
 variable "sandbox_mode" {
-  description = "Deploying into the local AWS sandbox (moto): turns off what it does not implement — the WAF web ACL and its logging, Lambda logging_config, provisioned concurrency, the Parameters and Secrets extension (config is read with the SDK), the API execution log group — and deletion protection, so the sandbox can be torn down. Never set it for an AWS account."
+  description = "Deploying into the local AWS sandbox (moto 5.2.5): turns off what it does not implement — Lambda logging_config, provisioned concurrency, the Parameters and Secrets extension (config is read with the SDK) — and deletion protection, so the sandbox can be torn down. The WAF (web ACL, association, logging) stays on: the sandbox implements it. Never set it for an AWS account."
   type        = bool
   default     = false
   nullable    = false

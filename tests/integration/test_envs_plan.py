@@ -70,20 +70,21 @@ def test_env_plans_with_production_shape_and_passes_the_scan(env, moto_endpoint,
     provisioned = _planned(plan, "aws_lambda_provisioned_concurrency_config")
     assert bool(provisioned) == (env == "prod"), "provisioned concurrency in prod only"
 
-    # checkov + the policy pack over the resolved plan: nothing may fail.
+    # checkov + the policy pack over the resolved plan: nothing may fail, and no sandbox
+    # exception applies (those are for envs/local only).
+    assert scan.load_sandbox_exceptions(ROOT, env) == []
     plan_json = tmp_path / f"{env}.plan.json"
     plan_json.write_text(json.dumps(plan))
-    findings = scan.run_checkov(
+    findings = scan.env_plan_findings(
         ROOT,
+        env,
         plan_json,
-        "terraform_plan",
         scan.checkov_binary(ROOT),
-        f"plan:{env}",
         scan.load_policy_docs(ROOT),
-        (),
-        ROOT / ".checkov.yaml",
+        config=ROOT / ".checkov.yaml",
         enrich_from=root.work,  # inline skips (with reasons) apply to the plan's resources
     )
+    assert not any(f.skip_reason.startswith("sandbox exception") for f in findings)
     assert any(f.status == "passed" for f in findings), "checkov must have checked something"
     failed = [
         f"{f.check_id} {f.resource}: {f.check_name}" for f in findings if f.status == "failed"

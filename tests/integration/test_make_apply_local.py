@@ -1,19 +1,26 @@
 """`make apply ENV=local` end to end: the real Makefile, Terraform, provider and sandbox.
 
 Each run uses its own sandbox (free port) and its own state directory, destroys what it
-applied in `finally`, and stops its sandbox.
+applied in `finally`, and stops its sandbox. The plan the first apply made (from empty
+state, the environment key already known) is scanned like a deployed env's plan.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
+
+from aigw import envs, scan
+from aigw.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,6 +75,7 @@ def _outputs(state_dir: Path) -> dict[str, object]:
 
 
 def _kms_key_ids(state_dir: Path) -> list[str]:
+    """Keys managed by the env itself (none: it uses the environment key)."""
     return [
         inst["attributes"]["key_id"]
         for res in _state(state_dir)["resources"]
@@ -76,20 +84,99 @@ def _kms_key_ids(state_dir: Path) -> list[str]:
     ]
 
 
-def test_apply_replan_destroy_local_env(tmp_path):
+def _env_key_arn(state_dir: Path) -> str:
+    """The environment key, from the local key stack's state (envs/_bootstrap)."""
+    state = json.loads((state_dir / "state" / "bootstrap-local.tfstate").read_text())
+    return state["outputs"]["kms_key_arn"]["value"]
+
+
+def _scan_saved_local_plan(state_dir: Path, work: Path, monkeypatch) -> tuple[dict, list]:
+    """The plan `make apply ENV=local` saved, as JSON, and its checkov + policy pack findings
+    with inline skips (from a copy of the sources, quicker to index than the checkout) and
+    the local env's sandbox exceptions applied."""
+    monkeypatch.setenv("AIGW_STATE_DIR", str(state_dir))
+    plan_path = scan.saved_env_plan_json(ROOT, "local", work / "reports")
+    ignore = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*")
+    shutil.copytree(ROOT / "modules", work / "src" / "modules", ignore=ignore)
+    shutil.copytree(ROOT / "envs" / "local", work / "src" / "envs" / "local", ignore=ignore)
+    findings = scan.env_plan_findings(
+        ROOT,
+        "local",
+        plan_path,
+        scan.checkov_binary(ROOT),
+        scan.load_policy_docs(ROOT),
+        config=ROOT / ".checkov.yaml",
+        enrich_from=work / "src",
+    )
+    return json.loads(plan_path.read_text()), findings
+
+
+def _planned(plan: dict, type_: str) -> list[dict]:
+    out: list[dict] = []
+
+    def walk(module: dict) -> None:
+        out.extend(r for r in module.get("resources", []) if r["type"] == type_)
+        for child in module.get("child_modules", []):
+            walk(child)
+
+    walk(plan["planned_values"]["root_module"])
+    return out
+
+
+def test_apply_replan_destroy_local_env(tmp_path, monkeypatch):
     from llm_gateway.config import parse_config
 
     port = _free_port()
     endpoint = f"http://127.0.0.1:{port}"
     state_dir = tmp_path / "state"
     make = Make(state_dir, port)
-    key_ids: list[str] = []
+    key_arn = ""
     try:
         first = make("apply", "ENV=local")
         assert "Apply complete!" in first.stdout
         out = _outputs(state_dir)
-        key_ids = _kms_key_ids(state_dir)
-        assert key_ids, "the env must encrypt with its own KMS keys"
+        key_arn = _env_key_arn(state_dir)
+        assert key_arn.startswith("arn:aws:kms:us-east-1:"), "the env has its environment key"
+        assert out["kms_key_arn"] == key_arn
+        assert _kms_key_ids(state_dir) == [], "one environment key, no per-module keys"
+        assert (
+            _client("kms", endpoint).describe_key(KeyId=key_arn)["KeyMetadata"]["KeyState"]
+            == "Enabled"
+        )
+
+        # The plan the apply made from empty state: every key reference is known at plan
+        # time, and checkov + the policy pack find nothing beyond the sandbox exceptions.
+        plan, findings = _scan_saved_local_plan(state_dir, tmp_path / "scan", monkeypatch)
+        assert envs.summarize_plan(plan)["create"] > 30, "the scanned plan creates the env"
+        functions = _planned(plan, "aws_lambda_function")
+        assert len(functions) == 2 and all(f["values"]["kms_key_arn"] == key_arn for f in functions)
+        groups = _planned(plan, "aws_cloudwatch_log_group")
+        assert groups and all(g["values"]["kms_key_id"] == key_arn for g in groups)
+        assert len(_planned(plan, "aws_wafv2_web_acl_association")) == 1
+        assert any(f.status == "passed" for f in findings), "checkov must have checked something"
+        failed = [
+            f"{f.check_id} {f.resource}: {f.check_name} {f.details}"
+            for f in findings
+            if f.status == "failed"
+        ]
+        assert failed == [], "\n".join(failed)
+        excepted = {
+            (f.check_id, f.resource)
+            for f in findings
+            if f.status == "skipped" and f.skip_reason.startswith("sandbox exception")
+        }
+        assert excepted == {
+            ("CKV_AIGW_12", "module.gateway.module.llm.aws_lambda_function.this[0]"),
+            ("CKV_AIGW_12", "module.gateway.module.authorizer.aws_lambda_function.this[0]"),
+        }
+        passed = {(f.check_id, f.resource) for f in findings if f.status == "passed"}
+        assert ("CKV_AIGW_5", "module.gateway.module.gateway.aws_api_gateway_stage.this[0]") in (
+            passed
+        ), "the sandbox stage has its web ACL"
+        for fn in ("llm", "authorizer"):
+            address = f"module.gateway.module.{fn}.aws_lambda_function.this[0]"
+            assert ("CKV_AIGW_13", address) in passed
+
         manifest = json.loads((ROOT / "dist" / "manifest.json").read_text())
 
         lam = _client("lambda", endpoint)
@@ -107,7 +194,7 @@ def test_apply_replan_destroy_local_env(tmp_path):
             assert cfg["Handler"] == f"{package}.handler.handler"
             assert cfg["TracingConfig"]["Mode"] == "Active"
             assert fn["Concurrency"]["ReservedConcurrentExecutions"] >= 1
-            assert cfg["KMSKeyArn"].startswith("arn:aws:kms:")
+            assert cfg["KMSKeyArn"] == key_arn
         live = lam.get_alias(FunctionName=out["llm_function_name"], Name="live")
         assert live["FunctionVersion"] != "$LATEST"
 
@@ -129,7 +216,7 @@ def test_apply_replan_destroy_local_env(tmp_path):
             out["access_log_group_name"],
         ):
             assert groups[name]["retentionInDays"] == 365
-            assert groups[name]["kmsKeyId"].startswith("arn:aws:kms:")
+            assert groups[name]["kmsKeyId"] == key_arn
 
         apigw = _client("apigateway", endpoint)
         api_id = out["rest_api_id"]
@@ -149,6 +236,15 @@ def test_apply_replan_destroy_local_env(tmp_path):
             assert f"function:{out['llm_function_name']}:live" in method["methodIntegration"]["uri"]
         stage = apigw.get_stage(restApiId=api_id, stageName="v1")
         assert stage["tracingEnabled"] is True
+        waf = _client("wafv2", endpoint)
+        stage_arn = f"arn:aws:apigateway:us-east-1::/restapis/{api_id}/stages/v1"
+        acl = waf.get_web_acl_for_resource(ResourceArn=stage_arn)["WebACL"]
+        assert acl["Name"] == "aigw-local" and stage["webAclArn"] == acl["ARN"]
+        waf_logging = waf.get_logging_configuration(ResourceArn=acl["ARN"])
+        account = key_arn.split(":")[4]
+        assert waf_logging["LoggingConfiguration"]["LogDestinationConfigs"] == [
+            f"arn:aws:logs:us-east-1:{account}:log-group:aws-waf-logs-aigw-local"
+        ]
         log_format = stage["accessLogSettings"]["format"]
         assert "$context.requestId" in log_format and "$context.authorizer.tenant" in log_format
         plans = {p["name"]: p for p in apigw.get_usage_plans()["items"]}
@@ -176,9 +272,14 @@ def test_apply_replan_destroy_local_env(tmp_path):
 
         second = make("apply", "ENV=local")
         assert "0 added, 0 changed, 0 destroyed" in second.stdout or "No changes." in second.stdout
+        assert f"local env key: {key_arn} (unchanged)" in second.stdout, (
+            "the second apply leaves the key stack alone"
+        )
     finally:
         destroyed = make("destroy", "ENV=local", check=False)
-        if destroyed.returncode != 0:
+        if destroyed.returncode != 0 or sys.exc_info()[0] is not None:
+            # A failed destroy or a failed assertion: the checks below will not run, so
+            # stop the private sandbox here.
             make("sandbox-down", check=False)
 
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
@@ -190,11 +291,15 @@ def test_apply_replan_destroy_local_env(tmp_path):
     assert _client("iam", endpoint).list_roles()["Roles"] == []
     assert _client("dynamodb", endpoint).list_tables()["TableNames"] == []
     assert _client("ssm", endpoint).describe_parameters()["Parameters"] == []
-    # Destroyed keys wait out their deletion window, as in AWS. (Keys the sandbox makes on
-    # its own for SecureString parameters, like AWS-managed keys, are not ours to check.)
+    assert _client("wafv2", endpoint).list_web_acls(Scope="REGIONAL")["WebACLs"] == []
+    # The key stack goes last; its key waits out the deletion window, as in AWS. (Keys the
+    # sandbox makes on its own for SecureString parameters, like AWS-managed keys, are not
+    # ours to check.)
     kms = _client("kms", endpoint)
-    for key_id in key_ids:
-        assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    assert kms.describe_key(KeyId=key_arn)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    assert "alias/aigw-local" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+    key_stack = json.loads((state_dir / "state" / "bootstrap-local.tfstate").read_text())
+    assert key_stack.get("resources", []) == []
 
     down = make("sandbox-down")
     assert "sandbox stopped" in down.stdout
@@ -202,3 +307,31 @@ def test_apply_replan_destroy_local_env(tmp_path):
         assert s.connect_ex(("127.0.0.1", port)) != 0, (
             "the sandbox port must be closed after sandbox-down"
         )
+
+
+def test_local_key_survives_a_restarted_sandbox(tmp_path, monkeypatch):
+    """The sandbox keeps everything in memory: after a restart the key stack's state names a
+    key that no longer exists. The next use recreates the key instead of failing."""
+    state_dir = tmp_path / "state"
+    monkeypatch.setenv("AIGW_STATE_DIR", str(state_dir))
+    port = _free_port()
+    box = Sandbox(state_dir, port=port)
+    box.up()
+    try:
+        first = envs.local_key(ROOT)
+        assert envs.local_key(ROOT) == first, "a second use keeps the key"
+        box.down()
+        box = Sandbox(state_dir, port=port)
+        box.up()
+        kms = _client("kms", box.endpoint)
+        with pytest.raises(ClientError, match="NotFound"):
+            kms.describe_key(KeyId=first)  # the restarted sandbox has lost it
+        second = envs.local_key(ROOT)
+        assert second != first
+        assert kms.describe_key(KeyId=second)["KeyMetadata"]["KeyState"] == "Enabled"
+        aliases = {a["AliasName"]: a for a in kms.list_aliases()["Aliases"]}
+        assert aliases["alias/aigw-local"]["TargetKeyId"] == second.rsplit("/", 1)[1]
+        assert _env_key_arn(state_dir) == second
+    finally:
+        # Nothing to destroy: the sandbox's memory goes with it.
+        box.down()

@@ -1,6 +1,11 @@
 """The deploy workflow for the environments in ``envs/``.
 
 ``local`` deploys straight into the local AWS sandbox (local state under ``.aigw/``).
+Like a deployed environment it encrypts everything with one environment key whose ARN is
+known at plan time: ``plan``, ``apply`` and ``destroy`` first make sure the key exists,
+applying ``envs/_bootstrap`` with ``environment = "local"`` (the key only, no state
+bucket) to the sandbox, with its state in ``.aigw/state/bootstrap-local.tfstate``;
+``destroy`` removes the key stack after the env (the key is scheduled for deletion).
 Every other environment keeps remote state (``envs/<env>/backend.hcl``) and follows the
 safe workflow: ``plan`` writes a plan file and shows a summary; ``apply`` applies only
 that saved plan, after a confirmation (or, in CI, only with ``CI=true`` and
@@ -9,6 +14,7 @@ that saved plan, after a confirmation (or, in CI, only with ``CI=true`` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -17,7 +23,7 @@ from pathlib import Path
 
 from aigw.paths import state_dir
 from aigw.sandbox import Sandbox
-from aigw.terraform import env_dirs, run_tf, tf_env
+from aigw.terraform import TerraformError, env_dirs, run_tf, tf_env
 
 LOCAL_ENV = "local"
 
@@ -59,14 +65,142 @@ def _init_args(root: Path, name: str) -> list[str]:
     return ["init", "-input=false", "-no-color", "-reconfigure", f"-backend-config={backend.name}"]
 
 
-def _local_vars(root: Path) -> dict[str, str]:
+def _sandbox_endpoint(root: Path) -> str:
     box = Sandbox(state_dir(root))
     status = box.status()
     if not status.running:
         raise EnvError(
             f"the local sandbox is not running ({status.detail}); start it with `make sandbox-up`"
         )
-    return {"TF_VAR_sandbox_endpoint": status.endpoint}
+    return status.endpoint
+
+
+def _local_vars(root: Path) -> dict[str, str]:
+    return {"TF_VAR_sandbox_endpoint": _sandbox_endpoint(root)}
+
+
+# -- the local env's key (envs/_bootstrap with environment = "local") -------------------
+KEY_STACK = "_bootstrap"
+
+
+def local_key_state(root: Path) -> Path:
+    """Local state of the local env's key stack."""
+    return state_dir(root) / "state" / f"bootstrap-{LOCAL_ENV}.tfstate"
+
+
+def _key_stamp(root: Path) -> Path:
+    return state_dir(root) / "state" / f"bootstrap-{LOCAL_ENV}.applied.json"
+
+
+def _state_output(path: Path, name: str) -> str | None:
+    try:
+        outputs = json.loads(path.read_text()).get("outputs") or {}
+    except (OSError, ValueError):
+        return None
+    value = (outputs.get(name) or {}).get("value")
+    return value if isinstance(value, str) and value else None
+
+
+def _key_stack_fingerprint(root: Path, endpoint: str, tf: str | None) -> str:
+    """What the last apply of the key stack depended on: its files, the sandbox, the tool."""
+    digest = hashlib.sha256(f"{endpoint}\n{tf or os.environ.get('TF', 'terraform')}\n".encode())
+    for path in sorted((root / "envs" / KEY_STACK).glob("*.tf")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _key_enabled(endpoint: str, arn: str) -> bool:
+    """Whether the sandbox holds ``arn`` as an enabled key (False after a restart)."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    kms = boto3.client(
+        "kms",
+        endpoint_url=endpoint,
+        region_name=arn.split(":")[3],
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",  # noqa: S106 - the sandbox's placeholder, not a secret
+        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}),
+    )
+    try:
+        return kms.describe_key(KeyId=arn)["KeyMetadata"]["KeyState"] == "Enabled"
+    except (BotoCoreError, ClientError):
+        return False
+
+
+def _key_stack_env(root: Path, endpoint: str) -> dict[str, str]:
+    return tf_env(
+        root,
+        {
+            "TF_DATA_DIR": str(state_dir(root) / "tf-data" / f"bootstrap-{LOCAL_ENV}"),
+            "TF_VAR_environment": LOCAL_ENV,
+            "TF_VAR_sandbox_endpoint": endpoint,
+        },
+    )
+
+
+def _init_key_stack(root: Path, env: dict[str, str], tf: str | None) -> Path:
+    stack = root / "envs" / KEY_STACK
+    state = local_key_state(root)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    run_tf(
+        ["init", "-input=false", "-no-color", "-reconfigure", f"-backend-config=path={state}"],
+        stack,
+        env,
+        tf,
+    )
+    return stack
+
+
+def local_key(root: Path, tf: str | None = None, endpoint: str | None = None) -> str:
+    """ARN of the local env's KMS key in the running sandbox, created when missing.
+
+    Idempotent: when the key stack's files and the sandbox are those of its last apply and
+    the sandbox still holds the key, nothing runs. Otherwise the stack is applied; after a
+    sandbox restart its state names a key that no longer exists, Terraform's refresh drops
+    it and a new key is created.
+    """
+    endpoint = endpoint or _sandbox_endpoint(root)
+    state = local_key_state(root)
+    stamp = _key_stamp(root)
+    fingerprint = _key_stack_fingerprint(root, endpoint, tf)
+    arn = _state_output(state, "kms_key_arn")
+    try:
+        recorded = json.loads(stamp.read_text()).get("fingerprint")
+    except (OSError, ValueError):
+        recorded = None
+    if arn and recorded == fingerprint and _key_enabled(endpoint, arn):
+        print(f"local env key: {arn} (unchanged)", flush=True)
+        return arn
+    stamp.unlink(missing_ok=True)
+    env = _key_stack_env(root, endpoint)
+    stack = _init_key_stack(root, env, tf)
+    print(
+        "local env key: applying envs/_bootstrap (environment = local) to the sandbox", flush=True
+    )
+    run_tf(["apply", "-input=false", "-no-color", "-auto-approve"], stack, env, tf, stream=True)
+    arn = _state_output(state, "kms_key_arn")
+    if not arn or not _key_enabled(endpoint, arn):
+        raise EnvError(
+            f"the key stack applied but the sandbox holds no enabled key for it ({arn}); "
+            f"see {state}"
+        )
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "kms_key_arn": arn}) + "\n")
+    print(f"local env key: {arn}", flush=True)
+    return arn
+
+
+def destroy_local_key(root: Path, tf: str | None = None, endpoint: str | None = None) -> None:
+    """Destroy the local env's key stack (the key is scheduled for deletion)."""
+    state = local_key_state(root)
+    _key_stamp(root).unlink(missing_ok=True)
+    if not state.is_file():
+        return
+    endpoint = endpoint or _sandbox_endpoint(root)
+    env = _key_stack_env(root, endpoint)
+    stack = _init_key_stack(root, env, tf)
+    run_tf(["destroy", "-input=false", "-no-color", "-auto-approve"], stack, env, tf, stream=True)
 
 
 def _require_manifest(root: Path) -> None:
@@ -74,20 +208,30 @@ def _require_manifest(root: Path) -> None:
         raise EnvError("dist/manifest.json is missing: run `make build` first")
 
 
-def _environment(root: Path, name: str) -> dict[str, str]:
+def _environment(root: Path, name: str, variables: dict[str, str] | None = None) -> dict[str, str]:
     extra = _local_vars(root) if name == LOCAL_ENV else {}
     # Working data (.terraform) per state dir, so a test's private sandbox never
     # re-points the developer's own initialisation of the env.
     extra["TF_DATA_DIR"] = str(state_dir(root) / "tf-data" / name)
+    extra.update({f"TF_VAR_{k}": v for k, v in (variables or {}).items()})
     return tf_env(root, extra)
 
 
-def init(root: Path, name: str, tf: str | None = None) -> dict[str, str]:
+def init(
+    root: Path, name: str, tf: str | None = None, variables: dict[str, str] | None = None
+) -> dict[str, str]:
     args = _init_args(root, name)
     _require_manifest(root)
-    env = _environment(root, name)
+    env = _environment(root, name, variables)
     run_tf(args, env_dir(root, name), env, tf)
     return env
+
+
+def _init_local(root: Path, tf: str | None, key_arn: str | None = None) -> dict[str, str]:
+    """Initialise envs/local with its key (created in the sandbox when missing)."""
+    _init_args(root, LOCAL_ENV)
+    _require_manifest(root)
+    return init(root, LOCAL_ENV, tf, {"kms_key_arn": key_arn or local_key(root, tf)})
 
 
 def outputs(root: Path, name: str, tf: str | None = None) -> dict[str, object]:
@@ -131,7 +275,7 @@ def summarize_plan(plan_json: dict[str, object]) -> dict[str, int]:
 
 
 def plan(root: Path, name: str, tf: str | None = None, destroy: bool = False) -> dict[str, int]:
-    env = init(root, name, tf)
+    env = _init_local(root, tf) if name == LOCAL_ENV else init(root, name, tf)
     out = plan_file(root, name)
     out.parent.mkdir(parents=True, exist_ok=True)
     args = ["plan", "-input=false", "-no-color", f"-out={out}"]
@@ -170,9 +314,26 @@ def apply(
     ask: Callable[[str], str] | None = None,
 ) -> None:
     if name == LOCAL_ENV:
-        env = init(root, name, tf)
+        # Plan to the saved plan file, then apply exactly that plan (nothing when it has no
+        # changes). The file stays as the record of what was applied (`aigw scan --env-plan
+        # local` scans it); local never applies an older saved plan: every apply plans afresh.
+        env = _init_local(root, tf)
+        saved = plan_file(root, name)
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        planned = run_tf(
+            ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={saved}"],
+            env_dir(root, name),
+            env,
+            tf,
+            check=False,
+            stream=True,
+        )
+        if planned.returncode == 0:
+            return  # no changes: nothing to apply
+        if planned.returncode != 2:
+            raise TerraformError(f"planning envs/{name} failed (exit {planned.returncode})")
         run_tf(
-            ["apply", "-input=false", "-no-color", "-auto-approve"],
+            ["apply", "-input=false", "-no-color", str(saved)],
             env_dir(root, name),
             env,
             tf,
@@ -205,7 +366,10 @@ def destroy(
     ask: Callable[[str], str] | None = None,
 ) -> None:
     if name == LOCAL_ENV:
-        env = init(root, name, tf)
+        # The env first (it uses the key), then the key stack. Destroying needs the key's
+        # ARN only as a value: the recorded one serves even if the sandbox lost the key.
+        recorded = _state_output(local_key_state(root), "kms_key_arn")
+        env = _init_local(root, tf, recorded)
         run_tf(
             ["destroy", "-input=false", "-no-color", "-auto-approve"],
             env_dir(root, name),
@@ -213,6 +377,7 @@ def destroy(
             tf,
             stream=True,
         )
+        destroy_local_key(root, tf)
         return
     env_dir(root, name)
     if os.environ.get("ALLOW_DESTROY") != name:
@@ -241,7 +406,8 @@ def bootstrap(
     """Create a deployed env's state bucket and KMS key (envs/_bootstrap, local state)."""
     if name == LOCAL_ENV:
         raise EnvError(
-            "the local env keeps its state in .aigw/state: there is nothing to bootstrap"
+            "the local env keeps its state in .aigw/state and `make apply ENV=local` creates "
+            "its key in the sandbox: there is nothing to bootstrap"
         )
     d = env_dir(root, name)
     stack = root / "envs" / "_bootstrap"

@@ -18,7 +18,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from aigw import __version__
@@ -564,6 +564,154 @@ def saved_env_plan_json(root: Path, env: str, out_dir: Path, tf: str | None = No
     return out
 
 
+# -- sandbox exceptions (envs/local only) ---------------------------------------------------
+SANDBOX_ENV = "local"
+SANDBOX_EXCEPTIONS = "scan-exceptions.toml"
+_CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
+_EXCEPTION_KEYS = {"check_id", "resource", "reason"}
+
+
+@dataclass(frozen=True)
+class SandboxException:
+    """One entry of ``envs/local/scan-exceptions.toml``: a check that cannot pass in the
+    local AWS sandbox, on the resources ``resource`` matches, and why."""
+
+    check_id: str
+    resource: str  # plan address; `*` matches any run of characters, nothing else is special
+    reason: str
+    file: str
+    number: int  # 1-based position in the file
+
+    def matches(self, finding: Finding) -> bool:
+        if finding.check_id != self.check_id:
+            return False
+        pattern = ".*".join(re.escape(part) for part in self.resource.split("*"))
+        return re.fullmatch(pattern, finding.resource) is not None
+
+
+def load_sandbox_exceptions(root: Path, env: str) -> list[SandboxException]:
+    """The sandbox exceptions of ``envs/<env>``: only the local env may have any.
+
+    A malformed file, an entry without a real reason, or an exceptions file in a deployed
+    env is a :class:`ScanError` (the scan cannot be trusted), never silently ignored.
+    """
+    import tomllib
+
+    path = root / "envs" / env / SANDBOX_EXCEPTIONS
+    rel = _rel(root, path)
+    if env != SANDBOX_ENV:
+        if path.exists():
+            raise ScanError(
+                f"{rel}: sandbox exceptions apply to the local env only; a deployed "
+                "environment fixes the finding or skips it inline with a reason"
+            )
+        return []
+    if not path.is_file():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScanError(f"{rel}: not valid TOML: {exc}") from exc
+    unknown = set(data) - {"exception"}
+    entries = data.get("exception", [])
+    if unknown or not isinstance(entries, list):
+        raise ScanError(f"{rel}: expected only [[exception]] tables, found {sorted(unknown)}")
+    out: list[SandboxException] = []
+    for n, entry in enumerate(entries, start=1):
+        where = f"{rel}, exception #{n}"
+        if not isinstance(entry, dict) or set(entry) != _EXCEPTION_KEYS:
+            raise ScanError(f"{where}: needs exactly the keys {', '.join(sorted(_EXCEPTION_KEYS))}")
+        if not all(isinstance(entry[k], str) for k in _EXCEPTION_KEYS):
+            raise ScanError(f"{where}: check_id, resource and reason are strings")
+        check_id, resource, reason = (entry[k].strip() for k in ("check_id", "resource", "reason"))
+        if not _CHECK_ID.match(check_id):
+            raise ScanError(f"{where}: check_id {check_id!r} is not a check id (CKV_AIGW_12)")
+        if "." not in resource.replace("*", ""):
+            raise ScanError(
+                f"{where}: resource {resource!r} must name resources by plan address "
+                "(type.name, optionally inside module.<name>.), not match everything"
+            )
+        if len(re.findall(r"[A-Za-z]{3,}", reason)) < 5:
+            raise ScanError(f"{where}: reason must say why the sandbox cannot pass the check")
+        out.append(SandboxException(check_id, resource, reason, rel, n))
+    return out
+
+
+def apply_sandbox_exceptions(
+    findings: list[Finding],
+    exceptions: Sequence[SandboxException],
+    source: str,
+    checks: Sequence[str] = (),
+) -> list[Finding]:
+    """Failed findings an exception matches become skipped (with the exception's reason);
+    an exception that matches no failed finding is itself a failure (no stale exceptions).
+    With ``checks`` (a partial scan) only the exceptions of those checks are judged."""
+    wanted = [e for e in exceptions if not checks or e.check_id in checks]
+    used: set[SandboxException] = set()
+    out: list[Finding] = []
+    for f in findings:
+        hit = next((e for e in wanted if e.matches(f)), None) if f.status == FAILED else None
+        if hit is not None:
+            used.add(hit)
+            f = replace(
+                f,
+                status=SKIPPED,
+                skip_reason=f"sandbox exception ({hit.file} #{hit.number}): {hit.reason}",
+            )
+        out.append(f)
+    for e in wanted:
+        if e in used:
+            continue
+        out.append(
+            Finding(
+                check_id="AIGW_STALE_EXCEPTION",
+                check_name="Every sandbox exception matches a failed finding",
+                status=FAILED,
+                source=source,
+                resource=f"{e.check_id} on {e.resource}",
+                file=e.file,
+                details=[
+                    f"exception #{e.number} matches no failed {e.check_id} finding in this plan"
+                ],
+                why="A stale exception would silently hide the next real finding of that "
+                "check on those resources.",
+                fix=f"Delete exception #{e.number} from {e.file} (the sandbox passes the check "
+                "now), or correct its check_id / resource pattern.",
+            )
+        )
+    return out
+
+
+def env_plan_findings(
+    root: Path,
+    env: str,
+    plan: Path,
+    checkov: str,
+    docs: dict[str, PolicyDoc] | None = None,
+    checks: Sequence[str] = (),
+    config: Path | None = None,
+    enrich_from: Path | None = None,
+) -> list[Finding]:
+    """checkov + the policy pack over an env's plan JSON, inline skips applied (from
+    ``enrich_from``, default the checkout), findings located in the env's source, and for
+    the local env its sandbox exceptions applied."""
+    exceptions = load_sandbox_exceptions(root, env)
+    found = run_checkov(
+        root,
+        plan,
+        "terraform_plan",
+        checkov,
+        f"plan:{env}",
+        docs,
+        checks,
+        config,
+        enrich_from=enrich_from or root,
+    )
+    found = apply_sandbox_exceptions(found, exceptions, f"plan:{env}", checks)
+    locate_in_source(root, plan, root / "envs" / env, found)
+    return found
+
+
 # -- terraform steps ------------------------------------------------------------------------
 def terraform_findings(root: Path, tf: str | None, jobs: int) -> list[Finding]:
     """terraform fmt -check and validate of every module, example and env (aigw.terraform)."""
@@ -641,19 +789,9 @@ def scan(root: Path, options: ScanOptions) -> ScanReport:
         steps += notes
     for env in options.env_plans:
         plan = saved_env_plan_json(root, env, reports_dir, options.tf)
-        found = run_checkov(
-            root,
-            plan,
-            "terraform_plan",
-            checkov,
-            f"plan:{env}",
-            docs,
-            options.checks,
-            config,
-            enrich_from=root,
+        findings += env_plan_findings(
+            root, env, plan, checkov, docs, options.checks, config, enrich_from=root
         )
-        locate_in_source(root, plan, root / "envs" / env, found)
-        findings += found
         steps.append(f"checkov plan {_rel(root, plan)}")
     for target in options.plans:
         plan = plan_json(root, target, reports_dir, options.tf)

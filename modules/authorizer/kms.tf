@@ -1,55 +1,18 @@
 locals {
   create_kms_key = var.create && (var.create_kms_key != null ? var.create_kms_key : var.kms_key_arn == null)
-  kms_key_arn    = local.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
+  kms_key_arn    = local.create_kms_key ? module.kms_key.key_arn : var.kms_key_arn
   log_group_name = "/aws/lambda/${var.name}"
   log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 }
 
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../kms-key"
 
+  create                  = local.create_kms_key
   description             = "aigw authorizer ${var.name}: tenants and keys tables, logs, Lambda environment"
-  enable_key_rotation     = true
+  alias                   = var.name
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy                  = local.kms_key_policy
-  tags                    = var.tags
-}
+  log_group_arns          = [local.log_group_arn]
 
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/${var.name}"
-  target_key_id = aws_kms_key.this[0].key_id
-}
-
-locals {
-  # In a key policy, Resource "*" means "this key".
-  kms_key_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministersAndDelegatesToIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-          "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-          "kms:RotateKeyOnDemand", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-        ]
-        Resource = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsForThisLogGroup"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn }
-        }
-      },
-    ]
-  })
+  tags = var.tags
 }

@@ -5,7 +5,7 @@
 locals {
   # count cannot depend on an ARN only known after apply, hence the explicit switch.
   create_kms_key = local.create && (var.create_kms_key != null ? var.create_kms_key : var.kms_key_arn == null)
-  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : try(aws_kms_key.this[0].arn, null)
+  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : module.kms_key.key_arn
 
   access_log_group_name = "/aws/apigateway/${var.name}/${var.stage_name}"
 
@@ -46,54 +46,19 @@ data "aws_partition" "current" {}
 
 data "aws_region" "current" {}
 
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../kms-key"
 
+  create                  = local.create_kms_key
   description             = "Encrypts the API Gateway log groups of ${var.name}"
-  enable_key_rotation     = true
+  alias                   = "aigw/gateway-core/${var.name}"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "KeyAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current[0].account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-          "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-          "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-        ]
-        # In a key policy "*" is the key itself.
-        Resource = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsForThisApi"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${data.aws_region.current.id}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = {
-            "kms:EncryptionContext:aws:logs:arn" = [
-              "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:${local.access_log_group_name}",
-              "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*/${var.stage_name}",
-            ]
-          }
-        }
-      },
-    ]
-  })
+  log_group_arns = local.create_kms_key ? [
+    "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:${local.access_log_group_name}",
+    "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*/${var.stage_name}",
+  ] : []
 
   tags = var.tags
-}
-
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/aigw/gateway-core/${var.name}"
-  target_key_id = aws_kms_key.this[0].key_id
 }
 
 resource "aws_cloudwatch_log_group" "access" {

@@ -1,56 +1,23 @@
 locals {
   create_kms_key = var.create && var.create_sns_topic && var.create_kms_key
-  kms_key_arn    = var.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
+  kms_key_arn    = var.create_kms_key ? module.kms_key.key_arn : var.kms_key_arn
   topic_arn      = var.create_sns_topic ? try(aws_sns_topic.this[0].arn, null) : var.sns_topic_arn
   alarm_actions  = local.topic_arn == null ? [] : [local.topic_arn]
 }
 
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../kms-key"
 
+  create                  = local.create_kms_key
   description             = "aigw: encrypts the alarm topic ${var.name}-alarms"
-  enable_key_rotation     = true
+  alias                   = "aigw/alarms/${var.name}"
   deletion_window_in_days = var.kms_key_deletion_window_days
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        # Key administration and use stay with the account's IAM policies.
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
-          "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
-          "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
-          "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
-          "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-        ]
-        Resource = "*"
-      },
-      {
-        # CloudWatch alarms publish to the encrypted topic.
-        Sid       = "CloudWatchAlarmsPublish"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-        }
-      },
-    ]
-  })
+  service_principals = {
+    # CloudWatch alarms publish to the encrypted topic.
+    CloudWatchAlarmsPublish = { service = "cloudwatch.amazonaws.com", actions = ["kms:Decrypt", "kms:GenerateDataKey*"] }
+  }
 
   tags = var.tags
-}
-
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/aigw/alarms/${var.name}"
-  target_key_id = aws_kms_key.this[0].key_id
 }
 
 resource "aws_sns_topic" "this" {
@@ -86,6 +53,11 @@ resource "aws_sns_topic_policy" "this" {
           "sns:ListSubscriptionsByTopic", "sns:Publish",
         ]
         Resource = aws_sns_topic.this[0].arn
+        # Only this account's principals, said explicitly (the root principal alone reads
+        # as a cross-account grant to policy scanners).
+        Condition = {
+          StringEquals = { "aws:PrincipalAccount" = local.account_id }
+        }
       },
       {
         Sid       = "CloudWatchAlarmsPublish"

@@ -56,7 +56,7 @@ run "security_defaults" {
     error_message = "The Lambda must deploy exactly the given package."
   }
   assert {
-    condition     = aws_lambda_function.this[0].kms_key_arn == aws_kms_key.this[0].arn
+    condition     = aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn
     error_message = "The Lambda environment must be encrypted with the module's KMS key."
   }
   assert {
@@ -66,19 +66,19 @@ run "security_defaults" {
 
   # KMS key with rotation; tables encrypted with it, on-demand, PITR, deletion protection.
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation == true
-    error_message = "The KMS key must rotate."
+    condition     = endswith(one(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]), ":log-group:${aws_cloudwatch_log_group.this[0].name}")
+    error_message = "The KMS key lets CloudWatch Logs use it for the function's log group only."
   }
   assert {
     condition = alltrue([for t in [aws_dynamodb_table.tenants[0], aws_dynamodb_table.keys[0]] :
-      t.billing_mode == "PAY_PER_REQUEST" && t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == aws_kms_key.this[0].arn && t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled
+      t.billing_mode == "PAY_PER_REQUEST" && t.server_side_encryption[0].enabled && t.server_side_encryption[0].kms_key_arn == module.kms_key.key_arn && t.point_in_time_recovery[0].enabled && t.deletion_protection_enabled
     ])
     error_message = "Tables must be on-demand, SSE-KMS with the module key, PITR and deletion protected."
   }
 
   # Log group: KMS and retention.
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn
+    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == module.kms_key.key_arn
     error_message = "The log group must be KMS-encrypted with a retention."
   }
   assert {
@@ -96,7 +96,7 @@ run "security_defaults" {
     error_message = "DynamoDB access must be GetItem on the two tables only."
   }
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptTablesAndEnvironment"]).Resource == [aws_kms_key.this[0].arn]
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptTablesAndEnvironment"]).Resource == [module.kms_key.key_arn]
     error_message = "KMS access must be limited to the module's key."
   }
   assert {
@@ -110,7 +110,7 @@ run "security_defaults" {
 
   # Tags everywhere.
   assert {
-    condition     = alltrue([for t in [aws_lambda_function.this[0].tags, aws_dynamodb_table.tenants[0].tags, aws_dynamodb_table.keys[0].tags, aws_kms_key.this[0].tags, aws_cloudwatch_log_group.this[0].tags, aws_iam_role.this[0].tags] : t["project"] == "aigw"])
+    condition     = alltrue([for t in [aws_lambda_function.this[0].tags, aws_dynamodb_table.tenants[0].tags, aws_dynamodb_table.keys[0].tags, aws_cloudwatch_log_group.this[0].tags, aws_iam_role.this[0].tags] : t["project"] == "aigw"])
     error_message = "Every taggable resource must carry the tags."
   }
 
@@ -147,7 +147,7 @@ run "given_kms_key_is_used_and_none_created" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && aws_dynamodb_table.keys[0].server_side_encryption[0].kms_key_arn == var.kms_key_arn && aws_cloudwatch_log_group.this[0].kms_key_id == var.kms_key_arn
+    condition     = module.kms_key.key_arn == null && aws_dynamodb_table.keys[0].server_side_encryption[0].kms_key_arn == var.kms_key_arn && aws_cloudwatch_log_group.this[0].kms_key_id == var.kms_key_arn
     error_message = "A given KMS key must be used and no key created."
   }
   assert {
@@ -189,7 +189,7 @@ run "create_false_creates_nothing" {
   }
 
   assert {
-    condition     = length(aws_lambda_function.this) == 0 && length(aws_dynamodb_table.tenants) == 0 && length(aws_kms_key.this) == 0 && length(aws_iam_role.this) == 0 && length(aws_cloudwatch_log_group.this) == 0
+    condition     = length(aws_lambda_function.this) == 0 && length(aws_dynamodb_table.tenants) == 0 && module.kms_key.key_arn == null && length(aws_iam_role.this) == 0 && length(aws_cloudwatch_log_group.this) == 0
     error_message = "create = false must create nothing."
   }
   assert {

@@ -208,7 +208,7 @@ run "log_groups_are_kms_encrypted_with_retention" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.access[0].kms_key_id == aws_kms_key.this[0].arn && aws_cloudwatch_log_group.execution[0].kms_key_id == aws_kms_key.this[0].arn
+    condition     = aws_cloudwatch_log_group.access[0].kms_key_id == module.kms_key.key_arn && aws_cloudwatch_log_group.execution[0].kms_key_id == module.kms_key.key_arn
     error_message = "Both log groups must be encrypted with the module's KMS key when kms_key_arn is null."
   }
 
@@ -223,8 +223,8 @@ run "log_groups_are_kms_encrypted_with_retention" {
   }
 
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation
-    error_message = "The module's KMS key must rotate."
+    condition     = length(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]) == 2
+    error_message = "The module's KMS key lets CloudWatch Logs use it for the access and execution log groups only."
   }
 
   assert {
@@ -241,7 +241,7 @@ run "given_kms_key_is_used_and_no_key_created" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0
+    condition     = module.kms_key.key_arn == null
     error_message = "No key must be created when kms_key_arn is given."
   }
 
@@ -435,7 +435,7 @@ run "create_false_creates_nothing" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_rest_api.this) == 0 && length(aws_api_gateway_stage.this) == 0 && length(aws_cloudwatch_log_group.access) == 0 && length(aws_kms_key.this) == 0 && length(aws_lambda_permission.route) == 0
+    condition     = length(aws_api_gateway_rest_api.this) == 0 && length(aws_api_gateway_stage.this) == 0 && length(aws_cloudwatch_log_group.access) == 0 && module.kms_key.key_arn == null && length(aws_lambda_permission.route) == 0
     error_message = "create = false must create nothing."
   }
 

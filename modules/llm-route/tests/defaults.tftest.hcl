@@ -77,20 +77,20 @@ run "secure_defaults" {
   command = apply
 
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn
+    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == module.kms_key.key_arn
     error_message = "The function's log group must be KMS-encrypted with a retention."
   }
 
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation
-    error_message = "The module's KMS key must rotate."
+    condition     = endswith(one(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]), ":log-group:${aws_cloudwatch_log_group.this[0].name}")
+    error_message = "The module's KMS key lets CloudWatch Logs use it for the function's log group only."
   }
 
   assert {
     condition = (
       aws_dynamodb_table.usage[0].billing_mode == "PAY_PER_REQUEST" &&
       aws_dynamodb_table.usage[0].server_side_encryption[0].enabled &&
-      aws_dynamodb_table.usage[0].server_side_encryption[0].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_dynamodb_table.usage[0].server_side_encryption[0].kms_key_arn == module.kms_key.key_arn &&
       aws_dynamodb_table.usage[0].point_in_time_recovery[0].enabled &&
       aws_dynamodb_table.usage[0].ttl[0].attribute_name == "expires_at" &&
       aws_dynamodb_table.usage[0].deletion_protection_enabled
@@ -99,7 +99,7 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.config[0].type == "SecureString" && aws_ssm_parameter.config[0].key_id == aws_kms_key.this[0].arn
+    condition     = aws_ssm_parameter.config[0].type == "SecureString" && aws_ssm_parameter.config[0].key_id == module.kms_key.key_arn
     error_message = "The config parameter must be a KMS-encrypted SecureString."
   }
 
@@ -109,7 +109,7 @@ run "secure_defaults" {
       aws_lambda_function.this[0].architectures[0] == "arm64" &&
       aws_lambda_function.this[0].reserved_concurrent_executions == 50 &&
       aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
-      aws_lambda_function.this[0].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn &&
       aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
     )
     error_message = "Function defaults: python3.13 on arm64, reserved concurrency, X-Ray, KMS environment, JSON logs."

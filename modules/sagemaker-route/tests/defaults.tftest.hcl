@@ -148,7 +148,7 @@ run "direct_mode_defaults" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && length(aws_lambda_function.this) == 0 && length(aws_iam_role.lambda) == 0 && length(aws_sagemaker_endpoint.this) == 0
+    condition     = module.kms_key.key_arn == null && length(aws_lambda_function.this) == 0 && length(aws_iam_role.lambda) == 0 && length(aws_sagemaker_endpoint.this) == 0
     error_message = "Direct mode over existing endpoints creates no key, function or endpoint."
   }
 }
@@ -171,15 +171,15 @@ run "lambda_mode_defaults" {
       aws_lambda_function.this[0].architectures[0] == "arm64" &&
       aws_lambda_function.this[0].reserved_concurrent_executions == 20 &&
       aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
-      aws_lambda_function.this[0].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn &&
       aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
     )
     error_message = "Proxy defaults: python3.13 on arm64, reserved concurrency, X-Ray, KMS environment, JSON logs."
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn && aws_kms_key.this[0].enable_key_rotation
-    error_message = "The proxy's log group is KMS-encrypted (rotating key) with a retention."
+    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == module.kms_key.key_arn && endswith(one(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]), ":log-group:${aws_cloudwatch_log_group.this[0].name}")
+    error_message = "The proxy's log group is KMS-encrypted (a key scoped to that log group) with a retention."
   }
 
   assert {
@@ -248,7 +248,7 @@ run "created_endpoints" {
 
   assert {
     condition = (
-      aws_sagemaker_endpoint_configuration.this["big"].kms_key_arn == aws_kms_key.this[0].arn &&
+      aws_sagemaker_endpoint_configuration.this["big"].kms_key_arn == module.kms_key.key_arn &&
       aws_sagemaker_endpoint_configuration.this["big"].production_variants[0].instance_type == "ml.g5.xlarge" &&
       aws_sagemaker_endpoint_configuration.this["small"].production_variants[0].serverless_config[0].max_concurrency == 5 &&
       aws_sagemaker_endpoint_configuration.this["small"].kms_key_arn == null

@@ -113,7 +113,7 @@ run "defaults_carry_the_security_baseline" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn
+    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == module.kms_key.key_arn
     error_message = "The WAF log group must be encrypted with the module's KMS key."
   }
 
@@ -123,8 +123,8 @@ run "defaults_carry_the_security_baseline" {
   }
 
   assert {
-    condition     = aws_kms_key.this[0].enable_key_rotation
-    error_message = "The module-created KMS key must rotate."
+    condition     = endswith(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"][0], ":log-group:${aws_cloudwatch_log_group.this[0].name}")
+    error_message = "The module-created KMS key lets CloudWatch Logs use it for the WAF log group only."
   }
 
   assert {
@@ -154,7 +154,7 @@ run "supplied_kms_key_is_used_and_no_key_is_created" {
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0
+    condition     = module.kms_key.key_arn == null
     error_message = "No KMS key may be created when one is supplied."
   }
 
@@ -299,7 +299,7 @@ run "sandbox_toggles_drop_logging_and_custom_bodies" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_log_group.this) == 0 && length(aws_wafv2_web_acl_logging_configuration.this) == 0 && length(aws_kms_key.this) == 0
+    condition     = length(aws_cloudwatch_log_group.this) == 0 && length(aws_wafv2_web_acl_logging_configuration.this) == 0 && module.kms_key.key_arn == null
     error_message = "enable_logging = false must remove the log group, logging configuration and key."
   }
 
@@ -319,7 +319,7 @@ run "create_false_creates_nothing" {
   }
 
   assert {
-    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_ip_set.this) == 0 && length(aws_cloudwatch_log_group.this) == 0 && length(aws_kms_key.this) == 0
+    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_ip_set.this) == 0 && length(aws_cloudwatch_log_group.this) == 0 && module.kms_key.key_arn == null
     error_message = "create = false must create nothing."
   }
 

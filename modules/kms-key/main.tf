@@ -1,0 +1,82 @@
+# One customer-managed KMS key for one aigw component: rotation on, a key policy that
+# leaves administration with the account's IAM policies, and service access scoped to
+# exactly the log groups and services the component names.
+
+data "aws_caller_identity" "current" {
+  count = var.create ? 1 : 0
+}
+
+data "aws_partition" "current" {
+  count = var.create ? 1 : 0
+}
+
+data "aws_region" "current" {
+  count = var.create && length(var.log_group_arns) > 0 ? 1 : 0
+}
+
+locals {
+  account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  partition  = try(data.aws_partition.current[0].partition, "aws")
+  region     = try(data.aws_region.current[0].name, "")
+
+  admin_actions = concat(
+    [
+      "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+      "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+      "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+      "kms:RotateKeyOnDemand", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+    ],
+    var.allow_grants ? ["kms:CreateGrant"] : [],
+  )
+
+  # In a key policy, Resource "*" means "this key".
+  statements = concat(
+    [{
+      # Key administration and use stay with the account's IAM policies.
+      Sid       = "AccountAdministersAndDelegatesToIam"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = local.admin_actions
+      Resource  = "*"
+    }],
+    length(var.log_group_arns) == 0 ? [] : [{
+      # CloudWatch Logs may use the key only for the named log groups.
+      Sid       = "CloudWatchLogsForNamedLogGroups"
+      Effect    = "Allow"
+      Principal = { Service = "logs.${local.region}.amazonaws.com" }
+      Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      Resource  = "*"
+      Condition = {
+        ArnLike = { "kms:EncryptionContext:aws:logs:arn" = var.log_group_arns }
+      }
+    }],
+    [for sid, s in var.service_principals : {
+      # A service acting for this account only (no confused deputy).
+      Sid       = sid
+      Effect    = "Allow"
+      Principal = { Service = s.service }
+      Action    = s.actions
+      Resource  = "*"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }],
+  )
+}
+
+resource "aws_kms_key" "this" {
+  count = var.create ? 1 : 0
+
+  description             = var.description
+  enable_key_rotation     = true
+  deletion_window_in_days = var.deletion_window_in_days
+  policy                  = jsonencode({ Version = "2012-10-17", Statement = local.statements })
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  count = var.create && var.alias != null ? 1 : 0
+
+  name          = "alias/${var.alias}"
+  target_key_id = aws_kms_key.this[0].key_id
+}

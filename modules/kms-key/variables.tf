@@ -1,0 +1,76 @@
+variable "create" {
+  description = "Whether to create the key (false: the module creates nothing and its outputs are null)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "description" {
+  description = "The key's description: which component's data it encrypts."
+  type        = string
+  nullable    = false
+}
+
+variable "alias" {
+  description = "Alias name without the `alias/` prefix (e.g. `aigw/waf/prod`). Null: no alias."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alias == null || can(regex("^[a-zA-Z0-9/_-]{1,250}$", var.alias)) && !startswith(coalesce(var.alias, "x"), "aws/")
+    error_message = "alias must be 1-250 characters of letters, digits, '/', '_' and '-', and must not start with 'aws/' (reserved for AWS managed keys)."
+  }
+}
+
+variable "deletion_window_in_days" {
+  description = "Waiting period before a deleted key is destroyed (7-30 days)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30
+    error_message = "deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "log_group_arns" {
+  description = "ARNs (wildcards allowed) of the CloudWatch log groups the Logs service may encrypt with this key. Empty: no Logs access."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.log_group_arns : can(regex("^arn:[^:]+:logs:", a))])
+    error_message = "log_group_arns must be CloudWatch Logs log-group ARNs (arn:<partition>:logs:<region>:<account>:log-group:<name>)."
+  }
+}
+
+variable "service_principals" {
+  description = "Extra key-policy statements, keyed by statement Sid: an AWS service principal (e.g. `cloudwatch.amazonaws.com`) and the KMS actions it may use, always limited to calls made for this account (aws:SourceAccount)."
+  type = map(object({
+    service = string
+    actions = list(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for sid, s in var.service_principals : can(regex("^[A-Za-z0-9]+$", sid)) && endswith(s.service, ".amazonaws.com") && length(s.actions) > 0 && alltrue([for a in s.actions : startswith(a, "kms:") && a != "kms:*"])])
+    error_message = "service_principals: keys are alphanumeric statement Sids; service must be an AWS service principal ending in .amazonaws.com; actions must be non-empty kms:<Action> names (kms:* is not allowed)."
+  }
+}
+
+variable "allow_grants" {
+  description = "Let the account's IAM policies allow kms:CreateGrant on this key (services such as SageMaker create grants on the caller's behalf)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags for the key."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -114,11 +114,12 @@ unit: build ## unit tests (fast, no sandbox)
 # pytest runs on PYTEST_WORKERS processes: the sandbox suites spend most of their time
 # waiting on Terraform and the sandbox, not on the CPU.
 PYTEST_WORKERS ?= 3
+# --durations: the CI log lists the slowest tests, so a slower suite shows where.
 
 test: lint build toolchain tf-test $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
 	@$(AIGW) tf validate --skip-tested
 	@$(AIGW) scan --no-terraform
-	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist worksteal)
+	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist worksteal --durations=15)
 
 .PHONY: test-aws
 # The integration suite against a real sandbox account (docs/testing.md): names carry a

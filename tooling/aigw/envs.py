@@ -49,12 +49,16 @@ def plan_file(root: Path, name: str) -> Path:
     return state_dir(root) / "plans" / f"{name}.tfplan"
 
 
+def _local_state_init_args(path: Path) -> list[str]:
+    """``terraform init`` for a root whose state is the local file ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ["init", "-input=false", "-no-color", "-reconfigure", f"-backend-config=path={path}"]
+
+
 def _init_args(root: Path, name: str) -> list[str]:
     d = env_dir(root, name)
     if name == LOCAL_ENV:
-        path = state_dir(root) / "state" / f"{name}.tfstate"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return ["init", "-input=false", "-no-color", "-reconfigure", f"-backend-config=path={path}"]
+        return _local_state_init_args(state_dir(root) / "state" / f"{name}.tfstate")
     backend = d / "backend.hcl"
     if not backend.is_file():
         raise EnvError(
@@ -142,14 +146,7 @@ def _key_stack_env(root: Path, endpoint: str) -> dict[str, str]:
 
 def _init_key_stack(root: Path, env: dict[str, str], tf: str | None) -> Path:
     stack = root / "envs" / KEY_STACK
-    state = local_key_state(root)
-    state.parent.mkdir(parents=True, exist_ok=True)
-    run_tf(
-        ["init", "-input=false", "-no-color", "-reconfigure", f"-backend-config=path={state}"],
-        stack,
-        env,
-        tf,
-    )
+    run_tf(_local_state_init_args(local_key_state(root)), stack, env, tf)
     return stack
 
 
@@ -229,8 +226,7 @@ def init(
 
 def _init_local(root: Path, tf: str | None, key_arn: str | None = None) -> dict[str, str]:
     """Initialise envs/local with its key (created in the sandbox when missing)."""
-    _init_args(root, LOCAL_ENV)
-    _require_manifest(root)
+    _require_manifest(root)  # before the key stack runs: a missing build fails first
     return init(root, LOCAL_ENV, tf, {"kms_key_arn": key_arn or local_key(root, tf)})
 
 

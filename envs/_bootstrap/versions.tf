@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.11"
 
   # The bootstrap stack creates the remote state bucket, so its own state is local
   # (.aigw/state/bootstrap-<env>.tfstate, written by `make bootstrap ENV=<env>`, and for

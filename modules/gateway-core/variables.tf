@@ -54,7 +54,7 @@ variable "routes" {
       integrations); transfer_mode BUFFERED | STREAM (STREAM only on proxy integrations; an AWS_PROXY
       Lambda URI is rewritten to the 2021-11-15 response-streaming-invocations form); timeout_ms
       (default 29000, or 900000 when streaming); connection_id (VPC link) and integration_target
-      (ALB listener ARN for a v2 VPC link); request/response templates and parameters for non-proxy
+      (the load balancer's ARN for a v2 VPC link: …:loadbalancer/app/… or …/net/…); request/response templates and parameters for non-proxy
       integrations; responses keyed by selection pattern.
     - lambda_function_name (+ lambda_qualifier): the module grants lambda:InvokeFunction to this API,
       scoped to the stage, method and path.
@@ -170,7 +170,14 @@ variable "routes" {
     condition = alltrue([
       for k, r in var.routes : r.integration.integration_target == null || r.integration.connection_id != null
     ])
-    error_message = "integration.integration_target (ALB listener of a v2 VPC link) needs integration.connection_id; missing in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.integration_target != null && r.integration.connection_id == null])}."
+    error_message = "integration.integration_target (the load balancer of a v2 VPC link) needs integration.connection_id; missing in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.integration_target != null && r.integration.connection_id == null])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.integration_target == null || can(regex("^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/(app|net)/[^/]+/[^/]+$", coalesce(r.integration.integration_target, "x")))
+    ])
+    error_message = "integration.integration_target must be the ARN of the load balancer a v2 VPC link reaches (arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app|net/<name>/<id>), not a listener ARN; invalid in route(s) ${join(", ", [for k, r in var.routes : k if !(r.integration.integration_target == null || can(regex("^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/(app|net)/[^/]+/[^/]+$", coalesce(r.integration.integration_target, "x"))))])}."
   }
 
   validation {
@@ -583,7 +590,7 @@ variable "tiers" {
 ################################################################################
 
 variable "domain" {
-  description = "Optional custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2)."
+  description = "Optional REGIONAL custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2). Not for endpoint_type = PRIVATE: a private API can be mapped only to a private custom domain name, which this module does not create."
   type = object({
     domain_name     = string
     certificate_arn = string

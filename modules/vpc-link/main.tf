@@ -155,8 +155,8 @@ resource "aws_apigatewayv2_vpc_link" "this" {
       error_message = "create_vpc_link_v2 = true needs v2_subnet_ids and v2_security_group_ids."
     }
     precondition {
-      condition     = var.alb_listener_arn != null && var.alb_integration_uri != null
-      error_message = "create_vpc_link_v2 = true needs alb_listener_arn (the integrationTarget) and alb_integration_uri."
+      condition     = var.alb_arn != null && var.alb_integration_uri != null
+      error_message = "create_vpc_link_v2 = true needs alb_arn (the ALB's ARN, the integrationTarget) and alb_integration_uri."
     }
   }
 }

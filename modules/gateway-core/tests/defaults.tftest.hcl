@@ -125,7 +125,7 @@ variables {
         type               = "HTTP_PROXY"
         uri                = "http://internal-alb.example.internal/{proxy}"
         connection_id      = "vpclink-123"
-        integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/internal/abc/def"
+        integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/internal/abc"
         request_parameters = { "integration.request.path.proxy" = "method.request.path.proxy" }
       }
     }

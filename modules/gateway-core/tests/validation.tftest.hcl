@@ -213,6 +213,72 @@ run "canary_on_pinned_base_deployment" {
   }
 }
 
+# REST private integrations over a v2 VPC link name the load balancer (ALB or NLB) in
+# integrationTarget; API Gateway rejects a listener ARN there.
+run "integration_target_must_be_a_load_balancer" {
+  command = plan
+
+  variables {
+    routes = {
+      private_model = {
+        path   = "/v1/private"
+        method = "POST"
+        auth   = "AWS_IAM"
+        integration = {
+          type               = "HTTP_PROXY"
+          uri                = "https://models.internal.example.com/v1"
+          connection_id      = "v2link"
+          integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/models/abc/def"
+        }
+      }
+    }
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "integration_target_accepts_an_alb_arn" {
+  command = plan
+
+  variables {
+    routes = {
+      private_model = {
+        path   = "/v1/private"
+        method = "POST"
+        auth   = "AWS_IAM"
+        integration = {
+          type               = "HTTP_PROXY"
+          uri                = "https://models.internal.example.com/v1"
+          connection_id      = "v2link"
+          integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/abc"
+        }
+      }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(output.openapi_document).paths["/v1/private"].post["x-amazon-apigateway-integration"].integrationTarget == "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/abc"
+    error_message = "The ALB's ARN must be rendered as integrationTarget."
+  }
+}
+
+# A PRIVATE API can be mapped only to a private custom domain name; the module's custom
+# domain is REGIONAL, so the combination is refused before AWS would reject the mapping.
+run "private_api_with_the_regional_custom_domain_is_refused" {
+  command = plan
+
+  variables {
+    endpoint_type    = "PRIVATE"
+    vpc_endpoint_ids = ["vpce-0123456789abcdef0"]
+    domain = {
+      domain_name     = "api.example.com"
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    }
+  }
+
+  expect_failures = [aws_api_gateway_domain_name.this]
+}
+
 run "custom_domain_maps_the_stage" {
   command = plan
 

@@ -34,7 +34,7 @@ variable "vpc_link_connection_id" {
 }
 
 variable "vpc_link_integration_target" {
-  description = "ALB listener ARN for a v2 VPC link (null for an NLB-backed v1 link)."
+  description = "The ALB's ARN for a v2 VPC link (integrationTarget; null for an NLB-backed v1 link)."
   type        = string
   default     = null
 }

@@ -52,7 +52,8 @@ variable "endpoints" {
     - accept: what the endpoint answers (default: content_type).
     - target_variant: production variant to call (optional).
     - response_format: envelope (default; JSON object with `predictions`) or raw (the endpoint's body as is).
-    - create: create the model, endpoint configuration (KMS-encrypted volumes) and endpoint:
+    - create: create the model, endpoint configuration (KMS-encrypted EBS volumes; instance types
+      with local instance storage, e.g. ml.g5 or ml.m5d, are hardware-encrypted and take no key) and endpoint:
       image, model_data_url, execution_role_arn (the SageMaker role that reads the image and
       model), environment; either serverless { memory_size_in_mb, max_concurrency,
       provisioned_concurrency } or instance_type + initial_instance_count; autoscaling
@@ -129,6 +130,13 @@ variable "endpoints" {
       for k, e in var.endpoints : e.create == null ? true : (e.create.serverless == null) != (e.create.instance_type == null)
     ])
     error_message = "A created endpoint needs exactly one of create.serverless or create.instance_type (serverless or provisioned)."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, e in var.endpoints : try(e.create.instance_type, null) == null ? true : can(regex("^ml\\.[a-z0-9-]+\\.[a-z0-9-]+$", e.create.instance_type))
+    ])
+    error_message = "create.instance_type must be a SageMaker instance type such as ml.g5.2xlarge (ml.<family>.<size>); invalid in ${join(", ", [for k, e in var.endpoints : k if !(try(e.create.instance_type, null) == null ? true : can(regex("^ml\\.[a-z0-9-]+\\.[a-z0-9-]+$", e.create.instance_type)))])}."
   }
 
   validation {

@@ -32,5 +32,4 @@ llm = {
   # The AWS Parameters and Secrets Lambda extension layer (arm64) for the region:
   # look up the current version in the AWS Lambda documentation before applying.
   parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
-  reserved_concurrent_executions = 10
 }

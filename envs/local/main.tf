@@ -59,7 +59,6 @@ module "gateway" {
     quotas = {
       tiers = { standard = 200000, premium = 5000000 }
     }
-    reserved_concurrent_executions = 10
   }
 
   tags = local.tags

@@ -255,7 +255,7 @@ variable "llm" {
     parameters_extension_layer_arn    = optional(string)
     memory_size                       = optional(number, 512)
     timeout                           = optional(number, 300)
-    reserved_concurrent_executions    = optional(number, 50)
+    reserved_concurrent_executions    = optional(number)
     provisioned_concurrent_executions = optional(number, 0)
   })
   nullable = false

@@ -54,7 +54,9 @@ def test_env_plans_with_production_shape_and_passes_the_scan(env, moto_endpoint,
         f"aigw-{env}-llm",
         f"aigw-{env}-authorizer",
     }
-    assert all(f["values"]["reserved_concurrent_executions"] > 0 for f in functions)
+    # No reservations: they fail to deploy where the account's concurrency quota would leave
+    # fewer than 100 unreserved (docs/aws-readiness.md lists what each env needs).
+    assert all(f["values"].get("reserved_concurrent_executions") in (None, -1) for f in functions)
     assert all(f["values"]["logging_config"] for f in functions)
     groups = _planned(plan, "aws_cloudwatch_log_group")
     assert groups and all(g["values"]["retention_in_days"] >= 365 for g in groups)

@@ -169,12 +169,12 @@ run "lambda_mode_defaults" {
       aws_lambda_function.this[0].runtime == "python3.13" &&
       aws_lambda_function.this[0].handler == "sagemaker_proxy.handler.handler" &&
       aws_lambda_function.this[0].architectures[0] == "arm64" &&
-      aws_lambda_function.this[0].reserved_concurrent_executions == 20 &&
+      coalesce(aws_lambda_function.this[0].reserved_concurrent_executions, -1) == -1 &&
       aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
       aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn &&
       aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
     )
-    error_message = "Proxy defaults: python3.13 on arm64, reserved concurrency, X-Ray, KMS environment, JSON logs."
+    error_message = "Proxy defaults: python3.13 on arm64, no reserved concurrency, X-Ray, KMS environment, JSON logs."
   }
 
   assert {
@@ -430,4 +430,29 @@ run "rejects_public_routes" {
     route_auth = "NONE"
   }
   expect_failures = [var.route_auth]
+}
+
+run "explicit_reserved_concurrency_is_passed_through" {
+  command = plan
+
+  variables {
+    mode                           = "lambda"
+    package                        = { filename = "dist/sagemaker_proxy.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    reserved_concurrent_executions = 5
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].reserved_concurrent_executions == 5
+    error_message = "A reservation the caller sizes for the account must reach the function."
+  }
+}
+
+run "rejects_a_zero_reservation" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 0
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }

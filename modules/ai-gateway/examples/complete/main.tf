@@ -135,7 +135,6 @@ module "gateway" {
     }
     routing                        = { deadline_ms = 25000 }
     parameters_extension_layer_arn = var.parameters_extension_layer_arn
-    reserved_concurrent_executions = 100
   }
 
   # Examples are meant to be destroyed; keep the default (true) in real deployments.

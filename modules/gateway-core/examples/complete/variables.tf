@@ -92,7 +92,7 @@ variable "tags" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency of each example Lambda function."
+  description = "Reserved concurrency of each example Lambda function (null = none: a reservation needs an account quota that leaves 100 unreserved)."
   type        = number
-  default     = 10
+  default     = null
 }

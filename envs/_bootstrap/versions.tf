@@ -30,9 +30,11 @@ provider "aws" {
   max_retries                 = local.sandbox_provider ? 2 : null
 
   endpoints {
-    kms = local.sandbox_endpoint
-    s3  = local.sandbox_endpoint
-    sts = local.sandbox_endpoint
+    apigateway = local.sandbox_endpoint
+    iam        = local.sandbox_endpoint
+    kms        = local.sandbox_endpoint
+    s3         = local.sandbox_endpoint
+    sts        = local.sandbox_endpoint
   }
 
   default_tags {

@@ -11,14 +11,16 @@ locals {
 module "gateway" {
   source = "../../modules/ai-gateway"
 
-  name               = var.name
-  stage_name         = var.environment
-  packages           = local.packages
-  kms_key_arn        = var.kms_key_arn
-  log_retention_days = var.log_retention_days
-  jwt_issuers        = var.jwt_issuers
-  tiers              = var.tiers
-  waf                = var.waf
-  llm                = var.llm
-  observability      = var.observability
+  name        = var.name
+  stage_name  = var.environment
+  packages    = local.packages
+  kms_key_arn = var.kms_key_arn
+  # API Gateway's account-level CloudWatch Logs role, set by the bootstrap stack (ADR 0092).
+  account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
+  log_retention_days          = var.log_retention_days
+  jwt_issuers                 = var.jwt_issuers
+  tiers                       = var.tiers
+  waf                         = var.waf
+  llm                         = var.llm
+  observability               = var.observability
 }

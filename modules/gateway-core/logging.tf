@@ -84,28 +84,30 @@ resource "aws_cloudwatch_log_group" "execution" {
 }
 
 ################################################################################
-# Account-level CloudWatch role (optional: one per account and region)
+# Account-level CloudWatch role (optional: one per account and region, ADR 0092)
 ################################################################################
 
 resource "aws_iam_role" "cloudwatch" {
   count = local.create && var.create_account_cloudwatch_role ? 1 : 0
 
   name = "${var.name}-apigw-cloudwatch"
+  # The trust AWS documents for this role: the API Gateway service principal, no condition
+  # keys (the account setting itself names the role).
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
       Principal = { Service = "apigateway.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current[0].account_id }
-      }
     }]
   })
 
   tags = var.tags
 }
 
+# The account setting serves every REST API of the account and region, whose access log
+# groups other stacks name: the permissions of AWS's managed policy
+# AmazonAPIGatewayPushToCloudWatchLogs, scoped to this account and region.
 resource "aws_iam_role_policy" "cloudwatch" {
   count = local.create && var.create_account_cloudwatch_role ? 1 : 0
 
@@ -113,28 +115,19 @@ resource "aws_iam_role_policy" "cloudwatch" {
   role = aws_iam_role.cloudwatch[0].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid    = "WriteApiGatewayLogs"
-        Effect = "Allow"
-        Action = [
-          "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
-          "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents",
-        ]
-        Resource = [
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*",
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*:log-stream:*",
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:/aws/apigateway/*",
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:/aws/apigateway/*:log-stream:*",
-        ]
-      },
-      {
-        Sid      = "FindLogGroups"
-        Effect   = "Allow"
-        Action   = ["logs:DescribeLogGroups"]
-        Resource = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*"]
-      },
-    ]
+    Statement = [{
+      Sid    = "PushLogsOfEveryRestApi"
+      Effect = "Allow"
+      Action = [
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents",
+        "logs:FilterLogEvents",
+      ]
+      Resource = [
+        "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*",
+        "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*:log-stream:*",
+      ]
+    }]
   })
 }
 

@@ -526,7 +526,25 @@ variable "kms_key_deletion_window_in_days" {
 }
 
 variable "create_account_cloudwatch_role" {
-  description = "Create the IAM role API Gateway uses to write logs and set it on aws_api_gateway_account. Off by default: the setting is account- and region-wide, so one stack should own it."
+  description = "Create the IAM role API Gateway uses to write the logs of every REST API of the account and region, and set it on aws_api_gateway_account. Off by default: the setting is account- and region-wide, so one stack should own it (the environments' bootstrap stack does, ADR 0092)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "account_cloudwatch_role_arn" {
+  description = "ARN of API Gateway's account-level CloudWatch Logs role that another stack set for this account and region (envs/_bootstrap's output account_cloudwatch_role_arn). The module does not change the account setting; the value records who owns it and satisfies require_account_cloudwatch_role."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_cloudwatch_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.account_cloudwatch_role_arn, "x")))
+    error_message = "account_cloudwatch_role_arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+  }
+}
+
+variable "require_account_cloudwatch_role" {
+  description = "Fail the plan unless the account's CloudWatch Logs role is accounted for (create_account_cloudwatch_role or account_cloudwatch_role_arn). The stage writes access logs, which API Gateway refuses in an account and region whose setting is empty, and Terraform cannot read the setting at plan time. Off by default in this module; modules/ai-gateway turns it on outside the sandbox."
   type        = bool
   default     = false
   nullable    = false

@@ -104,7 +104,10 @@ def all_config_dirs(root: Path) -> list[Path]:
 
 
 def tested_module_dirs(root: Path) -> list[Path]:
-    return [d for d in module_dirs(root) if any((d / "tests").glob("*.tftest.hcl"))]
+    """Modules, and the ``envs/_*`` stacks (the bootstrap), that have ``terraform test`` files."""
+    return [
+        d for d in module_dirs(root) + support_dirs(root) if any((d / "tests").glob("*.tftest.hcl"))
+    ]
 
 
 def _run_many(

@@ -39,7 +39,7 @@ locals {
 }
 
 data "aws_caller_identity" "current" {
-  count = local.create_kms_key || (local.create && var.create_account_cloudwatch_role) ? 1 : 0
+  count = local.create_kms_key ? 1 : 0
 }
 
 data "aws_partition" "current" {}
@@ -87,54 +87,10 @@ resource "aws_cloudwatch_log_group" "execution" {
 # Account-level CloudWatch role (optional: one per account and region, ADR 0092)
 ################################################################################
 
-resource "aws_iam_role" "cloudwatch" {
-  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
+module "account_cloudwatch_role" {
+  source = "./modules/account-cloudwatch-role"
 
-  name = "${var.name}-apigw-cloudwatch"
-  # The trust AWS documents for this role: the API Gateway service principal, no condition
-  # keys (the account setting itself names the role).
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "apigateway.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-
-  tags = var.tags
-}
-
-# The account setting serves every REST API of the account and region, whose access log
-# groups other stacks name: the permissions of AWS's managed policy
-# AmazonAPIGatewayPushToCloudWatchLogs, scoped to this account and region.
-resource "aws_iam_role_policy" "cloudwatch" {
-  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
-
-  name = "push-api-gateway-logs"
-  role = aws_iam_role.cloudwatch[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid    = "PushLogsOfEveryRestApi"
-      Effect = "Allow"
-      Action = [
-        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
-        "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents",
-        "logs:FilterLogEvents",
-      ]
-      Resource = [
-        "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*",
-        "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*:log-stream:*",
-      ]
-    }]
-  })
-}
-
-resource "aws_api_gateway_account" "this" {
-  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
-
-  cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
-
-  depends_on = [aws_iam_role_policy.cloudwatch]
+  create    = local.create && var.create_account_cloudwatch_role
+  role_name = "${var.name}-apigw-cloudwatch"
+  tags      = var.tags
 }

@@ -142,7 +142,7 @@ resource "aws_api_gateway_stage" "this" {
   tags = var.tags
 
   depends_on = [
-    aws_api_gateway_account.this,
+    module.account_cloudwatch_role,
     aws_cloudwatch_log_group.execution,
   ]
 

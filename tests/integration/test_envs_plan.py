@@ -124,6 +124,17 @@ def test_bootstrap_creates_a_locked_down_state_bucket_and_key(moto_endpoint, tmp
         assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         assert f'bucket       = "{bucket}"' in out["backend_hcl"]
         assert "use_lockfile = true" in out["backend_hcl"]
+        # API Gateway's account CloudWatch Logs role, set for the account and region.
+        apigateway = boto3.client(
+            "apigateway",
+            endpoint_url=moto_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+        role = out["account_cloudwatch_role_arn"]
+        assert role.endswith(":role/aigw-staging-apigateway-logs-us-east-1")
+        assert apigateway.get_account()["cloudwatchRoleArn"] == role
     finally:
         snapshot = root.snapshot_state()
         destroyed = root.destroy(**variables)

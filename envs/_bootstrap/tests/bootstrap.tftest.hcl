@@ -9,6 +9,9 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
+  mock_data "aws_region" {
+    defaults = { id = "us-east-1", name = "us-east-1" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::333333333333:role/aigw-prod-apigateway-logs-us-east-1" }
   }
@@ -23,7 +26,7 @@ run "owns_the_account_cloudwatch_role_by_default" {
   command = apply
 
   assert {
-    condition     = aws_api_gateway_account.this[0].cloudwatch_role_arn == aws_iam_role.account_cloudwatch[0].arn
+    condition     = module.account_cloudwatch_role.account_setting_role_arn == module.account_cloudwatch_role.role_arn && module.account_cloudwatch_role.role_arn != null
     error_message = "The bootstrap must set API Gateway's account-level CloudWatch Logs role."
   }
 
@@ -33,7 +36,7 @@ run "owns_the_account_cloudwatch_role_by_default" {
   }
 
   assert {
-    condition     = aws_iam_role.account_cloudwatch[0].name == "aigw-prod-apigateway-logs-us-east-1"
+    condition     = module.account_cloudwatch_role.role_name == "aigw-prod-apigateway-logs-us-east-1"
     error_message = "One role per environment and region (IAM names are account-wide, the setting is per region)."
   }
 }
@@ -45,11 +48,11 @@ run "api_gateway_can_assume_the_role" {
   # condition keys (a condition API Gateway does not send would block every log write).
   assert {
     condition = (
-      length(jsondecode(aws_iam_role.account_cloudwatch[0].assume_role_policy).Statement) == 1 &&
-      jsondecode(aws_iam_role.account_cloudwatch[0].assume_role_policy).Statement[0].Principal == { Service = "apigateway.amazonaws.com" } &&
-      jsondecode(aws_iam_role.account_cloudwatch[0].assume_role_policy).Statement[0].Action == "sts:AssumeRole" &&
-      jsondecode(aws_iam_role.account_cloudwatch[0].assume_role_policy).Statement[0].Effect == "Allow" &&
-      !can(jsondecode(aws_iam_role.account_cloudwatch[0].assume_role_policy).Statement[0].Condition)
+      length(jsondecode(module.account_cloudwatch_role.trust_policy).Statement) == 1 &&
+      jsondecode(module.account_cloudwatch_role.trust_policy).Statement[0].Principal == { Service = "apigateway.amazonaws.com" } &&
+      jsondecode(module.account_cloudwatch_role.trust_policy).Statement[0].Action == "sts:AssumeRole" &&
+      jsondecode(module.account_cloudwatch_role.trust_policy).Statement[0].Effect == "Allow" &&
+      !can(jsondecode(module.account_cloudwatch_role.trust_policy).Statement[0].Condition)
     )
     error_message = "The role must trust apigateway.amazonaws.com without conditions."
   }
@@ -62,12 +65,12 @@ run "the_role_logs_for_every_rest_api_of_the_account" {
   # account and region: any log group, since each stack names its access log group.
   assert {
     condition = (
-      toset(jsondecode(aws_iam_role_policy.account_cloudwatch[0].policy).Statement[0].Action) == toset([
+      toset(jsondecode(module.account_cloudwatch_role.permissions_policy).Statement[0].Action) == toset([
         "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
         "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents",
         "logs:FilterLogEvents",
       ]) &&
-      toset(jsondecode(aws_iam_role_policy.account_cloudwatch[0].policy).Statement[0].Resource) == toset([
+      toset(jsondecode(module.account_cloudwatch_role.permissions_policy).Statement[0].Resource) == toset([
         "arn:aws:logs:us-east-1:333333333333:log-group:*",
         "arn:aws:logs:us-east-1:333333333333:log-group:*:log-stream:*",
       ])
@@ -84,7 +87,7 @@ run "another_stack_owns_the_setting" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.account_cloudwatch) == 0 && output.account_cloudwatch_role_arn == null
+    condition     = module.account_cloudwatch_role.account_setting_role_arn == null && module.account_cloudwatch_role.role_arn == null && output.account_cloudwatch_role_arn == null
     error_message = "manage_account_cloudwatch_role = false must leave the account setting alone."
   }
 }
@@ -97,7 +100,7 @@ run "the_local_env_gets_the_role_in_the_sandbox" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 1 && length(aws_s3_bucket.state) == 0
+    condition     = module.account_cloudwatch_role.account_setting_role_arn != null && length(aws_s3_bucket.state) == 0
     error_message = "The local env's bootstrap sets the account role in the sandbox (and has no state bucket)."
   }
 }

@@ -38,7 +38,7 @@ run "a_role_set_by_the_bootstrap_satisfies_it" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.cloudwatch) == 0
+    condition     = module.account_cloudwatch_role.account_setting_role_arn == null && module.account_cloudwatch_role.role_arn == null
     error_message = "With a role owned elsewhere the module must not touch the account setting."
   }
 }
@@ -53,14 +53,14 @@ run "the_module_may_own_the_role_instead" {
 
   assert {
     condition = (
-      jsondecode(aws_iam_role.cloudwatch[0].assume_role_policy).Statement[0].Principal == { Service = "apigateway.amazonaws.com" } &&
-      !can(jsondecode(aws_iam_role.cloudwatch[0].assume_role_policy).Statement[0].Condition)
+      jsondecode(module.account_cloudwatch_role.trust_policy).Statement[0].Principal == { Service = "apigateway.amazonaws.com" } &&
+      !can(jsondecode(module.account_cloudwatch_role.trust_policy).Statement[0].Condition)
     )
     error_message = "The role must trust apigateway.amazonaws.com without conditions (the trust AWS documents)."
   }
 
   assert {
-    condition = toset(jsondecode(aws_iam_role_policy.cloudwatch[0].policy).Statement[0].Resource) == toset([
+    condition = toset(jsondecode(module.account_cloudwatch_role.permissions_policy).Statement[0].Resource) == toset([
       "arn:aws:logs:us-east-1:123456789012:log-group:*",
       "arn:aws:logs:us-east-1:123456789012:log-group:*:log-stream:*",
     ])

@@ -228,7 +228,7 @@ run "log_groups_are_kms_encrypted_with_retention" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 0
+    condition     = module.account_cloudwatch_role.account_setting_role_arn == null
     error_message = "The account-wide CloudWatch role must be off by default."
   }
 }

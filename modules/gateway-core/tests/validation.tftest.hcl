@@ -309,13 +309,13 @@ run "account_cloudwatch_role_is_opt_in_and_scoped" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 1 && length(aws_iam_role.cloudwatch) == 1
+    condition     = module.account_cloudwatch_role.role_name == "aigw-validation-apigw-cloudwatch" && module.account_cloudwatch_role.trust_policy != null
     error_message = "create_account_cloudwatch_role = true must manage the account's CloudWatch role."
   }
 
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(aws_iam_role_policy.cloudwatch[0].policy).Statement : [
+      for s in jsondecode(module.account_cloudwatch_role.permissions_policy).Statement : [
         for a in s.Action : a != "*" && a != "logs:*"
       ]
     ]))
@@ -324,7 +324,7 @@ run "account_cloudwatch_role_is_opt_in_and_scoped" {
 
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(aws_iam_role_policy.cloudwatch[0].policy).Statement : [
+      for s in jsondecode(module.account_cloudwatch_role.permissions_policy).Statement : [
         for r in s.Resource : startswith(r, "arn:")
       ]
     ]))

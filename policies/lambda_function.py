@@ -51,7 +51,9 @@ class ReservedConcurrency(_Check):
         value = get(conf, "reserved_concurrent_executions")
         if value is None:
             return CheckResult.PASSED
-        if is_expression(value):
+        if is_expression(value) or isinstance(value, (dict, list)):
+            # Unresolved: an expression, or checkov's stand-in for an optional attribute
+            # of an object variable that is absent (it yields the whole object).
             return CheckResult.UNKNOWN
         number = _int(value)
         if number is None:

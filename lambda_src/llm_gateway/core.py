@@ -122,6 +122,7 @@ class Gateway:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = _random,
         quota_client: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._config = config
         self.logger = jsonlog.JsonLogger("llm_gateway", log_sink)
@@ -130,6 +131,7 @@ class Gateway:
         )
         self.clock = clock
         self.rng = rng
+        self.sleep = sleep
         self._quota_client = quota_client
         self._providers: dict[str, tuple[ProviderConfig, base.Provider]] = {}
         self._breaker: CircuitBreaker | None = None
@@ -153,7 +155,8 @@ class Gateway:
             or self._breaker.cooldown_s != r.cooldown_ms / 1000
         ):
             self._breaker = CircuitBreaker(r.failure_threshold, r.cooldown_ms / 1000, self.clock)
-        return Router(self._breaker, self.clock, self.rng)
+        attempt_s = r.attempt_timeout_ms / 1000 if r.attempt_timeout_ms else None
+        return Router(self._breaker, self.clock, self.rng, self.sleep, attempt_s)
 
     def quota_store(self, cfg: GatewayConfig) -> QuotaStore | None:
         if not cfg.quotas.enabled:

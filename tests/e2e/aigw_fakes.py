@@ -1,11 +1,16 @@
 """Fake upstreams and a local HTTP adapter for the gateway core (loopback only).
 
 - :class:`FakeOpenAI`: an OpenAI-compatible server whose behaviour is chosen by the
-  requested model name (``ok``, ``slow``, ``r429``, ``r500``, ``r400``, ``r401``,
-  ``malformed``, ``reset``, ``midstream``, ``tools``, ``nodone``).
+  requested model name (``ok``, ``slow``, ``stall``, ``r429``, ``r429-then-ok``,
+  ``r500``, ``r400``, ``r401``, ``malformed``, ``reset``, ``midstream``, ``tools``,
+  ``nodone``). Late answers (``slow``: after ``slow_seconds``; ``stall``: headers at
+  once, first event after ``slow_seconds``) say ``fake-openai <model> says``, so a test
+  can tell them from a healthy answer.
 - :class:`FakeBedrock`: Bedrock runtime ``converse``, ``converse-stream`` (binary
   event stream) and ``invoke`` (Titan/Cohere embeddings); model ids ``throttle``,
-  ``validation``, ``denied``, ``timeout-model``, ``streamfail`` fail accordingly.
+  ``validation``, ``denied``, ``timeout-model``, ``streamfail`` fail accordingly,
+  ``slow-model`` answers ``fake-bedrock slow-model says`` after ``slow_seconds``.
+- ``*-then-ok`` models of both fakes throttle the first ``throttle_first`` calls.
 - :class:`FakeExtension`: the Parameters and Secrets Lambda extension.
 - :class:`GatewayServer`: mounts ``Gateway.handle`` behind an HTTP server.
 
@@ -133,7 +138,7 @@ class _OpenAIHandler(_Base):
             return
         if model == "slow":
             time.sleep(self.fake.slow_seconds)
-        if model == "r429":
+        if model == "r429" or (model == "r429-then-ok" and self.fake.throttling(model)):
             self.send_json(429, {"error": {"message": "slow down", "type": "rate_limit"}})
             return
         if model == "r500":
@@ -152,7 +157,8 @@ class _OpenAIHandler(_Base):
             self.reset()
             return
         last = body["messages"][-1]
-        text = f"fake-openai says: {last.get('content')}"
+        who = f"fake-openai {model}" if model in ("slow", "stall") else "fake-openai"
+        text = f"{who} says: {last.get('content')}"
         if body.get("stream"):
             self._stream(model, text, body)
             return
@@ -204,6 +210,8 @@ class _OpenAIHandler(_Base):
             self.wfile.flush()
 
         base = {"id": "up-1", "object": "chat.completion.chunk", "created": 1, "model": model}
+        if model == "stall":
+            time.sleep(self.fake.slow_seconds)
         event(
             {
                 **base,
@@ -244,9 +252,20 @@ class _OpenAIHandler(_Base):
             event("[DONE]")
 
 
-class FakeOpenAI(_Server):
-    handler_cls = _OpenAIHandler
+class _Counting(_Server):
     slow_seconds = 1.0
+    throttle_first = 2
+
+    def calls(self, model: str) -> int:
+        """How many requests for ``model`` reached this upstream."""
+        return sum(1 for r in self.requests if (r.get("model") or r["body"].get("model")) == model)
+
+    def throttling(self, model: str) -> bool:
+        return self.calls(model) <= self.throttle_first
+
+
+class FakeOpenAI(_Counting):
+    handler_cls = _OpenAIHandler
 
 
 # --------------------------------------------------------------------------- Bedrock
@@ -302,6 +321,10 @@ class _BedrockHandler(_Base):
                 "headers": dict(self.headers),
             }
         )
+        if model == "throttle-then-ok" and self.fake.throttling(model):
+            model = "throttle"
+        if model == "slow-model":
+            time.sleep(self.fake.slow_seconds)
         if model in _BEDROCK_ERRORS:
             status, code, message = _BEDROCK_ERRORS[model]
             self.send_json(status, {"message": message}, {"x-amzn-errortype": code})
@@ -320,7 +343,8 @@ class _BedrockHandler(_Base):
                 self.send_json(200, {"embedding": [0.1, 0.2, 0.3, 0.4], "inputTextTokenCount": 3})
             return
         texts = [b.get("text", "") for m in body["messages"] for b in m["content"]]
-        answer = f"fake-bedrock says: {texts[-1] if texts else ''}"
+        who = "fake-bedrock slow-model" if model == "slow-model" else "fake-bedrock"
+        answer = f"{who} says: {texts[-1] if texts else ''}"
         tool_cfg = body.get("toolConfig")
         last_is_result = any("toolResult" in b for b in body["messages"][-1]["content"])
         use_tool = bool(tool_cfg) and not last_is_result
@@ -420,7 +444,7 @@ class _BedrockHandler(_Base):
             self.wfile.flush()
 
 
-class FakeBedrock(_Server):
+class FakeBedrock(_Counting):
     handler_cls = _BedrockHandler
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -139,19 +139,41 @@ def gateway_logs() -> io.StringIO:
 
 
 @pytest.fixture
-def gateway_url(
-    fake_openai: FakeOpenAI,
-    fake_bedrock: FakeBedrock,
+def backoff_sleeps() -> list[float]:
+    """The backoff delays the gateways under test asked for (nobody sleeps for real)."""
+    return []
+
+
+@pytest.fixture
+def gateway_for(
     fake_extension: FakeExtension,
     bedrock_creds: None,
     gateway_logs: io.StringIO,
-) -> Iterator[str]:
-    cfg = parse_config(gateway_config(fake_openai.url, fake_bedrock.url))
-    logs = gateway_logs
-    gw = Gateway(
-        lambda: cfg,
-        log_sink=lambda line: logs.write(line + "\n"),
-        metrics_sink=lambda line: logs.write(line + "\n"),
-    )
-    with GatewayServer(gw) as srv:
-        yield srv.url + "/v1"
+    backoff_sleeps: list[float],
+) -> Iterator[Callable[[dict[str, Any]], str]]:
+    """Start a gateway for a config document; returns its OpenAI base URL."""
+    servers: list[GatewayServer] = []
+
+    def start(doc: dict[str, Any]) -> str:
+        cfg = parse_config(doc)
+        gw = Gateway(
+            lambda: cfg,
+            log_sink=lambda line: gateway_logs.write(line + "\n"),
+            metrics_sink=lambda line: gateway_logs.write(line + "\n"),
+            sleep=backoff_sleeps.append,
+        )
+        servers.append(GatewayServer(gw))
+        return servers[-1].url + "/v1"
+
+    yield start
+    for srv in servers:
+        srv.close()
+
+
+@pytest.fixture
+def gateway_url(
+    fake_openai: FakeOpenAI,
+    fake_bedrock: FakeBedrock,
+    gateway_for: Callable[[dict[str, Any]], str],
+) -> str:
+    return gateway_for(gateway_config(fake_openai.url, fake_bedrock.url))

@@ -94,8 +94,14 @@ def test_fallback_reaches_healthy_target_and_records_attempts() -> None:
     resp = post(gw, CHAT, {"model": "fallback", "messages": [{"role": "user", "content": "x"}]})
     assert resp.status == 200
     attempts = cap.logs[-1]["attempts"]
-    assert [a["outcome"] for a in attempts] == ["upstream_error", "rate_limit_exceeded", "ok"]
-    assert cap.metrics[-1]["ProviderErrors"] == 2
+    # the throttled target is tried twice (the default retry policy) before falling back
+    assert [a["outcome"] for a in attempts] == [
+        "upstream_error",
+        "rate_limit_exceeded",
+        "rate_limit_exceeded",
+        "ok",
+    ]
+    assert cap.metrics[-1]["ProviderErrors"] == 3
 
 
 def test_client_error_from_provider_does_not_fall_back() -> None:

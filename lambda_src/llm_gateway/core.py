@@ -17,7 +17,7 @@ from aigw_shared import errors, jsonlog
 from aigw_shared.errors import ApiError
 from aigw_shared.http_event import Request, Response, json_bytes
 from aigw_shared.records import Factory, record
-from llm_gateway import metering, validation
+from llm_gateway import metering, openai_shape, validation
 from llm_gateway.config import GatewayConfig, ModelConfig, ProviderConfig, Target
 from llm_gateway.providers import base
 from llm_gateway.routing import AllTargetsFailed, Attempt, CircuitBreaker, Router, _random
@@ -372,7 +372,7 @@ class Gateway:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": alias,
-            "choices": doc["choices"],
+            "choices": openai_shape.completion_choices(doc["choices"]),
             "usage": doc["usage"],
         }
         return Response.json(200, body, headers)
@@ -447,7 +447,7 @@ class Gateway:
                 "object": "chat.completion.chunk",
                 "created": created,
                 "model": model.alias,
-                "choices": chunk.get("choices") or [],
+                "choices": openai_shape.chunk_choices(chunk.get("choices") or []),
             }
             if "usage" in chunk:
                 body["usage"] = chunk["usage"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,11 @@ from aigw_fakes import (
     FakeOpenAI,
     GatewayServer,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
+
+# Every gateway response of every test here is checked against OpenAI's OpenAPI document.
+from openai_contract import openai_contract, pytest_runtest_call  # noqa: E402, F401
 
 from llm_gateway.config import parse_config
 from llm_gateway.core import Gateway

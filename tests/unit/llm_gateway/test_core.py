@@ -30,7 +30,9 @@ def test_chat_completion_has_openai_shape() -> None:
     assert body["choices"][0]["message"] == {
         "role": "assistant",
         "content": "[mock:echo] You said: hi",
+        "refusal": None,
     }
+    assert body["choices"][0]["logprobs"] is None  # required by the schema, null here
     assert (
         body["usage"]["total_tokens"]
         == body["usage"]["prompt_tokens"] + body["usage"]["completion_tokens"]

@@ -22,7 +22,7 @@ from aigw_fakes import (
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
 
 # Every gateway response of every test here is checked against OpenAI's OpenAPI document.
-from openai_contract import openai_contract, pytest_runtest_call  # noqa: E402, F401
+from openai_contract import openai_contract, pytest_runtest_call  # noqa: F401
 
 from llm_gateway.config import parse_config
 from llm_gateway.core import Gateway

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "e2e"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "contracts"))
 
 # Every gateway response of every test here is checked against OpenAI's OpenAPI document.
-from openai_contract import openai_contract, pytest_runtest_call  # noqa: E402, F401
+from openai_contract import openai_contract, pytest_runtest_call  # noqa: F401
 
 from llm_gateway.providers import bedrock, openai_compat
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 SSE_HEADERS = {"content-type": "text/event-stream", "cache-control": "no-cache"}
 _PROMPT_PATH = re.compile(r"^/v1/prompts/([A-Za-z0-9][A-Za-z0-9._-]{0,127})$")
+_MODEL_PATH = re.compile(r"^/v1/models/(.{1,1000})$", re.S)
 _VAR_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}")
 
 
@@ -106,6 +107,20 @@ def _text(content: Any) -> str:
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return ""
+
+
+def _model_object(model: ModelConfig) -> dict[str, Any]:
+    return {"id": model.alias, "object": "model", "created": 0, "owned_by": model.owned_by}
+
+
+def _model_not_found(alias: str) -> ApiError:
+    return ApiError(
+        404,
+        f"The model '{alias[:200]}' does not exist or you do not have access to it.",
+        errors.INVALID_REQUEST,
+        "model_not_found",
+        "model",
+    )
 
 
 def _sse(payload: Any) -> bytes:
@@ -239,10 +254,13 @@ class Gateway:
             "/v1/models": ("GET", "models"),
         }
         prompt = _PROMPT_PATH.match(req.path)
+        one_model = _MODEL_PATH.match(req.path)
         if req.path in routes:
             method, name = routes[req.path]
         elif prompt:
             method, name = "POST", "prompts"
+        elif one_model:
+            method, name = "GET", "model"
         else:
             raise errors.not_found(f"Unknown path {req.path[:200]}.", "unknown_path")
         out.route = name
@@ -258,6 +276,8 @@ class Gateway:
             )
         if name == "models":
             return self._models(cfg, out.identity)
+        if name == "model":
+            return self._model(cfg, one_model.group(1), out.identity)
         body = req.json()
         if name == "chat_completions":
             return self._chat(cfg, validation.chat_request(body, cfg.limits), out, deadline)
@@ -270,23 +290,23 @@ class Gateway:
     # ------------------------------------------------------------------ endpoints
 
     def _models(self, cfg: GatewayConfig, ident: Identity) -> Response:
-        data = [
-            {"id": alias, "object": "model", "created": 0, "owned_by": m.owned_by}
-            for alias, m in sorted(cfg.models.items())
-            if ident.may_use(alias)
-        ]
+        data = [_model_object(m) for alias, m in sorted(cfg.models.items()) if ident.may_use(alias)]
         return Response.json(200, {"object": "list", "data": data})
+
+    def _model(self, cfg: GatewayConfig, raw_id: str, ident: Identity) -> Response:
+        """``GET /v1/models/{model}``: one alias the tenant may use, else 404."""
+        import urllib.parse  # lazy: only this route decodes a path segment
+
+        alias = urllib.parse.unquote(raw_id)
+        model = cfg.models.get(alias)
+        if model is None or not ident.may_use(alias):
+            raise _model_not_found(alias)
+        return Response.json(200, _model_object(model))
 
     def _resolve(self, cfg: GatewayConfig, alias: str, kind: str, ident: Identity) -> ModelConfig:
         model = cfg.models.get(alias)
         if model is None or not ident.may_use(alias):
-            raise ApiError(
-                404,
-                f"The model '{alias[:200]}' does not exist or you do not have access to it.",
-                errors.INVALID_REQUEST,
-                "model_not_found",
-                "model",
-            )
+            raise _model_not_found(alias)
         if model.type != kind:
             raise errors.invalid_request(
                 f"The model '{alias}' is a {model.type} model, not a {kind} model.",

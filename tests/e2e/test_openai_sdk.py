@@ -35,6 +35,14 @@ def test_models_lists_configured_aliases(client: openai.OpenAI) -> None:
     assert {"gpt", "claude", "titan"} <= ids
 
 
+def test_models_retrieve_answers_one_alias_or_404(client: openai.OpenAI) -> None:
+    model = client.models.retrieve("claude")
+    assert (model.id, model.object, model.owned_by) == ("claude", "model", "aigw")
+    with pytest.raises(openai.NotFoundError) as exc:
+        client.models.retrieve("no-such-model")
+    assert exc.value.body["code"] == "model_not_found" and exc.value.body["param"] == "model"
+
+
 def test_chat_completion_through_openai_compatible_upstream(
     client: openai.OpenAI, fake_openai: FakeOpenAI
 ) -> None:
@@ -235,7 +243,9 @@ def test_slow_upstream_times_out_and_falls_back(
     resp = client.chat.completions.create(
         model="impatient", messages=[{"role": "user", "content": "x"}]
     )
+    # the slow target would have said "fake-openai slow says: x"
     assert resp.choices[0].message.content == "fake-openai says: x"
+    assert sum(1 for r in fake_openai.requests if r["body"]["model"] == "slow") == 1
 
 
 def test_resets_malformed_bodies_and_5xx_fall_back_to_a_healthy_target(

@@ -173,14 +173,16 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_embeddings", "llm_prompt_summarise"])
-    error_message = "Routes: chat completions, models, embeddings and one per prompt template."
+    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_model", "llm_embeddings", "llm_prompt_summarise"])
+    error_message = "Routes: chat completions, models, one model, embeddings and one per prompt template."
   }
 
   assert {
     condition = (
       output.routes.llm_chat_completions.integration.transfer_mode == "STREAM" &&
       output.routes.llm_prompt_summarise.path == "/v1/prompts/summarise" &&
+      output.routes.llm_model.path == "/v1/models/{model}" && output.routes.llm_model.method == "GET" &&
+      output.routes.llm_model.auth == output.routes.llm_models.auth &&
       output.routes.llm_models.integration.transfer_mode == "STREAM" &&
       alltrue([for r in output.routes : r.auth == "CUSTOM" && !r.public && r.lambda_qualifier == "live"])
     )

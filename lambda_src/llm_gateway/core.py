@@ -17,7 +17,7 @@ from aigw_shared import errors, jsonlog
 from aigw_shared.errors import ApiError
 from aigw_shared.http_event import Request, Response, json_bytes
 from aigw_shared.records import Factory, record
-from llm_gateway import metering, openai_shape, validation
+from llm_gateway import metering, openai_shape, parameters, validation
 from llm_gateway.config import GatewayConfig, ModelConfig, ProviderConfig, Target
 from llm_gateway.providers import base
 from llm_gateway.routing import AllTargetsFailed, Attempt, CircuitBreaker, Router, _random
@@ -340,6 +340,7 @@ class Gateway:
     ) -> Response:
         assert out.identity is not None
         model = self._resolve(cfg, request["model"], "chat", out.identity)
+        parameters.check_targets(request, {cfg.providers[t.provider].type for t in model.targets})
         out.model, out.stream = model.alias, request["stream"]
         out.prompt_text = "\n".join(_text(m.get("content")) for m in request["messages"])
         max_out = request.get("max_completion_tokens") or request.get("max_tokens")

@@ -187,7 +187,14 @@ class _OpenAIHandler(_Base):
                 "object": "chat.completion",
                 "created": 1,
                 "model": model,
-                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": message,
+                        "finish_reason": finish,
+                        "logprobs": _logprobs(body),
+                    }
+                ],
                 "usage": {
                     "prompt_tokens": 11,
                     "completion_tokens": 5,
@@ -250,6 +257,18 @@ class _OpenAIHandler(_Base):
             )
         if model != "nodone":
             event("[DONE]")
+
+
+def _logprobs(body: dict[str, Any]) -> dict[str, Any] | None:
+    """Log probabilities as OpenAI returns them, when the request asked for them."""
+    if not body.get("logprobs"):
+        return None
+    top = [
+        {"token": t, "logprob": -1.0 - i, "bytes": list(t.encode())}
+        for i, t in enumerate(["fake", "fact", "fame"][: body.get("top_logprobs") or 0])
+    ]
+    entry = {"token": "fake", "logprob": -0.25, "bytes": list(b"fake"), "top_logprobs": top}
+    return {"content": [entry], "refusal": None}
 
 
 class _Counting(_Server):

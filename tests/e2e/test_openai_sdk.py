@@ -255,3 +255,35 @@ def test_resets_malformed_bodies_and_5xx_fall_back_to_a_healthy_target(
         model="flaky", messages=[{"role": "user", "content": "y"}]
     )
     assert resp.choices[0].message.content == "fake-bedrock says: y"
+
+
+def test_logprobs_and_sampling_controls_reach_an_openai_compatible_upstream(
+    client: openai.OpenAI, fake_openai: FakeOpenAI
+) -> None:
+    resp = client.chat.completions.create(
+        model="gpt",
+        messages=[{"role": "user", "content": "x"}],
+        logprobs=True,
+        top_logprobs=2,
+        logit_bias={"50256": -100},
+        seed=3,
+        parallel_tool_calls=False,
+    )
+    sent = fake_openai.requests[-1]["body"]
+    assert (sent["logprobs"], sent["top_logprobs"], sent["seed"]) == (True, 2, 3)
+    assert sent["logit_bias"] == {"50256": -100} and sent["parallel_tool_calls"] is False
+    content = resp.choices[0].logprobs.content
+    assert content[0].token == "fake"
+    assert [t.token for t in content[0].top_logprobs] == ["fake", "fact"]
+
+
+def test_logprobs_on_a_bedrock_model_is_400_naming_the_parameter(
+    client: openai.OpenAI, fake_bedrock: FakeBedrock
+) -> None:
+    with pytest.raises(openai.BadRequestError) as exc:
+        client.chat.completions.create(
+            model="claude", messages=[{"role": "user", "content": "x"}], logprobs=True
+        )
+    assert exc.value.body["param"] == "logprobs"
+    assert exc.value.body["code"] == "unsupported_parameter"
+    assert fake_bedrock.requests == []  # nothing reached the upstream

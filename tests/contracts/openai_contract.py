@@ -8,7 +8,8 @@ to ``anyOf: [<schema>, {"type": "null"}]`` so both spellings mean what they say.
 :class:`Contract` validates every response the gateway core produces during a test:
 the conftests of ``tests/unit/llm_gateway`` and ``tests/e2e`` wrap
 ``Gateway.handle_request`` for the call phase of each test (``pytest_runtest_call``
-below) and fail the test on any violation, naming the schema path.
+below) and fail the test on any violation, naming the schema path. Clients of a
+gateway in another process use :func:`checking_http_client`.
 """
 
 from __future__ import annotations
@@ -161,6 +162,30 @@ class Contract:
             yield chunk
 
 
+_current: list[Contract] = []
+
+
+def checking_http_client() -> Any:
+    """An HTTP client for the ``openai`` SDK that validates every response it receives,
+    for gateways running in another process (``aigw serve``). Streamed bodies are read
+    whole before the SDK sees them."""
+    import httpx2
+
+    def on_response(response: Any) -> None:
+        if not _current:
+            return
+        contract = _current[-1]
+        response.read()
+        method, path = response.request.method, response.request.url.path
+        if response.headers.get("content-type", "").startswith("text/event-stream"):
+            for _ in contract.checked_stream(method, path, iter([response.content])):
+                pass
+        else:
+            contract.check_body(method, path, response.status_code, response.content)
+
+    return httpx2.Client(event_hooks={"response": [on_response]})
+
+
 def wrap_gateway(contract: Contract, monkeypatch: pytest.MonkeyPatch) -> None:
     """Validate every response ``Gateway.handle_request`` returns."""
     from aigw_shared.http_event import Response
@@ -185,9 +210,11 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     contract = item.stash.setdefault(CONTRACT_KEY, Contract())
     mp = pytest.MonkeyPatch()
     wrap_gateway(contract, mp)
+    _current.append(contract)
     try:
         result = yield
     finally:
+        _current.remove(contract)
         mp.undo()
     if contract.violations:
         shown = "\n".join(contract.violations[:20])

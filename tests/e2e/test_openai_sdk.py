@@ -9,11 +9,20 @@ import struct
 import openai
 import pytest
 from aigw_fakes import UPSTREAM_KEY, FakeBedrock, FakeOpenAI
+from openai_contract import Contract, checking_http_client
 
 
 @pytest.fixture
 def client(gateway_url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gateway_url, api_key="sk-acme", max_retries=0, timeout=20)
+    """Responses are checked in the gateway (conftest) and, as the sandbox suite does for
+    a gateway in another process, again as the SDK's HTTP client receives them."""
+    return openai.OpenAI(
+        base_url=gateway_url,
+        api_key="sk-acme",
+        max_retries=0,
+        timeout=20,
+        http_client=checking_http_client(),
+    )
 
 
 WEATHER_TOOL = {
@@ -287,3 +296,17 @@ def test_logprobs_on_a_bedrock_model_is_400_naming_the_parameter(
     assert exc.value.body["param"] == "logprobs"
     assert exc.value.body["code"] == "unsupported_parameter"
     assert fake_bedrock.requests == []  # nothing reached the upstream
+
+
+def test_the_sdk_side_checker_sees_bodies_and_stream_events(
+    client: openai.OpenAI, openai_contract: Contract
+) -> None:
+    client.models.list()
+    list(
+        client.chat.completions.create(
+            model="gpt", stream=True, messages=[{"role": "user", "content": "a"}]
+        )
+    )
+    # each response is checked twice: in the gateway and by the SDK's HTTP client
+    assert openai_contract.checked.count("ListModelsResponse") == 2
+    assert openai_contract.checked.count("CreateChatCompletionStreamResponse") >= 2 * 3

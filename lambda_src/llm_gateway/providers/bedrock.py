@@ -215,7 +215,10 @@ def map_usage(usage: dict[str, Any] | None) -> dict[str, Any]:
         "total_tokens": prompt + completion,
     }
     if cache_read or cache_write:
-        out["prompt_tokens_details"] = {"cached_tokens": cache_read}
+        out["prompt_tokens_details"] = {
+            "cached_tokens": cache_read,
+            "cache_write_tokens": cache_write,
+        }
         out["cache_creation_input_tokens"] = cache_write
     return out
 

@@ -273,7 +273,11 @@ def test_response_text_tool_use_and_cache_usage() -> None:
         {"id": "tu1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}
     ]
     assert out["usage"]["prompt_tokens"] == 130
-    assert out["usage"]["prompt_tokens_details"] == {"cached_tokens": 100}
+    assert out["usage"]["prompt_tokens_details"] == {
+        "cached_tokens": 100,
+        "cache_write_tokens": 20,  # OpenAI's name for prompt-cache writes
+    }
+    assert out["usage"]["cache_creation_input_tokens"] == 20  # the same, Anthropic's name
     assert out["usage"]["total_tokens"] == 135
 
 

@@ -29,7 +29,7 @@ import pytest
 from aigw import serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
-from openai_contract import checking_http_client  # noqa: E402
+from openai_contract import checking_http_client
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -33,6 +33,19 @@ SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key"
 UPSTREAM_KEY = "sk-upstream-secret-value"
 
 
+def provider_configs(openai_url: str, bedrock_url: str, **extra: Any) -> dict[str, Any]:
+    """Gateway providers ``oai`` and ``br`` for the two fakes (``extra`` added to both)."""
+    return {
+        "oai": {
+            "type": "openai",
+            "base_url": openai_url + "/v1",
+            "api_key_secret_arn": SECRET_ARN,
+            **extra,
+        },
+        "br": {"type": "bedrock", "region": "us-east-1", "endpoint_url": bedrock_url, **extra},
+    }
+
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 

@@ -17,6 +17,7 @@ from aigw_fakes import (
     FakeExtension,
     FakeOpenAI,
     GatewayServer,
+    provider_configs,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
@@ -74,23 +75,12 @@ def gateway_config(openai_url: str, bedrock_url: str) -> dict[str, Any]:
     return {
         "version": 1,
         "providers": {
-            "oai": {
-                "type": "openai",
-                "base_url": openai_url + "/v1",
-                "api_key_secret_arn": SECRET_ARN,
-                "read_timeout_ms": 3000,
-            },
+            **provider_configs(openai_url, bedrock_url, read_timeout_ms=3000),
             "oai-impatient": {
                 "type": "openai",
                 "base_url": openai_url + "/v1",
                 "api_key_secret_arn": SECRET_ARN,
                 "read_timeout_ms": 300,
-            },
-            "br": {
-                "type": "bedrock",
-                "region": "us-east-1",
-                "endpoint_url": bedrock_url,
-                "read_timeout_ms": 3000,
             },
         },
         "models": {

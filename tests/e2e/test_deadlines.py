@@ -13,7 +13,7 @@ from typing import Any
 
 import openai
 import pytest
-from aigw_fakes import SECRET_ARN, FakeBedrock, FakeOpenAI
+from aigw_fakes import FakeBedrock, FakeOpenAI, provider_configs
 
 MSG = [{"role": "user", "content": "x"}]
 DEADLINE_S = 3.0
@@ -23,14 +23,7 @@ def config(openai_url: str, bedrock_url: str, models: dict[str, Any]) -> dict[st
     """Providers with their default timeouts (60 s reads, longer than the deadline)."""
     return {
         "version": 1,
-        "providers": {
-            "oai": {
-                "type": "openai",
-                "base_url": openai_url + "/v1",
-                "api_key_secret_arn": SECRET_ARN,
-            },
-            "br": {"type": "bedrock", "region": "us-east-1", "endpoint_url": bedrock_url},
-        },
+        "providers": provider_configs(openai_url, bedrock_url),
         "models": models,
         "routing": {"deadline_ms": int(DEADLINE_S * 1000)},
     }

@@ -2,8 +2,8 @@
 
 - :class:`FakeOpenAI`: an OpenAI-compatible server whose behaviour is chosen by the
   requested model name (``ok``, ``slow``, ``stall``, ``r429``, ``r429-then-ok``,
-  ``r500``, ``r400``, ``r401``, ``malformed``, ``reset``, ``midstream``, ``tools``,
-  ``nodone``). Late answers (``slow``: after ``slow_seconds``; ``stall``: headers at
+  ``r500``, ``r400``, ``r401``, ``malformed``, ``reset``, ``midstream``,
+  ``stall-mid`` (stalls ``slow_seconds`` after two words), ``tools``, ``nodone``). Late answers (``slow``: after ``slow_seconds``; ``stall``: headers at
   once, first event after ``slow_seconds``) say ``fake-openai <model> says``, so a test
   can tell them from a healthy answer.
 - :class:`FakeBedrock`: Bedrock runtime ``converse``, ``converse-stream`` (binary
@@ -243,6 +243,8 @@ class _OpenAIHandler(_Base):
             if model == "midstream" and i == 2:
                 self.reset()
                 return
+            if model == "stall-mid" and i == 2:
+                time.sleep(self.fake.slow_seconds)
             event(
                 {
                     **base,

@@ -164,3 +164,23 @@ def test_throttled_stream_is_retried_before_its_first_byte(
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text == "fake-bedrock says: x"
     assert fake_bedrock.calls("throttle-then-ok") == 3
+
+
+def test_stream_stalled_after_its_first_event_ends_with_a_timeout_event(
+    start: Callable[..., openai.OpenAI], fake_openai: FakeOpenAI
+) -> None:
+    """After the first byte there is no fallback: the stall ends the stream with an
+    upstream_timeout error event once a read has waited the attempt's time."""
+    client = start({"m": targets(("oai", "stall-mid"), ("oai", "ok"))})
+    began = time.monotonic()
+    stream = client.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "a b c d"}], stream=True
+    )
+    text = []
+    with pytest.raises(openai.APIError) as info:
+        for chunk in stream:
+            text.extend(c.delta.content or "" for c in chunk.choices)
+    assert "".join(text) == "fake-openai says:"  # the two words before the stall
+    assert info.value.body["code"] == "upstream_timeout"
+    assert fake_openai.calls("ok") == 0
+    assert time.monotonic() - began < fake_openai.slow_seconds

@@ -17,7 +17,7 @@ from aigw_shared import errors, jsonlog
 from aigw_shared.errors import ApiError
 from aigw_shared.http_event import Request, Response, json_bytes
 from aigw_shared.records import Factory, record
-from llm_gateway import metering, openai_shape, parameters, validation
+from llm_gateway import catalog, metering, openai_shape, parameters, validation
 from llm_gateway.config import GatewayConfig, ModelConfig, ProviderConfig, Target
 from llm_gateway.providers import base
 from llm_gateway.routing import AllTargetsFailed, Attempt, CircuitBreaker, Router, _random
@@ -107,20 +107,6 @@ def _text(content: Any) -> str:
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return ""
-
-
-def _model_object(model: ModelConfig) -> dict[str, Any]:
-    return {"id": model.alias, "object": "model", "created": 0, "owned_by": model.owned_by}
-
-
-def _model_not_found(alias: str) -> ApiError:
-    return ApiError(
-        404,
-        f"The model '{alias[:200]}' does not exist or you do not have access to it.",
-        errors.INVALID_REQUEST,
-        "model_not_found",
-        "model",
-    )
 
 
 def _sse(payload: Any) -> bytes:
@@ -275,9 +261,9 @@ class Gateway:
                 "request_too_large",
             )
         if name == "models":
-            return self._models(cfg, out.identity)
+            return catalog.list_models(cfg, out.identity.may_use)
         if name == "model":
-            return self._model(cfg, one_model.group(1), out.identity)
+            return catalog.retrieve_model(cfg, one_model.group(1), out.identity.may_use)
         body = req.json()
         if name == "chat_completions":
             return self._chat(cfg, validation.chat_request(body, cfg.limits), out, deadline)
@@ -289,24 +275,10 @@ class Gateway:
 
     # ------------------------------------------------------------------ endpoints
 
-    def _models(self, cfg: GatewayConfig, ident: Identity) -> Response:
-        data = [_model_object(m) for alias, m in sorted(cfg.models.items()) if ident.may_use(alias)]
-        return Response.json(200, {"object": "list", "data": data})
-
-    def _model(self, cfg: GatewayConfig, raw_id: str, ident: Identity) -> Response:
-        """``GET /v1/models/{model}``: one alias the tenant may use, else 404."""
-        import urllib.parse  # lazy: only this route decodes a path segment
-
-        alias = urllib.parse.unquote(raw_id)
-        model = cfg.models.get(alias)
-        if model is None or not ident.may_use(alias):
-            raise _model_not_found(alias)
-        return Response.json(200, _model_object(model))
-
     def _resolve(self, cfg: GatewayConfig, alias: str, kind: str, ident: Identity) -> ModelConfig:
         model = cfg.models.get(alias)
         if model is None or not ident.may_use(alias):
-            raise _model_not_found(alias)
+            raise catalog.model_not_found(alias)
         if model.type != kind:
             raise errors.invalid_request(
                 f"The model '{alias}' is a {model.type} model, not a {kind} model.",

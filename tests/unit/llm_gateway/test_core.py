@@ -404,3 +404,14 @@ def test_retrieve_decodes_an_encoded_alias() -> None:
     for path in ("/v1/models/team%2Fchat", "/v1/models/team/chat"):
         resp = gw.handle("GET", path, {}, b"", TENANT)
         assert resp.status == 200 and json.loads(resp.body)["id"] == "team/chat"
+
+
+def test_error_messages_quoting_a_lone_surrogate_still_encode() -> None:
+    """A path or model id with a lone surrogate is quoted in the error message; the
+    answer is an escaped JSON body, not an exception out of the handler."""
+    gw, _ = make_gateway()
+    for path in ("/v1/nope\ud800", "/v1/models/\udfff"):
+        resp = gw.handle("GET", path, {}, b"", TENANT)
+        assert resp.status == 404
+        assert json.loads(resp.body)["error"]["message"].count("\\") == 0
+        assert "\\ud" in resp.body.decode("ascii")

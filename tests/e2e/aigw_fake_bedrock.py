@@ -1,8 +1,9 @@
 """A fake Bedrock runtime: ``converse``, ``converse-stream`` (binary event stream) and
 ``invoke`` (Titan/Cohere embeddings). Model ids ``throttle``, ``validation``, ``denied``,
 ``timeout-model``, ``unavailable``, ``streamfail`` fail accordingly; ``slow-model``
-answers ``fake-bedrock slow-model says`` after ``slow_seconds``; ``throttle-then-ok``
-throttles the first ``throttle_first`` calls."""
+answers ``fake-bedrock slow-model says`` after ``slow_seconds``; ``stall-mid`` streams
+two events and stalls ``slow_seconds``; ``throttle-then-ok`` throttles the first
+``throttle_first`` calls."""
 
 from __future__ import annotations
 
@@ -125,9 +126,15 @@ class _BedrockHandler(_Base):
             return
         self.send_response(200)
         self.send_header("content-type", "application/vnd.amazon.eventstream")
+        self.send_header("transfer-encoding", "chunked")  # each event arrives on its own
         self.send_header("connection", "close")
         self.end_headers()
         self.close_connection = True
+
+        def send(data: bytes) -> None:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+
         events = [bedrock_event("messageStart", {"role": "assistant"})]
         if use_tool:
             name = tool_cfg["tools"][0]["toolSpec"]["name"]
@@ -172,8 +179,10 @@ class _BedrockHandler(_Base):
             )
         )
         for i, ev in enumerate(events):
+            if model == "stall-mid" and i == 3:
+                time.sleep(self.fake.slow_seconds)
             if model == "streamfail" and i == 3:
-                self.wfile.write(
+                send(
                     eventstream_message(
                         {
                             ":exception-type": "modelStreamErrorException",
@@ -183,10 +192,10 @@ class _BedrockHandler(_Base):
                         json.dumps({"message": "stream broke"}).encode(),
                     )
                 )
-                self.wfile.flush()
-                return
-            self.wfile.write(ev)
-            self.wfile.flush()
+                break
+            send(ev)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
 
 class FakeBedrock(_Counting):

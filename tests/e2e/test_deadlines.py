@@ -184,3 +184,20 @@ def test_stream_stalled_after_its_first_event_ends_with_a_timeout_event(
     assert info.value.body["code"] == "upstream_timeout"
     assert fake_openai.calls("ok") == 0
     assert time.monotonic() - began < fake_openai.slow_seconds
+
+
+def test_bedrock_stream_stalled_after_its_first_event_ends_with_a_timeout_event(
+    start: Callable[..., openai.OpenAI], fake_bedrock: FakeBedrock
+) -> None:
+    client = start({"m": targets(("br", "stall-mid"), ("oai", "ok"))})
+    began = time.monotonic()
+    stream = client.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "a b c d"}], stream=True
+    )
+    text = []
+    with pytest.raises(openai.APIError) as info:
+        for chunk in stream:
+            text.extend(c.delta.content or "" for c in chunk.choices)
+    assert "".join(text) == "fake-bedrock says:"
+    assert info.value.body["code"] == "upstream_timeout"
+    assert time.monotonic() - began < fake_bedrock.slow_seconds

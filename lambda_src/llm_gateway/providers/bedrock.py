@@ -358,9 +358,11 @@ def map_exception(exc: Exception) -> base.ProviderError:
     if isinstance(exc, bexc.ClientError):
         err = exc.response.get("Error", {})
         return map_error_code(str(err.get("Code", "")), str(err.get("Message", "")))
-    if isinstance(exc, bexc.ReadTimeoutError | bexc.ConnectTimeoutError):
+    from urllib3 import exceptions as uexc  # event-stream reads raise urllib3's own
+
+    if isinstance(exc, bexc.ReadTimeoutError | bexc.ConnectTimeoutError | uexc.TimeoutError):
         return base.upstream_timeout()
-    if isinstance(exc, bexc.BotoCoreError):
+    if isinstance(exc, bexc.BotoCoreError | uexc.HTTPError):
         return base.upstream_unavailable("The connection to the upstream provider failed.")
     return base.upstream_unavailable()
 

@@ -56,6 +56,13 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "secrets_kms_key_arns" {
+  description = "Customer-managed KMS keys that encrypt the LLM providers' API key secrets (e.g. the environment's key): the LLM function may decrypt with them only through Secrets Manager, for those secrets (modules/llm-route)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "log_retention_days" {
   description = "Retention of every log group of the gateway, in days."
   type        = number

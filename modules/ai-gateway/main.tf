@@ -1,6 +1,6 @@
 # The whole gateway in one module: authorizer → LLM route (+ extra routes) → WAF →
 # gateway-core (REST API, stage, usage plans). Leaf modules emit data; gateway-core is
-# the only one that creates API Gateway resources (DESIGN.md "Module contracts").
+# the only one that creates API Gateway resources (docs/architecture.md "The module graph").
 
 locals {
   # A given key is used everywhere; otherwise each module creates its own key, scoped

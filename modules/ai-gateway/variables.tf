@@ -148,7 +148,7 @@ variable "waf" {
 }
 
 variable "extra_routes" {
-  description = "More route specs (contract: DESIGN.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
+  description = "More route specs (contract: docs/architecture.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
   type        = any
   default     = {}
   nullable    = false

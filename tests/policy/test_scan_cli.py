@@ -146,7 +146,10 @@ def test_ci_templates_plan_with_oidc_and_apply_behind_an_environment() -> None:
 
 
 def _project_with_example_module(tmp_path: Path) -> Path:
-    """A minimal checkout: modules/demo (body computed from an input) and its example."""
+    """A minimal checkout in tmp_path: one module, demo (body computed from an input).
+
+    The module comes with its example.
+    """
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).resolve().parent / "example_module", root / "modules" / "demo")
     for name in ("lambda_src", "envs"):

@@ -17,8 +17,9 @@ Two renderers, because API Gateway has two:
 Where airspeed and Velocity 1.7 differ in something the templates rely on, this module
 makes airspeed behave like Velocity (see :func:`_velocity_string_literals`).
 
-``airspeed`` and ``jsonpath-ng`` come with the ``test`` extra: importing this module
-without them raises ``ModuleNotFoundError`` naming the package.
+``airspeed`` and ``jsonpath-ng`` come with the ``test`` extra and are imported by
+:func:`render` on first use (``ModuleNotFoundError`` names the missing one);
+:func:`gateway_response` needs neither.
 """
 
 from __future__ import annotations
@@ -29,15 +30,22 @@ import re
 import time
 import urllib.parse
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-import airspeed
-from jsonpath_ng import parse as _jsonpath
-
-# -- Velocity 1.7 string literals ----------------------------------------------------------
+# -- the engine -------------------------------------------------------------------------------
 
 
-def _velocity_string_literals() -> None:
+@cache
+def _airspeed() -> Any:
+    """airspeed, imported on first use and made to read string literals as Velocity 1.7."""
+    import airspeed
+
+    _velocity_string_literals(airspeed)
+    return airspeed
+
+
+def _velocity_string_literals(airspeed: Any) -> None:
     """Velocity 1.7 keeps backslashes in string literals; airspeed unescapes ``\\\\``, ``\\n``….
 
     API Gateway's documented idiom ``$util.escapeJavaScript(x).replaceAll("\\\\'", "'")``
@@ -48,9 +56,6 @@ def _velocity_string_literals() -> None:
     airspeed.StringLiteral.ESCAPED_CHAR = re.compile(r"'(')")
     airspeed.InterpolatedStringLiteral.STRING = re.compile(r'"((?:""|[^"])*)"', re.S)
     airspeed.InterpolatedStringLiteral.ESCAPED_CHAR = re.compile(r'"(")')
-
-
-_velocity_string_literals()
 
 
 # -- $util ------------------------------------------------------------------------------------
@@ -124,7 +129,9 @@ class Input:
         if not isinstance(expression, str) or not expression.startswith("$"):
             raise ValueError(f"not a JSONPath expression: {expression!r}")
         document = json.loads(self.body) if self.body.strip() else {}
-        matches = [m.value for m in _jsonpath(expression).find(document)]
+        from jsonpath_ng import parse
+
+        matches = [m.value for m in parse(expression).find(document)]
         if not matches:
             return _MISSING
         indefinite = any(token in expression for token in ("*", "?(", "..", ",", ":"))
@@ -242,7 +249,7 @@ def render(
         "context": dict(context_vars if context_vars is not None else context()),
         "stageVariables": dict(stage_variables or {}),
     }
-    return airspeed.Template(template).merge(namespace)
+    return _airspeed().Template(template).merge(namespace)
 
 
 _SUBSTITUTION = re.compile(r"\$(context|stageVariables)((?:\.[A-Za-z0-9_]+)+)")

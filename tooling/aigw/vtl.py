@@ -42,7 +42,59 @@ def _airspeed() -> Any:
     import airspeed
 
     _velocity_string_literals(airspeed)
+    # airspeed looks up Java-style methods (size, keySet, …) by exact class.
+    methods = airspeed.__dict__["__additional_methods__"]
+    methods[JavaMap] = {**methods[dict], "keySet": lambda m: JavaList(m.keys())}
+    methods[JavaList] = methods[list]
     return airspeed
+
+
+class JavaMap(dict):
+    """A JSON object as API Gateway's JSONPath hands it to Velocity (prints ``{a=1}``)."""
+
+    def __str__(self) -> str:
+        return "{" + ", ".join(f"{k}={_java_text(v)}" for k, v in self.items()) + "}"
+
+
+class JavaList(list):
+    """A JSON array as Velocity sees it (prints ``[a, 1]``)."""
+
+    def __str__(self) -> str:
+        return "[" + ", ".join(_java_text(v) for v in self) + "]"
+
+
+class JavaBool:
+    """A JSON boolean: prints ``true``/``false`` and compares equal to Velocity's literals."""
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        return self.value == (other.value if isinstance(other, JavaBool) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __str__(self) -> str:
+        return "true" if self.value else "false"
+
+
+def _java_text(value: object) -> str:
+    return "null" if value is None else str(value)
+
+
+def _java(value: object) -> object:
+    """JSON values as the Java objects Velocity prints and compares."""
+    if isinstance(value, bool):
+        return JavaBool(value)
+    if isinstance(value, dict):
+        return JavaMap((k, _java(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return JavaList(_java(v) for v in value)
+    return value
 
 
 def _velocity_string_literals(airspeed: Any) -> None:
@@ -96,7 +148,7 @@ class Util:
         return escape_javascript(text)
 
     def parseJson(self, text: object) -> Any:
-        return json.loads(str(text))
+        return _java(json.loads(str(text)))
 
     def urlEncode(self, text: object) -> str:
         # java.net.URLEncoder (UTF-8): space is "+", only A-Z a-z 0-9 . - * _ stay as they are.
@@ -140,7 +192,7 @@ class Input:
     def path(self, expression: str) -> object:
         """The value at a JSONPath expression, as template objects (null when absent)."""
         value = self._select(expression)
-        return None if value is _MISSING else value
+        return None if value is _MISSING else _java(value)
 
     def json(self, expression: str) -> str:
         """The value at a JSONPath expression as a JSON string (``null`` when absent)."""

@@ -87,6 +87,15 @@ def test_input_json_path_and_body() -> None:
     assert vtl.render("$input.body", body) == body
 
 
+def test_input_path_gives_java_values() -> None:
+    body = json.dumps({"a": True, "b": [1, "x", None], "c": {"d": False}})
+    assert vtl.render("$input.path('$')", body) == "{a=true, b=[1, x, null], c={d=false}}"
+    assert vtl.render("#if($input.path('$.a'))yes#end", body) == "yes"
+    assert vtl.render("#if($input.path('$.c.d'))yes#{else}no#end", body) == "no"
+    assert vtl.render("#if($input.path('$.a') == true)eq#end", body) == "eq"
+    assert vtl.render("$input.path('$.b').size() $input.path('$.c').keySet()", body) == "3 [d]"
+
+
 def test_input_params_searches_path_then_query_then_header() -> None:
     params = {
         "path": {"id": "p"},

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aigw import vtl
 
@@ -207,6 +209,40 @@ def test_labels_response():
             {"name": 'Jack\'s "toy"', "confidence": 60.0, "parents": []},
         ]
     }
+
+
+# -- any text a client or a service sends stays a JSON string -------------------------------
+
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+
+
+@settings(max_examples=80, deadline=None)
+@given(ANY_TEXT)
+def test_sagemaker_text_response_carries_any_text(body):
+    tpl = tf_render(SM / "response_text.vtl", route="r", accept="text/csv")
+    assert json.loads(render(tpl, body))["predictions"] == body
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(ANY_TEXT, min_size=1, max_size=3), ANY_TEXT)
+def test_labels_response_carries_any_names(names, parent):
+    answer = {
+        "Labels": [{"Name": n, "Confidence": 1.5, "Parents": [{"Name": parent}]} for n in names]
+    }
+    out = json.loads(render((AI / "labels_response.vtl").read_text(), answer))
+    assert [label["name"] for label in out["labels"]] == names
+    assert all(label["parents"] == [parent] for label in out["labels"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(ANY_TEXT)
+def test_text_requests_carry_any_text(text):
+    for name in ("sentiment_request", "pii_request"):
+        tpl = tf_render(AI / f"{name}.vtl", default_language="en")
+        assert json.loads(render(tpl, {"text": text}))["Text"] == text
+    tpl = tf_render(AI / "translate_request.vtl")
+    out = json.loads(render(tpl, {"text": text, "target_language": "fr"}))
+    assert out["Text"] == text
 
 
 def test_every_template_is_covered():

@@ -137,7 +137,9 @@ def test_context_has_the_documented_names() -> None:
 
 
 def test_stage_variables() -> None:
-    assert vtl.render("$stageVariables.model", "", stage_variables={"model": "m1"}) == "m1"
+    variables = {"model": "m1"}
+    template = "$stageVariables.model $stageVariables['model'] ${stageVariables['model']}"
+    assert vtl.render(template, "", stage_variables=variables) == "m1 m1 m1"
 
 
 # -- gateway responses: simple substitution, no Velocity ------------------------------------

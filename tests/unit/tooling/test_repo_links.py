@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import io
+import os
 import re
 import tokenize
 import unicodedata
@@ -61,12 +62,13 @@ PATH_REF = re.compile(
 
 def _walk(root: Path) -> list[Path]:
     files = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).parts
-        if any(p in SKIP_DIRS or p.startswith(".venv") or p.endswith(".egg-info") for p in rel):
-            continue
-        if path.is_file():
-            files.append(path)
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIP_DIRS and not d.startswith(".venv") and not d.endswith(".egg-info")
+        )
+        files.extend(Path(folder) / n for n in sorted(names))
     return files
 
 

@@ -121,7 +121,10 @@ class Authorizer:
         self.config = config
         self.store = store
         self.jwks = jwks or JwksCache(
-            ttl_seconds=config.jwks_cache_seconds, timeout_seconds=config.jwks_timeout_seconds
+            ttl_seconds=config.jwks_cache_seconds,
+            timeout_seconds=config.jwks_timeout_seconds,
+            failure_cache_seconds=config.jwks_failure_cache_seconds,
+            stale_if_error_seconds=config.jwks_stale_if_error_seconds,
         )
         self.clock = clock
 

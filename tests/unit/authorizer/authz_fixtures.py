@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from authorizer import apikeys
 from authorizer.config import Config, Issuer
-from authorizer.core import Authorizer, AuthRequest
+from authorizer.core import Authorizer, AuthRequest, jwks_cache_for
 from authorizer.jwks import JwksCache
 from authorizer.store import KeyRecord, StoreUnavailable, TenantRecord
 
@@ -283,7 +283,7 @@ def fake_authorizer(
         leeway_seconds=leeway,
         **config,
     )
-    return Authorizer(cfg, store, JwksCache(fetcher=fetcher, clock=clock), clock=clock)
+    return Authorizer(cfg, store, jwks_cache_for(cfg, fetcher=fetcher, clock=clock), clock=clock)
 
 
 def fixed_claims(now: float = NOW, **overrides: Any) -> dict[str, Any]:

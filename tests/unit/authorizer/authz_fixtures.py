@@ -23,6 +23,9 @@ from authorizer.core import Authorizer, AuthRequest, jwks_cache_for
 from authorizer.jwks import JwksCache
 from authorizer.store import KeyRecord, StoreUnavailable, TenantRecord
 
+# Wycheproof vectors checked in this run, by file: {"valid": n, "invalid": n, ...}.
+WYCHEPROOF_COUNTS = pytest.StashKey[dict[str, dict[str, int]]]()
+
 STAGE = "dev"
 ISSUER = "https://issuer.test/realm"
 AUDIENCE = "aigw-api"

@@ -40,6 +40,16 @@ def _setup(store: MemoryStore, *keys: SigningKey) -> tuple[Authorizer, FakeFetch
     return authz, fetcher, clock
 
 
+def _warm_then_down(
+    store: MemoryStore, key: SigningKey
+) -> tuple[Authorizer, FakeFetcher, FakeClock]:
+    """An authorizer that fetched the key set once at NOW; then the issuer goes down."""
+    authz, fetcher, clock = _setup(store, key)
+    assert _outcome(authz, _token(key, clock)) == "allow"
+    fetcher.down = True
+    return authz, fetcher, clock
+
+
 def _outcome(authz: Authorizer, token: str) -> str:
     try:
         return authz.authorize(bearer(token)).effect
@@ -76,10 +86,8 @@ def test_a_failed_fetch_is_not_retried_within_the_failure_window(
 def test_stale_keys_are_used_while_the_issuer_is_down_and_reported(
     store: MemoryStore, rsa_key: SigningKey, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    authz, fetcher, clock = _setup(store, rsa_key)
-    assert _outcome(authz, _token(rsa_key, clock)) == "allow"
+    authz, fetcher, clock = _warm_then_down(store, rsa_key)
     capsys.readouterr()
-    fetcher.down = True
     clock.now = NOW + TTL  # the key set has expired; the refresh fails
     assert _outcome(authz, _token(rsa_key, clock)) == "allow"
     assert fetcher.calls == 2
@@ -100,9 +108,7 @@ def test_stale_keys_are_used_while_the_issuer_is_down_and_reported(
 
 
 def test_stale_keys_end_with_the_stale_window(store: MemoryStore, rsa_key: SigningKey) -> None:
-    authz, fetcher, clock = _setup(store, rsa_key)
-    assert _outcome(authz, _token(rsa_key, clock)) == "allow"
-    fetcher.down = True
+    authz, fetcher, clock = _warm_then_down(store, rsa_key)
     clock.now = NOW + TTL + STALE - 1
     assert _outcome(authz, _token(rsa_key, clock)) == "allow"
     clock.now = NOW + TTL + STALE
@@ -114,9 +120,7 @@ def test_stale_keys_end_with_the_stale_window(store: MemoryStore, rsa_key: Signi
 def test_stale_keys_never_answer_for_a_kid_they_lack(
     store: MemoryStore, rsa_key: SigningKey, ec_key: SigningKey
 ) -> None:
-    authz, fetcher, clock = _setup(store, rsa_key)
-    assert _outcome(authz, _token(rsa_key, clock)) == "allow"
-    fetcher.down = True
+    authz, fetcher, clock = _warm_then_down(store, rsa_key)
     fetcher.keys.append(ec_key)  # rotated at the issuer, which we cannot reach
     clock.now = NOW + TTL + 1
     assert _outcome(authz, _token(ec_key, clock)) == "unavailable"  # not a 401: unconfirmed
@@ -125,9 +129,7 @@ def test_stale_keys_never_answer_for_a_kid_they_lack(
 def test_recovery_replaces_the_stale_set_and_clears_the_failure(
     store: MemoryStore, rsa_key: SigningKey, ec_key: SigningKey
 ) -> None:
-    authz, fetcher, clock = _setup(store, rsa_key)
-    assert _outcome(authz, _token(rsa_key, clock)) == "allow"
-    fetcher.down = True
+    authz, fetcher, clock = _warm_then_down(store, rsa_key)
     clock.now = NOW + TTL
     assert _outcome(authz, _token(rsa_key, clock)) == "allow"  # stale
     fetcher.down = False

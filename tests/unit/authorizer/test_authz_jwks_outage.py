@@ -108,7 +108,7 @@ def test_stale_keys_are_used_while_the_issuer_is_down_and_reported(
 
 
 def test_stale_keys_end_with_the_stale_window(store: MemoryStore, rsa_key: SigningKey) -> None:
-    authz, fetcher, clock = _warm_then_down(store, rsa_key)
+    authz, _fetcher, clock = _warm_then_down(store, rsa_key)
     clock.now = NOW + TTL + STALE - 1
     assert _outcome(authz, _token(rsa_key, clock)) == "allow"
     clock.now = NOW + TTL + STALE

@@ -11,12 +11,12 @@ is a ``JsonRejected`` with a short reason, so callers handle exactly one excepti
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 # No field the authorizer reads is a number with more digits than this; anything
 # longer is refused before int() runs (and it always fits a float: 10**64 < 1.8e308).
 MAX_INT_DIGITS = 64
+_FLOAT_MAX = 1.7976931348623157e308  # sys.float_info.max; NaN fails both comparisons
 
 
 class JsonRejected(ValueError):
@@ -35,7 +35,7 @@ def _int(text: str) -> int:
 
 def _float(text: str) -> float:
     value = float(text)
-    if not math.isfinite(value):
+    if not -_FLOAT_MAX <= value <= _FLOAT_MAX:
         raise JsonRejected("number out of range")
     return value
 

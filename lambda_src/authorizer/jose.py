@@ -103,10 +103,10 @@ def parse_jwk(obj: Mapping[str, Any]) -> Jwk:
         alg = "ES256"
         key = EcPublicKey(_b64_int(obj.get("x"), "x", 32), _b64_int(obj.get("y"), "y", 32))
     else:
-        raise InvalidKey(f"unsupported JWK kty {kty!r}")
+        raise InvalidKey(f"unsupported JWK kty {kty!r:.40}")
     declared = obj.get("alg")
     if declared is not None and declared != alg:
-        raise InvalidKey(f"JWK alg {declared!r} does not match its key type")
+        raise InvalidKey(f"JWK alg {declared!r:.40} does not match its key type")
     return Jwk(kid=kid, alg=alg, key=key)
 
 
@@ -143,7 +143,7 @@ def decode_unverified(token: str, allowed_algorithms: frozenset[str]) -> Unverif
     header = parse_json_object(b64url_decode(h64), "header")
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in SUPPORTED_ALGORITHMS or alg not in allowed_algorithms:
-        raise TokenInvalid(f"algorithm {alg!r} not allowed")
+        raise TokenInvalid(f"algorithm {alg!r:.40} not allowed")
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid or len(kid) > 256:
         raise TokenInvalid("kid missing")

@@ -44,7 +44,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise JsonRejected(f"duplicate member {k!r}")
+            raise JsonRejected(f"duplicate member {k!r:.40}")
         out[k] = v
     return out
 

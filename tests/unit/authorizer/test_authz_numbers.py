@@ -204,3 +204,20 @@ def test_a_bad_jwks_document_fails_closed_through_the_authorizer(
     token = raw_token(rsa_key, header, json.dumps(fixed_claims()))
     with pytest.raises(AuthorizerUnavailable):
         authz_http.authorize(bearer(token))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        json.dumps({"alg": "A" * 700, "kid": "rsa-1"}),
+        '{"alg": "RS256", "kid": "rsa-1", "K": 1, "K": 2}'.replace("K", "k" * 300),
+    ],
+)
+def test_refusal_reasons_quote_at_most_a_short_prefix_of_token_text(
+    authz: Authorizer, rsa_key: SigningKey, header: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The decision log quotes header text in its reason; a long value stays out of it."""
+    token = raw_token(rsa_key, header, json.dumps(fixed_claims()))
+    assert bearer_outcome(authz, token) == "unauthorized"
+    (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert line["decision"] == "unauthorized" and len(line["reason"]) < 120, line["reason"]

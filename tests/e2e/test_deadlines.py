@@ -166,12 +166,18 @@ def test_throttled_stream_is_retried_before_its_first_byte(
     assert fake_bedrock.calls("throttle-then-ok") == 3
 
 
+@pytest.mark.parametrize(
+    ("provider", "before_the_stall"), [("oai", "fake-openai says:"), ("br", "fake-bedrock says:")]
+)
 def test_stream_stalled_after_its_first_event_ends_with_a_timeout_event(
-    start: Callable[..., openai.OpenAI], fake_openai: FakeOpenAI
+    start: Callable[..., openai.OpenAI],
+    fake_openai: FakeOpenAI,
+    provider: str,
+    before_the_stall: str,
 ) -> None:
     """After the first byte there is no fallback: the stall ends the stream with an
     upstream_timeout error event once a read has waited the attempt's time."""
-    client = start({"m": targets(("oai", "stall-mid"), ("oai", "ok"))})
+    client = start({"m": targets((provider, "stall-mid"), ("oai", "ok"))})
     began = time.monotonic()
     stream = client.chat.completions.create(
         model="m", messages=[{"role": "user", "content": "a b c d"}], stream=True
@@ -180,24 +186,7 @@ def test_stream_stalled_after_its_first_event_ends_with_a_timeout_event(
     with pytest.raises(openai.APIError) as info:
         for chunk in stream:
             text.extend(c.delta.content or "" for c in chunk.choices)
-    assert "".join(text) == "fake-openai says:"  # the two words before the stall
+    assert "".join(text) == before_the_stall  # the events sent before the stall
     assert info.value.body["code"] == "upstream_timeout"
     assert fake_openai.calls("ok") == 0
     assert time.monotonic() - began < fake_openai.slow_seconds
-
-
-def test_bedrock_stream_stalled_after_its_first_event_ends_with_a_timeout_event(
-    start: Callable[..., openai.OpenAI], fake_bedrock: FakeBedrock
-) -> None:
-    client = start({"m": targets(("br", "stall-mid"), ("oai", "ok"))})
-    began = time.monotonic()
-    stream = client.chat.completions.create(
-        model="m", messages=[{"role": "user", "content": "a b c d"}], stream=True
-    )
-    text = []
-    with pytest.raises(openai.APIError) as info:
-        for chunk in stream:
-            text.extend(c.delta.content or "" for c in chunk.choices)
-    assert "".join(text) == "fake-bedrock says:"
-    assert info.value.body["code"] == "upstream_timeout"
-    assert time.monotonic() - began < fake_bedrock.slow_seconds

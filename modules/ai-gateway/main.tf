@@ -50,14 +50,15 @@ module "llm" {
   log_retention_days                = var.log_retention_days
   deletion_protection_enabled       = local.deletion_protection
 
-  providers_config = var.llm.providers
-  models           = var.llm.models
-  prices           = var.llm.prices
-  prompt_templates = var.llm.prompt_templates
-  routing          = var.llm.routing
-  quotas           = var.llm.quotas
-  response_cache   = var.llm.response_cache
-  redaction        = var.llm.redaction
+  providers_config    = var.llm.providers
+  allow_mock_provider = var.llm.allow_mock_provider
+  models              = var.llm.models
+  prices              = var.llm.prices
+  prompt_templates    = var.llm.prompt_templates
+  routing             = var.llm.routing
+  quotas              = var.llm.quotas
+  response_cache      = var.llm.response_cache
+  redaction           = var.llm.redaction
 
   tags = var.tags
 }

@@ -251,6 +251,7 @@ variable "llm" {
       ttl_seconds = optional(number, 300)
     }), {})
     redaction                         = optional(string, "metadata")
+    allow_mock_provider               = optional(bool, false)
     streaming                         = optional(bool, true)
     parameters_extension_layer_arn    = optional(string)
     memory_size                       = optional(number, 512)

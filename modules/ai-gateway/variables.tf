@@ -180,7 +180,7 @@ variable "observability" {
 ################################################################################
 
 variable "llm" {
-  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs)."
+  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs). Providers of type mock (canned answers, no model) are refused unless allow_mock_provider = true, which only the local sandbox and tests set."
   type = object({
     providers = map(object({
       type               = string

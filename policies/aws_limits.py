@@ -47,9 +47,13 @@ class LambdaEnvironmentSize(BaseResourceCheck):
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         self.details = []
         env = block(conf, "environment")
-        variables = get(env, "variables") if env else None
-        if variables is None or variables == {}:
+        if env is None:
+            return CheckResult.PASSED  # no environment at all
+        variables = get(env, "variables")
+        if variables == {}:
             return CheckResult.PASSED
+        if variables is None:
+            return CheckResult.UNKNOWN  # a block the scan could not read: no verdict
         if not isinstance(variables, dict) or is_expression(variables):
             return CheckResult.UNKNOWN
         if any(is_expression(k) or is_expression(v) for k, v in variables.items()):

@@ -11,14 +11,16 @@ locals {
 module "gateway" {
   source = "../../modules/ai-gateway"
 
-  name               = var.name
-  stage_name         = var.environment
-  packages           = local.packages
-  kms_key_arn        = var.kms_key_arn
-  log_retention_days = var.log_retention_days
-  jwt_issuers        = var.jwt_issuers
-  tiers              = var.tiers
-  waf                = var.waf
-  llm                = var.llm
-  observability      = var.observability
+  name        = var.name
+  stage_name  = var.environment
+  packages    = local.packages
+  kms_key_arn = var.kms_key_arn
+  # Provider secrets are created under the environment's key.
+  secrets_kms_key_arns = compact([var.kms_key_arn])
+  log_retention_days   = var.log_retention_days
+  jwt_issuers          = var.jwt_issuers
+  tiers                = var.tiers
+  waf                  = var.waf
+  llm                  = var.llm
+  observability        = var.observability
 }

@@ -1,6 +1,6 @@
 # The whole gateway in one module: authorizer → LLM route (+ extra routes) → WAF →
 # gateway-core (REST API, stage, usage plans). Leaf modules emit data; gateway-core is
-# the only one that creates API Gateway resources (DESIGN.md "Module contracts").
+# the only one that creates API Gateway resources (docs/architecture.md "The module graph").
 
 locals {
   # A given key is used everywhere; otherwise each module creates its own key, scoped
@@ -50,15 +50,16 @@ module "llm" {
   log_retention_days                = var.log_retention_days
   deletion_protection_enabled       = local.deletion_protection
 
-  providers_config    = var.llm.providers
-  allow_mock_provider = var.llm.allow_mock_provider
-  models              = var.llm.models
-  prices              = var.llm.prices
-  prompt_templates    = var.llm.prompt_templates
-  routing             = var.llm.routing
-  quotas              = var.llm.quotas
-  response_cache      = var.llm.response_cache
-  redaction           = var.llm.redaction
+  providers_config     = var.llm.providers
+  allow_mock_provider  = var.llm.allow_mock_provider
+  secrets_kms_key_arns = var.secrets_kms_key_arns
+  models               = var.llm.models
+  prices               = var.llm.prices
+  prompt_templates     = var.llm.prompt_templates
+  routing              = var.llm.routing
+  quotas               = var.llm.quotas
+  response_cache       = var.llm.response_cache
+  redaction            = var.llm.redaction
 
   tags = var.tags
 }

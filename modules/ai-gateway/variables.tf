@@ -56,6 +56,13 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "secrets_kms_key_arns" {
+  description = "Customer-managed KMS keys that encrypt the LLM providers' API key secrets (e.g. the environment's key): the LLM function may decrypt with them only through Secrets Manager, for those secrets (modules/llm-route)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "log_retention_days" {
   description = "Retention of every log group of the gateway, in days."
   type        = number
@@ -141,7 +148,7 @@ variable "waf" {
 }
 
 variable "extra_routes" {
-  description = "More route specs (contract: DESIGN.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
+  description = "More route specs (contract: docs/architecture.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
   type        = any
   default     = {}
   nullable    = false

@@ -42,7 +42,7 @@ variable "tags" {
 }
 
 ################################################################################
-# Routes and authorizer (the module contract, see DESIGN.md)
+# Routes and authorizer (the module contract, see docs/architecture.md)
 ################################################################################
 
 variable "routes" {

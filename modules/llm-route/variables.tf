@@ -205,6 +205,18 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "secrets_kms_key_arns" {
+  description = "Customer-managed KMS keys that encrypt the providers' API key secrets (providers_config[*].api_key_secret_arn), e.g. the environment's key. The function may use them only through Secrets Manager, for those secrets. Secrets under the AWS managed key aws/secretsmanager need nothing here."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.secrets_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", a))])
+    error_message = "secrets_kms_key_arns must hold KMS key ARNs (arn:aws:kms:<region>:<account>:key/<key id>): aliases and key ids do not work in an IAM policy's Resource."
+  }
+}
+
 variable "kms_deletion_window_in_days" {
   description = "Deletion window of the KMS key the module creates."
   type        = number

@@ -342,8 +342,13 @@ def test_gateway_response_templates_are_rendered_as_json() -> None:
         "code": "invalid_api_key",
         "param": None,
     }
-    status, _, body = responses.render("BAD_REQUEST_BODY", "x", "r2", 'a "quoted" problem')
-    assert status == 400 and json.loads(body)["error"]["message"] == 'a "quoted" problem'
+    status, _, body = responses.render("BAD_REQUEST_BODY", "x", "r2", "a plain problem")
+    assert status == 400 and json.loads(body)["error"]["message"] == "a plain problem"
+    # As on API Gateway, variables are substituted as they are: a raw one inside a JSON
+    # string breaks the body (why gateway-core's templates use only messageString).
+    _, _, body = responses.render("BAD_REQUEST_BODY", "x", "r2", 'a "quoted" problem')
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(body)
     # A type the document does not customise falls back to an OpenAI-shaped default.
     status, _, body = responses.render("ACCESS_DENIED", "denied", "r3")
     assert status == 403 and json.loads(body)["error"]["message"] == "denied"

@@ -232,6 +232,46 @@ run "disabled_module_creates_nothing" {
   }
 }
 
+run "secrets_under_a_customer_managed_key" {
+  command = plan
+  variables {
+    secrets_kms_key_arns = ["arn:aws:kms:us-east-1:123456789012:key/99999999-8888-7777-6666-555555555555"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == {
+      Sid      = "DecryptProviderSecrets"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt"]
+      Resource = ["arn:aws:kms:us-east-1:123456789012:key/99999999-8888-7777-6666-555555555555"]
+      Condition = {
+        StringEquals = {
+          "kms:ViaService"                  = ["secretsmanager.us-east-1.amazonaws.com"]
+          "kms:EncryptionContext:SecretARN" = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"]
+        }
+      }
+    }
+    error_message = "The role may decrypt with the secrets' key only through Secrets Manager and only for the named provider secrets."
+  }
+}
+
+run "no_secret_key_statement_without_a_key" {
+  command = plan
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == 0
+    error_message = "Without secrets_kms_key_arns the role gets no decrypt permission for secrets (aws/secretsmanager needs none)."
+  }
+}
+
+run "rejects_a_key_alias_for_secrets" {
+  command = plan
+  variables {
+    secrets_kms_key_arns = ["alias/aigw"]
+  }
+  expect_failures = [var.secrets_kms_key_arns]
+}
+
 run "rejects_unknown_provider_type" {
   command = plan
   variables {

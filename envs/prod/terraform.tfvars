@@ -49,5 +49,6 @@ llm = {
 observability = {
   # Who is paged: replace with the on-call address or an https endpoint of the paging tool.
   alarm_subscriptions = [{ protocol = "email", endpoint = "aigw-oncall@example.com" }]
-  alarms              = { api_5xx_rate_percent = 1, api_p99_latency_ms = 20000 }
+  # Chat streams: alarm on p99 time to first token, not on request latency (whole streams).
+  alarms = { api_5xx_rate_percent = 1, ttft_p99_ms = 10000 }
 }

@@ -51,6 +51,7 @@ module "llm" {
   deletion_protection_enabled       = local.deletion_protection
 
   providers_config     = var.llm.providers
+  allow_mock_provider  = var.llm.allow_mock_provider
   secrets_kms_key_arns = var.secrets_kms_key_arns
   models               = var.llm.models
   prices               = var.llm.prices
@@ -112,10 +113,13 @@ module "observability" {
     llm        = "${var.name}-llm"
     authorizer = "${var.name}-authorizer"
   }
-  web_acl_name   = local.waf_enabled ? var.name : null
-  watch_waf      = local.waf_enabled
-  emf_namespace  = "aigw"
-  alarms         = var.observability.alarms
+  web_acl_name  = local.waf_enabled ? var.name : null
+  watch_waf     = local.waf_enabled
+  emf_namespace = "aigw"
+  # Streamed answers: alarm on time to first token, not on the stage's Latency (the whole
+  # stream); an explicit alarms.api_latency_alarm still wins.
+  alarms         = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
+  ttft_routes    = var.llm.streaming ? ["chat_completions", "prompts"] : []
   token_budgets  = var.observability.token_budgets
   subscriptions  = var.observability.alarm_subscriptions
   create_kms_key = local.kms_key_arn == null

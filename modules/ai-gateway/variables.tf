@@ -187,7 +187,7 @@ variable "observability" {
 ################################################################################
 
 variable "llm" {
-  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs)."
+  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs). Providers of type mock (canned answers, no model) are refused unless allow_mock_provider = true, which only the local sandbox and tests set."
   type = object({
     providers = map(object({
       type               = string
@@ -258,6 +258,7 @@ variable "llm" {
       ttl_seconds = optional(number, 300)
     }), {})
     redaction                         = optional(string, "metadata")
+    allow_mock_provider               = optional(bool, false)
     streaming                         = optional(bool, true)
     parameters_extension_layer_arn    = optional(string)
     memory_size                       = optional(number, 512)

@@ -56,8 +56,9 @@ variable "routes" {
       (default 29000, or 900000 when streaming); connection_id (VPC link) and integration_target
       (ALB listener ARN for a v2 VPC link); request/response templates and parameters for non-proxy
       integrations; responses keyed by selection pattern.
-    - lambda_function_name (+ lambda_qualifier): the module grants lambda:InvokeFunction to this API,
-      scoped to the stage, method and path.
+    - lambda_function_name (+ lambda_qualifier): the module grants lambda:InvokeFunction to this API
+      and stage, one permission per function and qualifier whatever the number of routes (names
+      must be known at plan time).
     - auth CUSTOM | AWS_IAM | NONE; NONE requires public = true. api_key_required defaults to true on
       non-public routes when tiers are defined.
     - request_schema: JSON-encoded JSON schema (OpenAPI 3.0 subset) -> model + body validator.

@@ -255,7 +255,7 @@ variable "point_in_time_recovery_enabled" {
 ################################################################################
 
 variable "providers_config" {
-  description = "Upstream connections by name. type: bedrock | openai | mock (mock is the deterministic local/test provider, never a real model). openai needs base_url; its key lives in Secrets Manager (api_key_secret_arn), never here."
+  description = "Upstream connections by name. type: bedrock | openai | mock (mock is the deterministic local/test provider, never a real model, refused unless allow_mock_provider = true). openai needs base_url; its key lives in Secrets Manager (api_key_secret_arn), never here."
   type = map(object({
     type               = string
     region             = optional(string)
@@ -288,6 +288,13 @@ variable "providers_config" {
     condition     = alltrue([for k, p in var.providers_config : p.auth_header == null || contains(["authorization", "api-key"], coalesce(p.auth_header, "authorization"))])
     error_message = "auth_header must be one of: authorization, api-key."
   }
+}
+
+variable "allow_mock_provider" {
+  description = "Allow providers of type mock (the deterministic echo/hash provider of the local sandbox and the tests; it never calls a model). Off by default: a deployed gateway refuses them at plan time, so no alias silently answers with canned text. Only envs/local and test fixtures set it."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "models" {

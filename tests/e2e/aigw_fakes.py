@@ -331,7 +331,7 @@ class _RuntimeHandler(_Base):
         import queue
 
         try:
-            request_id, event = self.fake.events.get(timeout=10)
+            request_id, event, trace_id = self.fake.events.get(timeout=10)
         except queue.Empty:
             self.send_json(500, {"message": "no event queued"})
             return
@@ -339,6 +339,8 @@ class _RuntimeHandler(_Base):
         self.send_response(200)
         self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
         self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 60000))
+        if trace_id is not None:
+            self.send_header("Lambda-Runtime-Trace-Id", trace_id)
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -378,7 +380,7 @@ class FakeRuntimeAPI(_Server):
     def __init__(self) -> None:
         import queue
 
-        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.events: queue.Queue[tuple[str, Any, str | None]] = queue.Queue()
         self.responses: list[dict[str, Any]] = []
         super().__init__()
 
@@ -386,8 +388,9 @@ class FakeRuntimeAPI(_Server):
     def api(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def invoke(self, request_id: str, event: Any) -> None:
-        self.events.put((request_id, event))
+    def invoke(self, request_id: str, event: Any, trace_id: str | None = None) -> None:
+        """Queue an invocation; ``trace_id`` is sent as ``Lambda-Runtime-Trace-Id``."""
+        self.events.put((request_id, event, trace_id))
 
 
 def split_streamed_response(chunks: list[bytes]) -> tuple[dict[str, Any], bytes]:

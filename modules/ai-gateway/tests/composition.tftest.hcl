@@ -110,6 +110,16 @@ run "production_shape" {
   }
 
   assert {
+    condition = (
+      !contains(keys(module.observability.alarm_names), "api_p99_latency") &&
+      contains(keys(module.observability.alarm_names), "ttft_p99/chat_completions") &&
+      contains(keys(module.observability.alarm_names), "ttft_p99/prompts") &&
+      contains(keys(module.observability.alarm_names), "api_5xx_rate")
+    )
+    error_message = "A streaming gateway alarms on time to first token and 5XX rate, never on the stage's Latency (which spans whole streams)."
+  }
+
+  assert {
     condition     = output.cli_environment.AIGW_USAGE_PLAN_PREFIX == "aigw-test" && output.cli_environment.AIGW_STAGE == "v1"
     error_message = "The CLI finds tier usage plans by <name>-<tier> and binds keys to the stage."
   }
@@ -130,6 +140,23 @@ run "sandbox_mode_turns_off_only_what_moto_lacks" {
   assert {
     condition     = length(module.llm.routes) == 4 && module.llm.config_parameter_name == "/aigw-test-llm/config"
     error_message = "The gateway itself is complete in the sandbox."
+  }
+}
+
+run "buffered_gateway_keeps_the_latency_alarm" {
+  command = apply
+
+  variables {
+    llm = {
+      providers = { bedrock = { type = "bedrock" } }
+      models    = { claude = { targets = [{ provider = "bedrock", model = "anthropic.claude-3-haiku-20240307-v1:0" }] } }
+      streaming = false
+    }
+  }
+
+  assert {
+    condition     = contains(keys(module.observability.alarm_names), "api_p99_latency") && !contains(keys(module.observability.alarm_names), "ttft_p99/chat_completions")
+    error_message = "Without streaming every answer ends within the integration timeout: the stage's p99 Latency is the alarm, there is no TTFT alarm."
   }
 }
 

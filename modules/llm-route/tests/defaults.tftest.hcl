@@ -49,7 +49,6 @@ variables {
       base_url           = "https://api.openai.example/v1"
       api_key_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"
     }
-    local = { type = "mock" }
   }
   models = {
     claude = {

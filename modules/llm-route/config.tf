@@ -16,6 +16,7 @@ locals {
             { provider = t.provider, model = t.model },
             t.weight == null ? {} : { weight = t.weight },
             t.guardrail == null ? {} : { guardrail = t.guardrail },
+            t.retry == null ? {} : { retry = { for k, v in t.retry : k => v if v != null } },
           )
         ]
       },

@@ -68,6 +68,13 @@ locals {
         integration    = local.integration
         request_schema = null
       })
+      llm_model = merge(local.route_base, {
+        path           = "/v1/models/{model}"
+        method         = "GET"
+        summary        = "Retrieve one model the caller may use"
+        integration    = local.integration
+        request_schema = null
+      })
     },
     var.enable_embeddings_route ? {
       llm_embeddings = merge(local.route_base, {

@@ -298,7 +298,7 @@ variable "allow_mock_provider" {
 }
 
 variable "models" {
-  description = "Public model aliases: type chat | embedding, ordered targets (provider + provider model id, weight, optional Bedrock guardrail), strategy ordered | weighted."
+  description = "Public model aliases: type chat | embedding, ordered targets (provider + provider model id, weight, optional Bedrock guardrail, optional retry of throttled calls: attempts 1-10 in all, base_delay_ms and max_delay_ms 1-60000 with max >= base), strategy ordered | weighted."
   type = map(object({
     type     = optional(string, "chat")
     strategy = optional(string, "ordered")
@@ -312,10 +312,25 @@ variable "models" {
         version = optional(string, "DRAFT")
         trace   = optional(bool, false)
       }))
+      retry = optional(object({
+        attempts      = optional(number)
+        base_delay_ms = optional(number)
+        max_delay_ms  = optional(number)
+      }))
     }))
     dimensions = optional(number)
   }))
   nullable = false
+
+  validation {
+    condition = alltrue(flatten([for k, m in var.models : [for t in m.targets : t.retry == null || (
+      (try(t.retry.attempts, null) == null || try(t.retry.attempts >= 1 && t.retry.attempts <= 10 && floor(t.retry.attempts) == t.retry.attempts, false)) &&
+      (try(t.retry.base_delay_ms, null) == null || try(t.retry.base_delay_ms >= 1 && t.retry.base_delay_ms <= 60000 && floor(t.retry.base_delay_ms) == t.retry.base_delay_ms, false)) &&
+      (try(t.retry.max_delay_ms, null) == null || try(t.retry.max_delay_ms >= 1 && t.retry.max_delay_ms <= 60000 && floor(t.retry.max_delay_ms) == t.retry.max_delay_ms, false)) &&
+      coalesce(try(t.retry.max_delay_ms, null), 2000) >= coalesce(try(t.retry.base_delay_ms, null), 200)
+    )]]))
+    error_message = "targets[].retry: attempts must be a whole number from 1 to 10 (tries on one target in all; default 2), base_delay_ms and max_delay_ms whole numbers from 1 to 60000 (defaults 200 and 2000), and max_delay_ms at least base_delay_ms."
+  }
 
   validation {
     condition     = alltrue([for k, m in var.models : contains(["chat", "embedding"], m.type) && contains(["ordered", "weighted"], m.strategy)])
@@ -370,14 +385,20 @@ variable "prompt_templates" {
 }
 
 variable "routing" {
-  description = "Overall deadline for all attempts and the per-target circuit breaker."
+  description = "Overall deadline for all attempts, the time one attempt may take (attempt_timeout_ms, 50-900000; unset = an equal share of the time left among the targets still to try) and the per-target circuit breaker."
   type = object({
-    deadline_ms       = optional(number)
-    failure_threshold = optional(number)
-    cooldown_ms       = optional(number)
+    deadline_ms        = optional(number)
+    failure_threshold  = optional(number)
+    cooldown_ms        = optional(number)
+    attempt_timeout_ms = optional(number)
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.routing.attempt_timeout_ms == null || try(var.routing.attempt_timeout_ms >= 50 && var.routing.attempt_timeout_ms <= 900000, false)
+    error_message = "routing.attempt_timeout_ms must be null (an equal share of the time left) or between 50 and 900000."
+  }
 }
 
 variable "quotas" {

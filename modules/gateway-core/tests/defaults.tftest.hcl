@@ -275,6 +275,16 @@ run "every_operation_is_secured_unless_public" {
   }
 
   assert {
+    condition = (
+      jsondecode(output.openapi_document).paths["/v1/models/{model}"].get.parameters == [
+        { name = "model", in = "path", required = true, schema = { type = "string" } }
+      ] &&
+      keys(jsondecode(output.openapi_document).paths["/v1/models/{model}"].get.security[0]) == ["api_key", "tenant_authorizer"]
+    )
+    error_message = "A path template renders its parameter as a required path parameter, behind the same auth as the other routes."
+  }
+
+  assert {
     condition     = keys(jsondecode(output.openapi_document).paths["/v1/sentiment"].post.security[0]) == ["api_key", "sigv4"]
     error_message = "AWS_IAM routes must require SigV4."
   }

@@ -172,14 +172,16 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_embeddings", "llm_prompt_summarise"])
-    error_message = "Routes: chat completions, models, embeddings and one per prompt template."
+    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_model", "llm_embeddings", "llm_prompt_summarise"])
+    error_message = "Routes: chat completions, models, one model, embeddings and one per prompt template."
   }
 
   assert {
     condition = (
       output.routes.llm_chat_completions.integration.transfer_mode == "STREAM" &&
       output.routes.llm_prompt_summarise.path == "/v1/prompts/summarise" &&
+      output.routes.llm_model.path == "/v1/models/{model}" && output.routes.llm_model.method == "GET" &&
+      output.routes.llm_model.auth == output.routes.llm_models.auth &&
       output.routes.llm_models.integration.transfer_mode == "STREAM" &&
       alltrue([for r in output.routes : r.auth == "CUSTOM" && !r.public && r.lambda_qualifier == "live"])
     )
@@ -300,6 +302,52 @@ run "rejects_a_key_in_place_of_a_secret_arn" {
     prompt_templates = {}
   }
   expect_failures = [var.providers_config]
+}
+
+run "retry_policy_reaches_the_config_document" {
+  command = plan
+  variables {
+    models = { m = { targets = [
+      { provider = "bedrock", model = "a", retry = { attempts = 4, max_delay_ms = 800 } },
+      { provider = "bedrock", model = "b" },
+    ] } }
+    routing          = { attempt_timeout_ms = 5000 }
+    prompt_templates = {}
+  }
+  assert {
+    condition = (
+      jsondecode(output.config_document).models.m.targets[0].retry == { attempts = 4, max_delay_ms = 800 } &&
+      !can(jsondecode(output.config_document).models.m.targets[1].retry) &&
+      jsondecode(output.config_document).routing.attempt_timeout_ms == 5000
+    )
+    error_message = "A target's retry policy (set fields only) and the attempt timeout must reach the config document."
+  }
+}
+
+run "rejects_retry_attempts_out_of_range" {
+  command = plan
+  variables {
+    models           = { m = { targets = [{ provider = "bedrock", model = "a", retry = { attempts = 11 } }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [var.models]
+}
+
+run "rejects_a_retry_cap_below_its_base_delay" {
+  command = plan
+  variables {
+    models           = { m = { targets = [{ provider = "bedrock", model = "a", retry = { base_delay_ms = 500, max_delay_ms = 100 } }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [var.models]
+}
+
+run "rejects_an_attempt_timeout_out_of_range" {
+  command = plan
+  variables {
+    routing = { attempt_timeout_ms = 10 }
+  }
+  expect_failures = [var.routing]
 }
 
 run "rejects_targets_of_unknown_providers" {

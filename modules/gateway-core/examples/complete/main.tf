@@ -179,7 +179,7 @@ resource "aws_iam_role" "sagemaker_invoke" {
       Effect    = "Allow"
       Principal = { Service = "apigateway.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      # No aws:SourceAccount: API Gateway does not set it for integration roles (CKV_AIGW_20).
     }]
   })
   tags = var.tags

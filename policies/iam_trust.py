@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aigw_common import as_list, blocks, get, guideline, load_document
+from aigw_common import as_list, blocks, get, guideline
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.data.base_check import BaseDataCheck
-from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+from json_document_check import JsonDocumentCheck
 
 APIGATEWAY = "apigateway.amazonaws.com"
 # Global condition keys API Gateway does not put in the request context when it assumes a role.
@@ -78,26 +78,12 @@ def _document_problems(conf: dict[str, Any]) -> list[str]:
     return out
 
 
-class ApiGatewayTrustRole(BaseResourceCheck):
+class ApiGatewayTrustRole(JsonDocumentCheck):
+    attribute = "assume_role_policy"
+    rule = staticmethod(_json_problems)
+
     def __init__(self) -> None:
-        super().__init__(
-            name=NAME,
-            id=CHECK_ID,
-            categories=[CheckCategories.IAM],
-            supported_resources=["aws_iam_role"],
-            guideline=guideline(CHECK_ID),
-        )
-
-    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        self.details = []
-        problems = _json_problems(load_document(get(conf, "assume_role_policy")))
-        if problems is None:
-            return CheckResult.UNKNOWN
-        self.details.extend(problems)
-        return CheckResult.FAILED if problems else CheckResult.PASSED
-
-    def get_evaluated_keys(self) -> list[str]:
-        return ["assume_role_policy"]
+        super().__init__(CHECK_ID, NAME, ["aws_iam_role"], CheckCategories.IAM)
 
 
 class ApiGatewayTrustDocument(BaseDataCheck):

@@ -18,9 +18,9 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
-from aigw_common import as_list, get, guideline, load_document
-from checkov.common.models.enums import CheckCategories, CheckResult
-from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+from aigw_common import as_list
+from checkov.common.models.enums import CheckCategories
+from json_document_check import JsonDocumentCheck
 
 CHECK_ID = "CKV_AIGW_22"
 CREATE_GRANT = "kms:creategrant"
@@ -72,26 +72,16 @@ def grant_problems(doc: Any) -> list[str] | None:
     return out
 
 
-class KeyPolicyGrants(BaseResourceCheck):
+class KeyPolicyGrants(JsonDocumentCheck):
+    rule = staticmethod(grant_problems)
+
     def __init__(self) -> None:
         super().__init__(
-            name="KMS key policies allow kms:CreateGrant only by name and only for AWS services",
-            id=CHECK_ID,
-            categories=[CheckCategories.ENCRYPTION],
-            supported_resources=["aws_kms_key", "aws_kms_key_policy"],
-            guideline=guideline(CHECK_ID),
+            CHECK_ID,
+            "KMS key policies allow kms:CreateGrant only by name and only for AWS services",
+            ["aws_kms_key", "aws_kms_key_policy"],
+            CheckCategories.ENCRYPTION,
         )
-
-    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        self.details = []
-        problems = grant_problems(load_document(get(conf, "policy")))
-        if problems is None:
-            return CheckResult.UNKNOWN
-        self.details.extend(problems)
-        return CheckResult.FAILED if problems else CheckResult.PASSED
-
-    def get_evaluated_keys(self) -> list[str]:
-        return ["policy"]
 
 
 key_policy_grants = KeyPolicyGrants()

@@ -67,16 +67,18 @@ module "llm" {
 module "waf" {
   source = "../waf"
 
-  create                    = local.waf_enabled
-  name                      = var.name
-  body_size_limit_bytes     = var.waf.body_size_limit_bytes
-  rate_limit_per_ip         = var.waf.rate_limit_per_ip
-  rate_limit_per_credential = var.waf.rate_limit_per_credential
-  enable_bot_control        = var.waf.enable_bot_control
-  create_kms_key            = local.kms_key_arn == null
-  kms_key_arn               = local.kms_key_arn
-  log_retention_days        = var.log_retention_days
-  tags                      = var.tags
+  create                      = local.waf_enabled
+  name                        = var.name
+  body_size_limit_bytes       = var.waf.body_size_limit_bytes
+  rate_limit_per_ip           = var.waf.rate_limit_per_ip
+  rate_limit_per_credential   = var.waf.rate_limit_per_credential
+  enable_bot_control          = var.waf.enable_bot_control
+  bot_control_count_rules     = var.waf.bot_control_count_rules
+  managed_rule_group_versions = var.waf.managed_rule_group_versions
+  create_kms_key              = local.kms_key_arn == null
+  kms_key_arn                 = local.kms_key_arn
+  log_retention_days          = var.log_retention_days
+  tags                        = var.tags
 }
 
 module "gateway" {

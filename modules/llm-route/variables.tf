@@ -138,9 +138,14 @@ variable "config_source" {
 }
 
 variable "parameters_extension_layer_arn" {
-  description = "ARN of the AWS Parameters and Secrets Lambda extension layer for this region and architecture (required when config_source = \"extension\")."
+  description = "Version ARN of the AWS Parameters and Secrets Lambda extension layer for this region and architecture (required when config_source = \"extension\"): layer AWS-Parameters-and-Secrets-Lambda-Extension for x86_64, AWS-Parameters-and-Secrets-Lambda-Extension-Arm64 for arm64, in the function's region. Pinned on purpose: move to a new version after reading its release notes."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.parameters_extension_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", coalesce(var.parameters_extension_layer_arn, "x")))
+    error_message = "parameters_extension_layer_arn must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>), e.g. arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12."
+  }
 }
 
 variable "config_cache_ttl_seconds" {

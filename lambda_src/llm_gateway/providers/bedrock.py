@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from llm_gateway.config import ProviderConfig, Target
 from llm_gateway.providers import base
+from llm_gateway.providers.bedrock_access import model_access_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -326,6 +327,9 @@ def stream_to_chunks(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any
 
 def map_error_code(code: str, message: str) -> base.ProviderError:
     code = code[:1].upper() + code[1:]  # event streams spell them "throttlingException"
+    access = model_access_error(code, message)
+    if access is not None:
+        return access
     if code in ("ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"):
         return base.rate_limited()
     if code == "ValidationException":

@@ -399,11 +399,11 @@ run "with_the_layer_the_extension_reads_the_config" {
   command = plan
   variables {
     config_source                  = null
-    parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:123456789012:layer:params-secrets:1"
+    parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && aws_lambda_function.this[0].layers[0] == "arn:aws:lambda:us-east-1:123456789012:layer:params-secrets:1"
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && aws_lambda_function.this[0].layers[0] == "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
     error_message = "With the layer, the function reads its config through the extension."
   }
 }

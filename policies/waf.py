@@ -1,4 +1,4 @@
-"""Checks on the WAFv2 web ACL in front of the API (CKV_AIGW_6, CKV_AIGW_7)."""
+"""Checks on the WAFv2 web ACL in front of the API (CKV_AIGW_6, CKV_AIGW_7, CKV_AIGW_21)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
+BOT_CONTROL = "AWSManagedRulesBotControlRuleSet"
+# Bot Control rules that block every non-browser user agent: the API's own clients.
+BOT_CONTROL_CLIENT_RULES = ("CategoryHttpLibrary", "SignalNonBrowserUserAgent")
 
 
 def _statements(statement: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -108,5 +111,45 @@ class BodySizeRule(_WebAclCheck):
         return CheckResult.FAILED
 
 
+class BotControlCountsApiClients(_WebAclCheck):
+    """CKV_AIGW_21: Bot Control counts (does not block) the rules that block SDKs and curl."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_21",
+            "Bot Control in the API web ACL counts the rules that block non-browser clients",
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        found = False
+        for rule in blocks(conf, "rule"):
+            for st in _rule_statements(rule):
+                group = block(st, "managed_rule_group_statement")
+                if not group or get(group, "name") != BOT_CONTROL:
+                    continue
+                found = True
+                override = block(rule, "override_action")
+                if override and block(override, "count") is not None:
+                    continue  # the whole group only counts
+                if blocks(group, "dynamic"):
+                    return CheckResult.UNKNOWN  # overrides not rendered (HCL scan)
+                counted = {
+                    get(o, "name")
+                    for o in blocks(group, "rule_action_override")
+                    if block(block(o, "action_to_use"), "count") is not None
+                }
+                for name in BOT_CONTROL_CLIENT_RULES:
+                    if name not in counted:
+                        self.details.append(
+                            f"rule {get(rule, 'name')!r} runs {BOT_CONTROL} with {name} blocking: "
+                            "the OpenAI SDKs and curl get 403"
+                        )
+        if not found and _has_unrendered_rules(conf):
+            return CheckResult.UNKNOWN
+        return CheckResult.FAILED if self.details else CheckResult.PASSED
+
+
 known_bad_inputs = KnownBadInputs()
 body_size_rule = BodySizeRule()
+bot_control_counts_api_clients = BotControlCountsApiClients()

@@ -5,7 +5,14 @@
 # key and the role, in the sandbox (`make apply ENV=local` applies this stack first;
 # ADR 0090).
 
-data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "current" {
+  lifecycle {
+    precondition {
+      condition     = var.environment == "local" || var.sandbox_endpoint == null
+      error_message = "sandbox_endpoint is for environment = \"local\" (the local AWS sandbox) only: dev, staging and prod are bootstrapped in their AWS account."
+    }
+  }
+}
 data "aws_partition" "current" {}
 
 locals {
@@ -20,60 +27,18 @@ locals {
   create_state_bucket = !local.sandbox
 }
 
-resource "aws_kms_key" "this" {
+# The key (modules/kms-key): administration and use delegated to the account's IAM
+# policies, grants only for AWS services (DynamoDB, Lambda), CloudWatch Logs for the log
+# groups of this account and region, CloudWatch alarms for encrypted topics.
+module "kms_key" {
+  source = "../../modules/kms-key"
+
   description             = "aigw ${var.environment}: Terraform state and the gateway's data at rest"
-  enable_key_rotation     = true
+  alias                   = "aigw-${var.environment}"
   deletion_window_in_days = 30
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        # In a key policy, Resource "*" means "this key".
-        Sid       = "AccountAdministersAndDelegatesToIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-          "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-          "kms:RotateKeyOnDemand", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-        ]
-        Resource = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsOfThisAccountAndRegion"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*" }
-        }
-      },
-      {
-        Sid       = "CloudWatchAlarmsPublishToEncryptedTopics"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-        }
-      },
-    ]
-  })
-
-  lifecycle {
-    precondition {
-      condition     = local.sandbox || var.sandbox_endpoint == null
-      error_message = "sandbox_endpoint is for environment = \"local\" (the local AWS sandbox) only: dev, staging and prod are bootstrapped in their AWS account."
-    }
+  log_group_arns          = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+  allow_grants            = true
+  service_principals = {
+    CloudWatchAlarmsPublishToEncryptedTopics = { service = "cloudwatch.amazonaws.com", actions = ["kms:GenerateDataKey*", "kms:Decrypt"] }
   }
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/aigw-${var.environment}"
-  target_key_id = aws_kms_key.this.key_id
 }

@@ -35,3 +35,14 @@ moved {
   from = aws_s3_bucket_policy.state
   to   = aws_s3_bucket_policy.state[0]
 }
+
+# The key moved into modules/kms-key: the deployed key and alias keep their identity.
+moved {
+  from = aws_kms_key.this
+  to   = module.kms_key.aws_kms_key.this[0]
+}
+
+moved {
+  from = aws_kms_alias.this
+  to   = module.kms_key.aws_kms_alias.this[0]
+}

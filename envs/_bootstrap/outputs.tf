@@ -5,7 +5,7 @@ output "state_bucket" {
 
 output "kms_key_arn" {
   description = "The environment's KMS key: set it as kms_key_arn in envs/<env>/terraform.tfvars (local: passed by `make apply ENV=local`)."
-  value       = aws_kms_key.this.arn
+  value       = module.kms_key.key_arn
 }
 
 output "backend_hcl" {
@@ -16,7 +16,7 @@ output "backend_hcl" {
     region       = "${var.region}"
     encrypt      = true
     use_lockfile = true
-    kms_key_id   = "${aws_kms_key.this.arn}"
+    kms_key_id   = "${module.kms_key.key_arn}"
   EOT
   ) : null
 }

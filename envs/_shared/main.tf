@@ -15,6 +15,8 @@ module "gateway" {
   stage_name  = var.environment
   packages    = local.packages
   kms_key_arn = var.kms_key_arn
+  # Provider secrets are created under the environment's key.
+  secrets_kms_key_arns = compact([var.kms_key_arn])
   # API Gateway's account-level CloudWatch Logs role, set by the bootstrap stack (ADR 0092).
   account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
   log_retention_days          = var.log_retention_days

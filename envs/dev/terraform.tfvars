@@ -27,11 +27,12 @@ waf = {
 llm = {
   providers = {
     bedrock = { type = "bedrock" }
-    mock    = { type = "mock" }
   }
+  # Real models only: dev is where Bedrock model access, IAM and quotas are proven before
+  # staging. The mock provider (canned text) belongs to envs/local and the tests.
   models = {
     "claude-haiku" = { targets = [{ provider = "bedrock", model = "us.anthropic.claude-3-5-haiku-20241022-v1:0" }] }
-    "mock-chat"    = { targets = [{ provider = "mock", model = "echo" }] }
+    "embed"        = { type = "embedding", targets = [{ provider = "bedrock", model = "amazon.titan-embed-text-v2:0" }] }
   }
   quotas = { tiers = { standard = 1000000 } }
   # The AWS Parameters and Secrets Lambda extension layer (arm64) for the region:

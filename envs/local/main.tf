@@ -44,6 +44,8 @@ module "gateway" {
   }
 
   llm = {
+    # The deterministic mock provider: refused everywhere else (llm-route allow_mock_provider).
+    allow_mock_provider = true
     providers = {
       mock = { type = "mock" }
     }

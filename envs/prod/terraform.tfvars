@@ -31,6 +31,12 @@ waf = {
   rate_limit_per_ip         = { limit = 3000 }
   rate_limit_per_credential = { limit = 2000 }
   enable_bot_control        = true
+  # Bot Control's common level blocks non-browser user agents, i.e. this API's own clients
+  # (OpenAI SDKs, curl): these rules only label and count (CKV_AIGW_21, ADR 0046).
+  bot_control_count_rules = ["CategoryHttpLibrary", "SignalNonBrowserUserAgent"]
+  # Managed rule groups follow their default version (AWS tests each update before it
+  # becomes the default). Pin one here to review updates first, e.g.
+  # managed_rule_group_versions = { AWSManagedRulesCommonRuleSet = "Version_1.12" }
 }
 
 llm = {
@@ -53,5 +59,6 @@ llm = {
 observability = {
   # Who is paged: replace with the on-call address or an https endpoint of the paging tool.
   alarm_subscriptions = [{ protocol = "email", endpoint = "aigw-oncall@example.com" }]
-  alarms              = { api_5xx_rate_percent = 1, api_p99_latency_ms = 20000 }
+  # Chat streams: alarm on p99 time to first token, not on request latency (whole streams).
+  alarms = { api_5xx_rate_percent = 1, ttft_p99_ms = 10000 }
 }

@@ -51,7 +51,12 @@ class ApiError(Exception):
         }
 
     def body_bytes(self) -> bytes:
-        return json.dumps(self.body(), ensure_ascii=False).encode("utf-8")
+        """UTF-8 JSON; ASCII escapes when the message holds a lone surrogate (it may
+        quote a client's path or model id), so encoding never fails."""
+        try:
+            return json.dumps(self.body(), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(self.body()).encode("ascii")
 
     def __repr__(self) -> str:
         return f"ApiError({self.status}, {self.type!r}, {self.code!r}, {self.message!r})"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from authorizer import strictjson
 from authorizer.jose import SUPPORTED_ALGORITHMS
 
 _STAGE = re.compile(r"^[a-z0-9]{1,16}$")
@@ -36,6 +36,8 @@ class Config:
     leeway_seconds: float = 60.0
     jwks_cache_seconds: float = 300.0
     jwks_timeout_seconds: float = 2.0
+    jwks_failure_cache_seconds: float = 30.0
+    jwks_stale_if_error_seconds: float = 3600.0
     require_usage_key: bool = True
 
     def issuer(self, iss: object) -> Issuer | None:
@@ -60,9 +62,9 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
 
 def _issuers(raw: str, default_tenant_claim: str) -> tuple[Issuer, ...]:
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ConfigError("AIGW_JWT_ISSUERS must be a JSON list") from exc
+        data = strictjson.loads(raw.encode("utf-8", "surrogatepass"))
+    except strictjson.JsonRejected as exc:
+        raise ConfigError(f"AIGW_JWT_ISSUERS must be a JSON list ({exc})") from exc
     if not isinstance(data, list):
         raise ConfigError("AIGW_JWT_ISSUERS must be a JSON list")
     out = []
@@ -122,5 +124,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         leeway_seconds=_float(env, "AIGW_JWT_LEEWAY_SECONDS", 60.0, 0.0, 300.0),
         jwks_cache_seconds=_float(env, "AIGW_JWKS_CACHE_SECONDS", 300.0, 0.0, 86400.0),
         jwks_timeout_seconds=_float(env, "AIGW_JWKS_TIMEOUT_SECONDS", 2.0, 0.1, 10.0),
+        jwks_failure_cache_seconds=_float(env, "AIGW_JWKS_FAILURE_CACHE_SECONDS", 30.0, 0.0, 300.0),
+        jwks_stale_if_error_seconds=_float(
+            env, "AIGW_JWKS_STALE_IF_ERROR_SECONDS", 3600.0, 0.0, 86400.0
+        ),
         require_usage_key=require == "true",
     )

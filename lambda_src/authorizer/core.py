@@ -110,6 +110,17 @@ def method_arn_stage(method_arn: str) -> str | None:
     return m.group(5) if m else None
 
 
+def jwks_cache_for(config: Config, **overrides: Any) -> JwksCache:
+    """The JWKS cache with the configured lifetimes (``overrides``: clock, fetcher)."""
+    return JwksCache(
+        ttl_seconds=config.jwks_cache_seconds,
+        timeout_seconds=config.jwks_timeout_seconds,
+        failure_cache_seconds=config.jwks_failure_cache_seconds,
+        stale_if_error_seconds=config.jwks_stale_if_error_seconds,
+        **overrides,
+    )
+
+
 class Authorizer:
     def __init__(
         self,
@@ -120,9 +131,7 @@ class Authorizer:
     ) -> None:
         self.config = config
         self.store = store
-        self.jwks = jwks or JwksCache(
-            ttl_seconds=config.jwks_cache_seconds, timeout_seconds=config.jwks_timeout_seconds
-        )
+        self.jwks = jwks or jwks_cache_for(config)
         self.clock = clock
 
     # ------------------------------------------------------------------ entry

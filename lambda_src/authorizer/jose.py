@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from authorizer import strictjson
 from authorizer.signatures import (
     EcPublicKey,
     InvalidKey,
@@ -27,6 +27,8 @@ from authorizer.signatures import (
 SUPPORTED_ALGORITHMS = frozenset({"RS256", "ES256"})
 MAX_TOKEN_BYTES = 8192
 MAX_HEADER_BYTES = 1024
+# Latest accepted exp/nbf/iat: 9999-12-31T23:59:59Z. Earliest: 0 (1970-01-01).
+MAX_NUMERIC_DATE = 253_402_300_799
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _ALLOWED_TYP = frozenset({"jwt", "at+jwt", "application/jwt", "application/at+jwt"})
 
@@ -52,20 +54,11 @@ def b64url_decode(segment: str) -> bytes:
     return raw
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise TokenInvalid(f"duplicate member {k!r}")
-        out[k] = v
-    return out
-
-
 def parse_json_object(raw: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise TokenInvalid(f"{what} is not JSON") from exc
+        value = strictjson.loads(raw)
+    except strictjson.JsonRejected as exc:
+        raise TokenInvalid(f"{what} is not acceptable JSON: {exc}") from exc
     if not isinstance(value, dict):
         raise TokenInvalid(f"{what} is not a JSON object")
     return value
@@ -110,10 +103,10 @@ def parse_jwk(obj: Mapping[str, Any]) -> Jwk:
         alg = "ES256"
         key = EcPublicKey(_b64_int(obj.get("x"), "x", 32), _b64_int(obj.get("y"), "y", 32))
     else:
-        raise InvalidKey(f"unsupported JWK kty {kty!r}")
+        raise InvalidKey(f"unsupported JWK kty {kty!r:.40}")
     declared = obj.get("alg")
     if declared is not None and declared != alg:
-        raise InvalidKey(f"JWK alg {declared!r} does not match its key type")
+        raise InvalidKey(f"JWK alg {declared!r:.40} does not match its key type")
     return Jwk(kid=kid, alg=alg, key=key)
 
 
@@ -150,7 +143,7 @@ def decode_unverified(token: str, allowed_algorithms: frozenset[str]) -> Unverif
     header = parse_json_object(b64url_decode(h64), "header")
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in SUPPORTED_ALGORITHMS or alg not in allowed_algorithms:
-        raise TokenInvalid(f"algorithm {alg!r} not allowed")
+        raise TokenInvalid(f"algorithm {alg!r:.40} not allowed")
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid or len(kid) > 256:
         raise TokenInvalid("kid missing")
@@ -177,7 +170,8 @@ def verify_signature(token: UnverifiedToken, jwk: Jwk) -> None:
         raise TokenInvalid("bad signature")
 
 
-def _numeric(claims: Mapping[str, Any], name: str, required: bool) -> float | None:
+def _time_claim(claims: Mapping[str, Any], name: str, required: bool) -> float | None:
+    """A NumericDate (RFC 7519, section 2) within 0..MAX_NUMERIC_DATE, or None if absent."""
     value = claims.get(name)
     if value is None:
         if required:
@@ -185,6 +179,9 @@ def _numeric(claims: Mapping[str, Any], name: str, required: bool) -> float | No
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TokenInvalid(f"claim {name} is not a number")
+    # Compared before any float(): a huge int would overflow, NaN fails every comparison.
+    if not 0 <= value <= MAX_NUMERIC_DATE:
+        raise TokenInvalid(f"claim {name} is out of range")
     return float(value)
 
 
@@ -197,19 +194,24 @@ def check_claims(
     now: float,
     leeway: float,
 ) -> None:
-    """Validate iss, aud (or the configured audience claim), exp, nbf and iat."""
+    """Validate iss, aud (or the configured audience claim), exp, nbf and iat.
+
+    With leeway L the token is valid while ``now < exp + L`` (RFC 7519, 4.1.4: the
+    current time must be *before* exp), from ``now + L >= nbf`` (4.1.5: at or after
+    nbf), and refused when ``iat > now + L`` (issued in the future).
+    """
     if claims.get("iss") != issuer:
         raise TokenInvalid("wrong issuer")
     aud = claims.get(audience_claim)
     values = aud if isinstance(aud, list) else [aud]
     if not any(isinstance(v, str) and v in audiences for v in values):
         raise TokenInvalid("wrong audience")
-    exp = _numeric(claims, "exp", required=True)
-    if exp is not None and now > exp + leeway:
+    exp = _time_claim(claims, "exp", required=True)
+    nbf = _time_claim(claims, "nbf", required=False)
+    iat = _time_claim(claims, "iat", required=True)
+    if exp is not None and now >= exp + leeway:
         raise TokenInvalid("token expired")
-    nbf = _numeric(claims, "nbf", required=False)
     if nbf is not None and now + leeway < nbf:
         raise TokenInvalid("token not yet valid")
-    iat = _numeric(claims, "iat", required=True)
     if iat is not None and now + leeway < iat:
         raise TokenInvalid("token issued in the future")

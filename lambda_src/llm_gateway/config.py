@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from aigw_shared import params
 from aigw_shared.records import Factory, record
+from llm_gateway.retry import MAX_ATTEMPTS, MAX_DELAY_MS, RETRY_FIELDS, RetryPolicy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class Target:
     model: str
     weight: int = 1
     guardrail: Guardrail | None = None
+    retry: RetryPolicy = Factory(RetryPolicy)  # same-target retries of throttled calls
 
     @property
     def key(self) -> str:
@@ -103,6 +105,7 @@ class RoutingConfig:
     deadline_ms: int = 28000
     failure_threshold: int = 5
     cooldown_ms: int = 30000
+    attempt_timeout_ms: int | None = None  # None: an equal share of the time left
 
 
 @record
@@ -257,7 +260,7 @@ def _provider(name: str, doc: dict[str, Any]) -> ProviderConfig:
 
 def _target(doc: Any, where: str, providers: dict[str, ProviderConfig]) -> Target:
     doc = _obj(doc, where)
-    _known(doc, {"provider", "model", "weight", "guardrail"}, where)
+    _known(doc, {"provider", "model", "weight", "guardrail", "retry"}, where)
     provider = _str(doc, "provider", where, required=True)
     if provider not in providers:
         raise ConfigError(f"{where}.provider {provider!r} is not defined in providers")
@@ -272,11 +275,21 @@ def _target(doc: Any, where: str, providers: dict[str, ProviderConfig]) -> Targe
             _str(g, "version", f"{where}.guardrail", "DRAFT"),
             _bool(g, "trace", f"{where}.guardrail", False),
         )
+    r, rw = _obj(doc.get("retry"), f"{where}.retry"), f"{where}.retry"
+    _known(r, set(RETRY_FIELDS), rw)
+    retry = RetryPolicy(
+        _int(r, "attempts", rw, RetryPolicy().attempts, 1, MAX_ATTEMPTS),
+        _int(r, "base_delay_ms", rw, RetryPolicy().base_delay_ms, 1, MAX_DELAY_MS),
+        _int(r, "max_delay_ms", rw, RetryPolicy().max_delay_ms, 1, MAX_DELAY_MS),
+    )
+    if retry.max_delay_ms < retry.base_delay_ms:
+        raise ConfigError(f"{rw}.max_delay_ms must be at least base_delay_ms")
     return Target(
         provider,
         _str(doc, "model", where, required=True),
         _int(doc, "weight", where, 1, 0, 1000),
         guardrail,
+        retry,
     )
 
 
@@ -391,11 +404,12 @@ def parse_config(doc: Any) -> GatewayConfig:
         for name, p in _obj(doc.get("prompts"), "prompts").items()
     }
     r = _obj(doc.get("routing"), "routing")
-    _known(r, {"deadline_ms", "failure_threshold", "cooldown_ms"}, "routing")
+    _known(r, {"deadline_ms", "failure_threshold", "cooldown_ms", "attempt_timeout_ms"}, "routing")
     routing = RoutingConfig(
         _int(r, "deadline_ms", "routing", 28000, 100, 900000),
         _int(r, "failure_threshold", "routing", 5, 1, 1000),
         _int(r, "cooldown_ms", "routing", 30000, 0, 3600000),
+        _int(r, "attempt_timeout_ms", "routing", None, 50, 900000),
     )
     q = _obj(doc.get("quotas"), "quotas")
     _known(

@@ -17,7 +17,7 @@ from aigw_shared import errors, jsonlog
 from aigw_shared.errors import ApiError
 from aigw_shared.http_event import Request, Response, json_bytes
 from aigw_shared.records import Factory, record
-from llm_gateway import metering, validation
+from llm_gateway import catalog, metering, openai_shape, parameters, validation
 from llm_gateway.config import GatewayConfig, ModelConfig, ProviderConfig, Target
 from llm_gateway.providers import base
 from llm_gateway.routing import AllTargetsFailed, Attempt, CircuitBreaker, Router, _random
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 SSE_HEADERS = {"content-type": "text/event-stream", "cache-control": "no-cache"}
 _PROMPT_PATH = re.compile(r"^/v1/prompts/([A-Za-z0-9][A-Za-z0-9._-]{0,127})$")
+_MODEL_PATH = re.compile(r"^/v1/models/(.{1,1000})$", re.S)
 _VAR_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}")
 
 
@@ -122,6 +123,7 @@ class Gateway:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = _random,
         quota_client: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._config = config
         self.logger = jsonlog.JsonLogger("llm_gateway", log_sink)
@@ -130,6 +132,7 @@ class Gateway:
         )
         self.clock = clock
         self.rng = rng
+        self.sleep = sleep
         self._quota_client = quota_client
         self._providers: dict[str, tuple[ProviderConfig, base.Provider]] = {}
         self._breaker: CircuitBreaker | None = None
@@ -153,7 +156,8 @@ class Gateway:
             or self._breaker.cooldown_s != r.cooldown_ms / 1000
         ):
             self._breaker = CircuitBreaker(r.failure_threshold, r.cooldown_ms / 1000, self.clock)
-        return Router(self._breaker, self.clock, self.rng)
+        attempt_s = r.attempt_timeout_ms / 1000 if r.attempt_timeout_ms else None
+        return Router(self._breaker, self.clock, self.rng, self.sleep, attempt_s)
 
     def quota_store(self, cfg: GatewayConfig) -> QuotaStore | None:
         if not cfg.quotas.enabled:
@@ -236,10 +240,13 @@ class Gateway:
             "/v1/models": ("GET", "models"),
         }
         prompt = _PROMPT_PATH.match(req.path)
+        one_model = _MODEL_PATH.match(req.path)
         if req.path in routes:
             method, name = routes[req.path]
         elif prompt:
             method, name = "POST", "prompts"
+        elif one_model:
+            method, name = "GET", "model"
         else:
             raise errors.not_found(f"Unknown path {req.path[:200]}.", "unknown_path")
         out.route = name
@@ -254,7 +261,9 @@ class Gateway:
                 "request_too_large",
             )
         if name == "models":
-            return self._models(cfg, out.identity)
+            return catalog.list_models(cfg, out.identity.may_use)
+        if name == "model":
+            return catalog.retrieve_model(cfg, one_model.group(1), out.identity.may_use)
         body = req.json()
         if name == "chat_completions":
             return self._chat(cfg, validation.chat_request(body, cfg.limits), out, deadline)
@@ -266,24 +275,10 @@ class Gateway:
 
     # ------------------------------------------------------------------ endpoints
 
-    def _models(self, cfg: GatewayConfig, ident: Identity) -> Response:
-        data = [
-            {"id": alias, "object": "model", "created": 0, "owned_by": m.owned_by}
-            for alias, m in sorted(cfg.models.items())
-            if ident.may_use(alias)
-        ]
-        return Response.json(200, {"object": "list", "data": data})
-
     def _resolve(self, cfg: GatewayConfig, alias: str, kind: str, ident: Identity) -> ModelConfig:
         model = cfg.models.get(alias)
         if model is None or not ident.may_use(alias):
-            raise ApiError(
-                404,
-                f"The model '{alias[:200]}' does not exist or you do not have access to it.",
-                errors.INVALID_REQUEST,
-                "model_not_found",
-                "model",
-            )
+            raise catalog.model_not_found(alias)
         if model.type != kind:
             raise errors.invalid_request(
                 f"The model '{alias}' is a {model.type} model, not a {kind} model.",
@@ -317,6 +312,7 @@ class Gateway:
     ) -> Response:
         assert out.identity is not None
         model = self._resolve(cfg, request["model"], "chat", out.identity)
+        parameters.check_targets(request, {cfg.providers[t.provider].type for t in model.targets})
         out.model, out.stream = model.alias, request["stream"]
         out.prompt_text = "\n".join(_text(m.get("content")) for m in request["messages"])
         max_out = request.get("max_completion_tokens") or request.get("max_tokens")
@@ -369,7 +365,7 @@ class Gateway:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": alias,
-            "choices": doc["choices"],
+            "choices": openai_shape.completion_choices(doc["choices"]),
             "usage": doc["usage"],
         }
         return Response.json(200, body, headers)
@@ -444,7 +440,7 @@ class Gateway:
                 "object": "chat.completion.chunk",
                 "created": created,
                 "model": model.alias,
-                "choices": chunk.get("choices") or [],
+                "choices": openai_shape.chunk_choices(chunk.get("choices") or []),
             }
             if "usage" in chunk:
                 body["usage"] = chunk["usage"]

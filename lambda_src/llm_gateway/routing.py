@@ -1,8 +1,10 @@
 """Model alias → ordered targets, fallback on retryable failures, circuit breakers.
 
 A target is tried only while the request deadline has time left and its breaker is
-closed (or half-open after the cooldown: one trial call). Client errors (4xx other
-than 429) are answered at once and never fall back.
+closed (or half-open after the cooldown: one trial call). A throttled target is tried
+again after a jittered backoff (its ``retry`` policy, :mod:`llm_gateway.retry`) while the
+deadline allows. Client errors (4xx other than 429) are answered at once and never fall
+back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from aigw_shared import errors
 from aigw_shared.records import Factory, record
 from llm_gateway.config import ModelConfig, Target
 from llm_gateway.providers.base import ProviderError
+from llm_gateway.retry import backoff_s, throttled
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -114,44 +117,49 @@ class Router:
         breaker: CircuitBreaker,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = _random,
+        sleep: Callable[[float], None] = time.sleep,
+        attempt_timeout_s: float | None = None,
     ) -> None:
         self.breaker = breaker
         self.clock = clock
         self.rng = rng
+        self.sleep = sleep
+        self.attempt_timeout_s = attempt_timeout_s
+
+    def budget(self, left: float, targets_left: int) -> float:
+        """The time one attempt may take: ``attempt_timeout_s`` or, unset, an equal share
+        of the time left among the targets still to try, so a hung target leaves time
+        for its fallbacks. Never more than the time left."""
+        if self.attempt_timeout_s is not None:
+            return min(left, self.attempt_timeout_s)
+        return left / max(1, targets_left)
 
     def run(
         self, model: ModelConfig, call: Callable[[Target, float], T], deadline: float
     ) -> RouteResult:
-        """``call(target, seconds_left)`` on each planned target until one succeeds.
+        """``call(target, seconds)`` on each planned target until one succeeds; ``seconds``
+        is the attempt's budget (:meth:`budget`).
 
         Raises :class:`AllTargetsFailed` with the error to answer.
         """
         attempts: list[Attempt] = []
         last: ProviderError | None = None
-        for target in plan(model, self.rng):
-            left = deadline - self.clock()
-            if left <= 0:
-                err = errors.ApiError(
-                    504,
-                    "The request deadline passed before a provider answered.",
-                    errors.TIMEOUT,
-                    "deadline_exceeded",
-                )
-                raise AllTargetsFailed(err, attempts)
+        targets = plan(model, self.rng)
+        for i, target in enumerate(targets):
+            if deadline - self.clock() <= 0:
+                raise AllTargetsFailed(_deadline_exceeded(), attempts)
             if not self.breaker.allow(target.key):
                 attempts.append(Attempt(target.key, "skipped_open_circuit"))
                 continue
             try:
-                value = call(target, left)
+                value = self._try(target, call, deadline, attempts, len(targets) - i)
             except ProviderError as exc:
-                attempts.append(Attempt(target.key, exc.code, exc.status))
                 if not exc.retryable:
                     raise AllTargetsFailed(exc.to_api_error(), attempts) from None
                 self.breaker.failure(target.key)
                 last = exc
                 continue
             self.breaker.success(target.key)
-            attempts.append(Attempt(target.key, "ok", 200))
             return RouteResult(value, target, attempts)
         if last is None:
             err = errors.ApiError(
@@ -162,3 +170,46 @@ class Router:
             )
             raise AllTargetsFailed(err, attempts)
         raise AllTargetsFailed(last.to_api_error(), attempts)
+
+    def _try(
+        self,
+        target: Target,
+        call: Callable[[Target, float], T],
+        deadline: float,
+        attempts: list[Attempt],
+        targets_left: int,
+    ) -> T:
+        """``call`` on one target, again after a backoff while it is throttled."""
+        policy = target.retry
+        for n in range(policy.attempts):
+            left = deadline - self.clock()
+            if left <= 0:
+                raise _deadline_exceeded_error()
+            try:
+                value = call(target, self.budget(left, targets_left))
+            except ProviderError as exc:
+                attempts.append(Attempt(target.key, exc.code, exc.status))
+                if n + 1 >= policy.attempts or not throttled(exc.status, exc.code):
+                    raise
+                delay = backoff_s(policy, n, self.rng)
+                if self.clock() + delay >= deadline:
+                    raise  # no time to wait: fall back now
+                self.sleep(delay)
+                continue
+            attempts.append(Attempt(target.key, "ok", 200))
+            return value
+        raise _deadline_exceeded_error()  # pragma: no cover - the loop returns or raises
+
+
+def _deadline_exceeded() -> errors.ApiError:
+    return errors.ApiError(
+        504,
+        "The request deadline passed before a provider answered.",
+        errors.TIMEOUT,
+        "deadline_exceeded",
+    )
+
+
+def _deadline_exceeded_error() -> ProviderError:
+    err = _deadline_exceeded()
+    return ProviderError(err.status, err.message, err.code, True, err.type)

@@ -11,6 +11,11 @@ integration framing API Gateway expects from a streaming Lambda: a JSON prelude
 A failure after the first byte is reported in the ``Lambda-Runtime-Function-Error-Type``
 / ``-Body`` trailers; before any byte, through ``.../error``. See
 ``docs/adr/0011-lambda-response-streaming.md``.
+
+Like the managed runtime's loop, this one propagates the X-Ray trace header: each
+invocation's ``Lambda-Runtime-Trace-Id`` becomes ``_X_AMZN_TRACE_ID`` for that invocation
+(removed when an invocation comes without one), which botocore forwards to the AWS calls
+the gateway makes.
 """
 
 from __future__ import annotations
@@ -30,6 +35,15 @@ API_VERSION = "2018-06-01"
 PRELUDE_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response"
 DELIMITER = b"\x00" * 8
 SAFETY_MARGIN_MS = 1000
+TRACE_ENV = "_X_AMZN_TRACE_ID"
+
+
+def set_trace_id(trace_id: str | None) -> None:
+    """The X-Ray trace header of the invocation being served (or none)."""
+    if trace_id:
+        os.environ[TRACE_ENV] = trace_id
+    else:
+        os.environ.pop(TRACE_ENV, None)
 
 
 def _split(api: str) -> tuple[str, int]:
@@ -73,6 +87,7 @@ class RuntimeClient:
         status, headers, body = self._request("GET", f"/{API_VERSION}/runtime/invocation/next")
         if status != 200:
             raise RuntimeError(f"runtime API /next answered {status}")
+        set_trace_id(headers.get("lambda-runtime-trace-id"))
         deadline = headers.get("lambda-runtime-deadline-ms")
         return headers["lambda-runtime-aws-request-id"], float(deadline) if deadline else None, body
 

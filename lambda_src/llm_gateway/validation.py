@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from aigw_shared.errors import ApiError, invalid_request
+from llm_gateway import parameters
 from llm_gateway.config import LimitsConfig
 
 TYPE_CHECKING = False
@@ -243,7 +244,14 @@ def chat_request(body: Any, limits: LimitsConfig) -> dict[str, Any]:
     _integer(body, "max_tokens", 1, 1_000_000, out)
     _integer(body, "max_completion_tokens", 1, 1_000_000, out)
     _integer(body, "seed", -(2**63), 2**63 - 1, out)
-    _integer(body, "n", 1, 1, out)
+    _integer(body, "n", 1, 128, out)
+    if out.get("n", 1) > 1:
+        raise invalid_request(
+            "'n' greater than 1 is not supported: send one request per choice.",
+            "n",
+            "unsupported_value",
+        )
+    _logprobs(body, out)
     stop = body.get("stop")
     if stop is not None:
         if isinstance(stop, str):
@@ -294,7 +302,42 @@ def chat_request(body: Any, limits: LimitsConfig) -> dict[str, Any]:
         if fmt["type"] == "json_schema" and not isinstance(fmt.get("json_schema"), dict):
             raise _type("response_format.json_schema", "an object")
         out["response_format"] = fmt
+    parameters.unknown_fields(body, CHAT_FIELDS)
     return out
+
+
+CHAT_FIELDS = {
+    "model", "messages", "temperature", "top_p", "presence_penalty", "frequency_penalty",
+    "max_tokens", "max_completion_tokens", "seed", "n", "stop", "user", "stream",
+    "stream_options", "tools", "tool_choice", "response_format", "logprobs",
+    "top_logprobs", "logit_bias", "parallel_tool_calls",
+}  # fmt: skip
+
+
+def _logprobs(body: dict[str, Any], out: dict[str, Any]) -> None:
+    """``logprobs``, ``top_logprobs`` (0-20, needs ``logprobs``), ``logit_bias``
+    (token id → -100..100) and ``parallel_tool_calls``, as OpenAI defines them."""
+    for key in ("logprobs", "parallel_tool_calls"):
+        if body.get(key) is not None:
+            if not isinstance(body[key], bool):
+                raise _type(key, "a boolean")
+            out[key] = body[key]
+    _integer(body, "top_logprobs", 0, 20, out)
+    if "top_logprobs" in out and out.get("logprobs") is not True:
+        raise invalid_request(
+            "'top_logprobs' requires 'logprobs' to be true.", "top_logprobs", "invalid_value"
+        )
+    bias = body.get("logit_bias")
+    if bias is not None:
+        if not isinstance(bias, dict) or not all(
+            isinstance(k, str) and k.isdigit() and _is_num(v) and -100 <= v <= 100
+            for k, v in bias.items()
+        ):
+            raise invalid_request(
+                "'logit_bias' must map token ids to numbers between -100 and 100.",
+                "logit_bias",
+            )
+        out["logit_bias"] = dict(bias)
 
 
 def embeddings_request(body: Any, limits: LimitsConfig) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 # The whole gateway in one module: authorizer → LLM route (+ extra routes) → WAF →
 # gateway-core (REST API, stage, usage plans). Leaf modules emit data; gateway-core is
-# the only one that creates API Gateway resources (DESIGN.md "Module contracts").
+# the only one that creates API Gateway resources (docs/architecture.md "The module graph").
 
 locals {
   # A given key is used everywhere; otherwise each module creates its own key, scoped
@@ -50,14 +50,16 @@ module "llm" {
   log_retention_days                = var.log_retention_days
   deletion_protection_enabled       = local.deletion_protection
 
-  providers_config = var.llm.providers
-  models           = var.llm.models
-  prices           = var.llm.prices
-  prompt_templates = var.llm.prompt_templates
-  routing          = var.llm.routing
-  quotas           = var.llm.quotas
-  response_cache   = var.llm.response_cache
-  redaction        = var.llm.redaction
+  providers_config     = var.llm.providers
+  allow_mock_provider  = var.llm.allow_mock_provider
+  secrets_kms_key_arns = var.secrets_kms_key_arns
+  models               = var.llm.models
+  prices               = var.llm.prices
+  prompt_templates     = var.llm.prompt_templates
+  routing              = var.llm.routing
+  quotas               = var.llm.quotas
+  response_cache       = var.llm.response_cache
+  redaction            = var.llm.redaction
 
   tags = var.tags
 }
@@ -65,16 +67,18 @@ module "llm" {
 module "waf" {
   source = "../waf"
 
-  create                    = local.waf_enabled
-  name                      = var.name
-  body_size_limit_bytes     = var.waf.body_size_limit_bytes
-  rate_limit_per_ip         = var.waf.rate_limit_per_ip
-  rate_limit_per_credential = var.waf.rate_limit_per_credential
-  enable_bot_control        = var.waf.enable_bot_control
-  create_kms_key            = local.kms_key_arn == null
-  kms_key_arn               = local.kms_key_arn
-  log_retention_days        = var.log_retention_days
-  tags                      = var.tags
+  create                      = local.waf_enabled
+  name                        = var.name
+  body_size_limit_bytes       = var.waf.body_size_limit_bytes
+  rate_limit_per_ip           = var.waf.rate_limit_per_ip
+  rate_limit_per_credential   = var.waf.rate_limit_per_credential
+  enable_bot_control          = var.waf.enable_bot_control
+  bot_control_count_rules     = var.waf.bot_control_count_rules
+  managed_rule_group_versions = var.waf.managed_rule_group_versions
+  create_kms_key              = local.kms_key_arn == null
+  kms_key_arn                 = local.kms_key_arn
+  log_retention_days          = var.log_retention_days
+  tags                        = var.tags
 }
 
 module "gateway" {
@@ -115,10 +119,13 @@ module "observability" {
     llm        = "${var.name}-llm"
     authorizer = "${var.name}-authorizer"
   }
-  web_acl_name   = local.waf_enabled ? var.name : null
-  watch_waf      = local.waf_enabled
-  emf_namespace  = "aigw"
-  alarms         = var.observability.alarms
+  web_acl_name  = local.waf_enabled ? var.name : null
+  watch_waf     = local.waf_enabled
+  emf_namespace = "aigw"
+  # Streamed answers: alarm on time to first token, not on the stage's Latency (the whole
+  # stream); an explicit alarms.api_latency_alarm still wins.
+  alarms         = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
+  ttft_routes    = var.llm.streaming ? ["chat_completions", "prompts"] : []
   token_budgets  = var.observability.token_budgets
   subscriptions  = var.observability.alarm_subscriptions
   create_kms_key = local.kms_key_arn == null

@@ -56,6 +56,13 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "secrets_kms_key_arns" {
+  description = "Customer-managed KMS keys that encrypt the LLM providers' API key secrets (e.g. the environment's key): the LLM function may decrypt with them only through Secrets Manager, for those secrets (modules/llm-route)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "log_retention_days" {
   description = "Retention of every log group of the gateway, in days."
   type        = number
@@ -135,13 +142,28 @@ variable "waf" {
       window_seconds = optional(number, 300)
     }))
     enable_bot_control = optional(bool, false)
+    # Bot Control rules that count instead of block. The default keeps the API's own
+    # clients (OpenAI SDKs, curl: non-browser user agents, HTTP libraries) out of 403s.
+    bot_control_count_rules = optional(list(string), ["CategoryHttpLibrary", "SignalNonBrowserUserAgent"])
+    # Static version per AWS managed rule group; unlisted groups follow the default version.
+    managed_rule_group_versions = optional(map(string), {})
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = alltrue([for r in var.waf.bot_control_count_rules : can(regex("^(Category[A-Za-z]+|Signal[A-Za-z]+|TGT_[A-Za-z_]+)$", r))])
+    error_message = "waf.bot_control_count_rules must be Bot Control rule names: Category<Name> (e.g. CategoryHttpLibrary), Signal<Name> (e.g. SignalNonBrowserUserAgent) or TGT_<Name>."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.waf.managed_rule_group_versions : contains(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesBotControlRuleSet"], k) && can(regex("^Version_[0-9]+\\.[0-9]+$", v))])
+    error_message = "waf.managed_rule_group_versions maps AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet or AWSManagedRulesBotControlRuleSet to a static version such as Version_1.12 (the IP reputation groups have no versions)."
+  }
 }
 
 variable "extra_routes" {
-  description = "More route specs (contract: DESIGN.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
+  description = "More route specs (contract: docs/architecture.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
   type        = any
   default     = {}
   nullable    = false
@@ -193,7 +215,7 @@ variable "observability" {
 ################################################################################
 
 variable "llm" {
-  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs)."
+  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs). Providers of type mock (canned answers, no model) are refused unless allow_mock_provider = true, which only the local sandbox and tests set."
   type = object({
     providers = map(object({
       type               = string
@@ -264,6 +286,7 @@ variable "llm" {
       ttl_seconds = optional(number, 300)
     }), {})
     redaction                         = optional(string, "metadata")
+    allow_mock_provider               = optional(bool, false)
     streaming                         = optional(bool, true)
     parameters_extension_layer_arn    = optional(string)
     memory_size                       = optional(number, 512)

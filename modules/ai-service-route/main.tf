@@ -6,14 +6,9 @@ data "aws_region" "current" {
   count = var.create ? 1 : 0
 }
 
-data "aws_caller_identity" "current" {
-  count = var.create ? 1 : 0
-}
-
 locals {
-  partition  = try(data.aws_partition.current[0].partition, "aws")
-  region     = try(data.aws_region.current[0].id, "")
-  account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  partition = try(data.aws_partition.current[0].partition, "aws")
+  region    = try(data.aws_region.current[0].id, "")
 
   # service, API action and JSON-protocol target of each route.
   catalogue = {
@@ -32,13 +27,17 @@ resource "aws_iam_role" "this" {
 
   name        = var.name
   description = "API Gateway calls Comprehend, Translate and Rekognition for ${var.name}"
+  # No aws:SourceAccount / aws:SourceArn condition: API Gateway sets neither key when it
+  # assumes an integration's credentials role, so either condition denies every call
+  # (500 "API Gateway does not have permission to assume the provided role"). Only
+  # principals allowed iam:PassRole on this role, in this account, can attach it to an
+  # integration; the permission policy below is what limits the blast radius.
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
       Principal = { Service = "apigateway.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
     }]
   })
   tags = var.tags

@@ -1,4 +1,4 @@
-# The routes this module emits (contract: DESIGN.md "Module contracts"). gateway-core
+# The routes this module emits (contract: docs/architecture.md "The routes contract"). gateway-core
 # renders them into the REST API; this module never creates API Gateway resources.
 locals {
   languages = ["ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "pt", "zh", "zh-TW"]

@@ -13,6 +13,8 @@ module "kms_key" {
   alias                   = var.name
   deletion_window_in_days = var.kms_deletion_window_in_days
   log_group_arns          = [local.log_group_arn]
+  # DynamoDB (the tables) and Lambda (the environment) create grants on the key for the caller.
+  allow_grants = true
 
   tags = var.tags
 }

@@ -16,16 +16,18 @@ locals {
   account_id = try(data.aws_caller_identity.current[0].account_id, "")
 
   environment = {
-    AIGW_STAGE                = var.stage
-    AIGW_TENANTS_TABLE        = "${var.name}-tenants"
-    AIGW_KEYS_TABLE           = "${var.name}-keys"
-    AIGW_JWT_ISSUERS          = jsonencode([for i in var.jwt_issuers : { issuer = i.issuer, jwks_uri = i.jwks_uri, audiences = i.audiences, audience_claim = i.audience_claim, tenant_claim = coalesce(i.tenant_claim, var.jwt_tenant_claim) }])
-    AIGW_JWT_ALGORITHMS       = join(",", var.jwt_algorithms)
-    AIGW_JWT_LEEWAY_SECONDS   = tostring(var.jwt_leeway_seconds)
-    AIGW_JWT_TENANT_CLAIM     = var.jwt_tenant_claim
-    AIGW_JWKS_CACHE_SECONDS   = tostring(var.jwks_cache_seconds)
-    AIGW_JWKS_TIMEOUT_SECONDS = "2"
-    AIGW_REQUIRE_USAGE_KEY    = tostring(var.require_usage_key)
+    AIGW_STAGE                       = var.stage
+    AIGW_TENANTS_TABLE               = "${var.name}-tenants"
+    AIGW_KEYS_TABLE                  = "${var.name}-keys"
+    AIGW_JWT_ISSUERS                 = jsonencode([for i in var.jwt_issuers : { issuer = i.issuer, jwks_uri = i.jwks_uri, audiences = i.audiences, audience_claim = i.audience_claim, tenant_claim = coalesce(i.tenant_claim, var.jwt_tenant_claim) }])
+    AIGW_JWT_ALGORITHMS              = join(",", var.jwt_algorithms)
+    AIGW_JWT_LEEWAY_SECONDS          = tostring(var.jwt_leeway_seconds)
+    AIGW_JWT_TENANT_CLAIM            = var.jwt_tenant_claim
+    AIGW_JWKS_CACHE_SECONDS          = tostring(var.jwks_cache_seconds)
+    AIGW_JWKS_TIMEOUT_SECONDS        = "2"
+    AIGW_JWKS_FAILURE_CACHE_SECONDS  = tostring(var.jwks_failure_cache_seconds)
+    AIGW_JWKS_STALE_IF_ERROR_SECONDS = tostring(var.jwks_stale_if_error_seconds)
+    AIGW_REQUIRE_USAGE_KEY           = tostring(var.require_usage_key)
   }
 }
 

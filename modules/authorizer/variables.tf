@@ -129,6 +129,30 @@ variable "jwks_cache_seconds" {
   }
 }
 
+variable "jwks_failure_cache_seconds" {
+  description = "After a failed JWKS fetch, how long a warm Lambda waits before fetching again (negative cache); meanwhile requests use the stale key set or fail closed at once. 0 retries on every request."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.jwks_failure_cache_seconds >= 0 && var.jwks_failure_cache_seconds <= 300
+    error_message = "jwks_failure_cache_seconds must be between 0 and 300."
+  }
+}
+
+variable "jwks_stale_if_error_seconds" {
+  description = "How long after its jwks_cache_seconds lifetime a warm Lambda may keep verifying with the last good JWKS while the issuer cannot be reached (each use is logged as the JwksStaleKeysUsed metric). 0 disables stale keys."
+  type        = number
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.jwks_stale_if_error_seconds >= 0 && var.jwks_stale_if_error_seconds <= 86400
+    error_message = "jwks_stale_if_error_seconds must be between 0 and 86400."
+  }
+}
+
 variable "require_usage_key" {
   description = "Deny tenants that have no API Gateway key (usageIdentifierKey); keep true when usage plans are enforced."
   type        = bool

@@ -5,6 +5,10 @@ locals {
 
   cached_routes = { for k, r in var.routes : k => r if r.cache != null }
 
+  # Integration limits API Gateway enforces and the sandbox does not.
+  streamed_routes     = sort([for k, r in local.route_settings : k if r.streaming])
+  buffered_over_quota = { for k, r in local.route_settings : k => r.timeout_ms if !r.streaming && r.timeout_ms > var.integration_timeout_quota_ms }
+
   private_api_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -81,6 +85,20 @@ resource "aws_api_gateway_rest_api" "this" {
       condition     = var.web_acl_arn != null || !local.associate_web_acl
       error_message = "associate_web_acl = true needs web_acl_arn."
     }
+    precondition {
+      condition     = length(local.buffered_over_quota) == 0
+      error_message = "Buffered route(s) ${join(", ", [for k, t in local.buffered_over_quota : "${k} (${t} ms)"])} wait longer than the integration timeout quota (integration_timeout_quota_ms = ${var.integration_timeout_quota_ms}): API Gateway refuses the deployment. Lower integration.timeout_ms / default_timeout_ms, stream the route (transfer_mode = \"STREAM\"), or request the quota increase and then set integration_timeout_quota_ms."
+    }
+  }
+}
+
+# Response compression (minimum_compression_size) does not apply to streamed responses:
+# API Gateway sends them as the integration produced them. A warning, not an error: the
+# buffered routes of the same API are still compressed.
+check "compression_skips_streamed_routes" {
+  assert {
+    condition     = var.minimum_compression_size == null || length(local.streamed_routes) == 0
+    error_message = "minimum_compression_size does not apply to streamed route(s) ${join(", ", local.streamed_routes)}: API Gateway does not compress STREAM responses (compress in the integration if needed). Buffered routes are compressed."
   }
 }
 

@@ -238,13 +238,17 @@ locals {
     } : {},
   )
 
-  # Gateway responses: every error API Gateway produces itself is OpenAI-shaped.
-  # $context.error.messageString is already a quoted JSON string.
+  # Gateway responses: every error API Gateway produces itself is OpenAI-shaped (ADR 0033).
+  # API Gateway does not run these templates through Velocity: it substitutes variables as
+  # they are, so no $util escaping is possible. Only $context.error.messageString (the
+  # message as a quoted JSON string) may appear; a raw variable such as
+  # $context.error.validationErrorString (`[object has missing required properties
+  # (["messages"])]`) inside a JSON string would make the body invalid JSON.
   gateway_error_responses = {
     DEFAULT_4XX                  = { status = null, type = "invalid_request_error", code = "invalid_request", message = "$context.error.messageString" }
     DEFAULT_5XX                  = { status = null, type = "api_error", code = "internal_error", message = "$context.error.messageString" }
-    BAD_REQUEST_BODY             = { status = "400", type = "invalid_request_error", code = "invalid_request_body", message = "\"$context.error.validationErrorString\"" }
-    BAD_REQUEST_PARAMETERS       = { status = "400", type = "invalid_request_error", code = "invalid_request_parameters", message = "\"$context.error.validationErrorString\"" }
+    BAD_REQUEST_BODY             = { status = "400", type = "invalid_request_error", code = "invalid_request_body", message = "$context.error.messageString" }
+    BAD_REQUEST_PARAMETERS       = { status = "400", type = "invalid_request_error", code = "invalid_request_parameters", message = "$context.error.messageString" }
     UNAUTHORIZED                 = { status = "401", type = "invalid_request_error", code = "invalid_api_key", message = "$context.error.messageString" }
     ACCESS_DENIED                = { status = "403", type = "permission_error", code = "access_denied", message = "$context.error.messageString" }
     INVALID_API_KEY              = { status = "403", type = "invalid_request_error", code = "invalid_api_key", message = "$context.error.messageString" }

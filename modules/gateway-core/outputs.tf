@@ -79,8 +79,8 @@ output "web_acl_association_id" {
 }
 
 output "lambda_permission_statement_ids" {
-  description = "Lambda permission statement id per Lambda-backed route."
-  value       = { for k, p in aws_lambda_permission.route : k => p.statement_id }
+  description = "Lambda permission statement id per invoked function (key: function name, or function:qualifier); one per function whatever the number of routes."
+  value       = { for k, p in aws_lambda_permission.function : k => p.statement_id }
 }
 
 output "domain_regional_domain_name" {

@@ -42,7 +42,7 @@ variable "tags" {
 }
 
 ################################################################################
-# Routes and authorizer (the module contract, see DESIGN.md)
+# Routes and authorizer (the module contract, see docs/architecture.md)
 ################################################################################
 
 variable "routes" {
@@ -56,8 +56,9 @@ variable "routes" {
       (default 29000, or 900000 when streaming); connection_id (VPC link) and integration_target
       (the load balancer's ARN for a v2 VPC link: …:loadbalancer/app/… or …/net/…); request/response templates and parameters for non-proxy
       integrations; responses keyed by selection pattern.
-    - lambda_function_name (+ lambda_qualifier): the module grants lambda:InvokeFunction to this API,
-      scoped to the stage, method and path.
+    - lambda_function_name (+ lambda_qualifier): the module grants lambda:InvokeFunction to this API
+      and stage, one permission per function and qualifier whatever the number of routes (names
+      must be known at plan time).
     - auth CUSTOM | AWS_IAM | NONE; NONE requires public = true. api_key_required defaults to true on
       non-public routes when tiers are defined.
     - request_schema: JSON-encoded JSON schema (OpenAPI 3.0 subset) -> model + body validator.
@@ -317,7 +318,7 @@ variable "binary_media_types" {
 }
 
 variable "minimum_compression_size" {
-  description = "Minimum response size in bytes before API Gateway compresses it (null = compression off). Keep off for streaming routes' clients that do not expect compressed SSE."
+  description = "Minimum response size in bytes before API Gateway compresses it (null = compression off). Applies to buffered routes only: API Gateway does not compress streamed responses (transfer_mode = STREAM), and the plan warns when both are set."
   type        = number
   default     = null
 
@@ -623,8 +624,20 @@ variable "domain" {
   }
 }
 
+variable "integration_timeout_quota_ms" {
+  description = "The account's API Gateway quota \"Maximum integration timeout in milliseconds\" in this region: buffered routes may not wait longer. 29000 unless a Service Quotas increase was granted (Regional and private REST APIs, at most 300000; it may lower the account's throttle quota). Raise it here only after the increase: the sandbox accepts any timeout, AWS refuses the deployment. Streamed routes are not bound by it (up to 900000)."
+  type        = number
+  default     = 29000
+  nullable    = false
+
+  validation {
+    condition     = var.integration_timeout_quota_ms >= 29000 && var.integration_timeout_quota_ms <= 300000 && floor(var.integration_timeout_quota_ms) == var.integration_timeout_quota_ms
+    error_message = "integration_timeout_quota_ms must be a whole number between 29000 (the default quota) and 300000 (the largest increase API Gateway grants)."
+  }
+}
+
 variable "default_timeout_ms" {
-  description = "Integration timeout of buffered routes that do not set integration.timeout_ms (API Gateway's default limit is 29000; Regional APIs can raise it by quota)."
+  description = "Integration timeout of buffered routes that do not set integration.timeout_ms; at most integration_timeout_quota_ms (29000 unless the quota was raised)."
   type        = number
   default     = 29000
   nullable    = false

@@ -19,16 +19,21 @@ locals {
   partition  = try(data.aws_partition.current[0].partition, "aws")
   region     = try(data.aws_region.current[0].name, "")
 
-  admin_actions = concat(
-    [
-      "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-      "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-      "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-      "kms:RotateKeyOnDemand", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-    ],
-    var.allow_grants ? ["kms:CreateGrant"] : [],
-  )
+  # Every action by name: a wildcard such as kms:Create* would also allow kms:CreateGrant,
+  # with which an IAM principal could grant itself any use of the key.
+  admin_actions = [
+    "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
+    "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
+    "kms:EnableKey", "kms:DisableKey", "kms:EnableKeyRotation", "kms:DisableKeyRotation",
+    "kms:RotateKeyOnDemand", "kms:ListKeyRotations", "kms:UpdateKeyDescription",
+    "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags",
+    "kms:RevokeGrant", "kms:TagResource", "kms:UntagResource",
+    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+  ]
+  use_actions = [
+    "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+    "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+  ]
 
   # In a key policy, Resource "*" means "this key".
   statements = concat(
@@ -37,9 +42,19 @@ locals {
       Sid       = "AccountAdministersAndDelegatesToIam"
       Effect    = "Allow"
       Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-      Action    = local.admin_actions
+      Action    = concat(local.admin_actions, local.use_actions)
       Resource  = "*"
     }],
+    var.allow_grants ? [{
+      # Services that encrypt for a caller (DynamoDB, Lambda, SageMaker) create a grant
+      # with the caller's permissions; a principal cannot create one for itself.
+      Sid       = "AccountCreatesGrantsForAwsServices"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = ["kms:CreateGrant"]
+      Resource  = "*"
+      Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+    }] : [],
     length(var.log_group_arns) == 0 ? [] : [{
       # CloudWatch Logs may use the key only for the named log groups.
       Sid       = "CloudWatchLogsForNamedLogGroups"

@@ -56,13 +56,13 @@ variable "service_principals" {
   nullable = false
 
   validation {
-    condition     = alltrue([for sid, s in var.service_principals : can(regex("^[A-Za-z0-9]+$", sid)) && endswith(s.service, ".amazonaws.com") && length(s.actions) > 0 && alltrue([for a in s.actions : startswith(a, "kms:") && a != "kms:*"])])
-    error_message = "service_principals: keys are alphanumeric statement Sids; service must be an AWS service principal ending in .amazonaws.com; actions must be non-empty kms:<Action> names (kms:* is not allowed)."
+    condition     = alltrue([for sid, s in var.service_principals : can(regex("^[A-Za-z0-9]+$", sid)) && endswith(s.service, ".amazonaws.com") && length(s.actions) > 0 && alltrue([for a in s.actions : startswith(a, "kms:") && !can(regex("(?i)^${replace(a, "*", ".*")}$", "kms:CreateGrant"))])])
+    error_message = "service_principals: keys are alphanumeric statement Sids; service must be an AWS service principal ending in .amazonaws.com; actions must be non-empty kms:<Action> names, none of which may allow kms:CreateGrant (kms:*, kms:Create* and kms:CreateGrant are refused: use allow_grants)."
   }
 }
 
 variable "allow_grants" {
-  description = "Let the account's IAM policies allow kms:CreateGrant on this key (services such as SageMaker create grants on the caller's behalf)."
+  description = "Let the account's IAM policies allow kms:CreateGrant on this key, only for grants an AWS service creates for the caller (kms:GrantIsForAWSResource = true): DynamoDB tables, Lambda functions and SageMaker endpoints encrypted with the key need it. False: no principal can create a grant."
   type        = bool
   default     = false
   nullable    = false

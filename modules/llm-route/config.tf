@@ -16,6 +16,7 @@ locals {
             { provider = t.provider, model = t.model },
             t.weight == null ? {} : { weight = t.weight },
             t.guardrail == null ? {} : { guardrail = t.guardrail },
+            t.retry == null ? {} : { retry = { for k, v in t.retry : k => v if v != null } },
           )
         ]
       },
@@ -61,6 +62,18 @@ locals {
     metrics = { namespace = var.metrics_namespace, enabled = true }
   })
 
+  # SSM parameter values: at most 4096 characters in the standard tier, 8192 in the
+  # advanced tier (ADR 0036). The size is counted in UTF-8 bytes, never fewer than
+  # characters, from the base64 form: 3 bytes per 4 characters less the padding.
+  config_document_base64 = base64encode(local.config_document)
+  config_document_bytes = (
+    length(local.config_document_base64) / 4 * 3
+    -(endswith(local.config_document_base64, "==") ? 2 : endswith(local.config_document_base64, "=") ? 1 : 0)
+  )
+  config_parameter_max_bytes = 8192
+
+  mock_providers = sort([for name, p in var.providers_config : name if p.type == "mock"])
+
   unknown_target_providers = distinct(flatten([
     for alias, m in var.models : [for t in m.targets : "${alias} -> ${t.provider}" if !contains(keys(var.providers_config), t.provider)]
   ]))
@@ -74,9 +87,11 @@ resource "aws_ssm_parameter" "config" {
   description = "aigw LLM gateway config document (docs/llm-gateway.md); secrets are referenced by ARN only"
   type        = "SecureString"
   key_id      = local.kms_key_arn
-  tier        = length(local.config_document) > 4096 ? "Advanced" : "Standard"
-  value       = local.config_document
-  tags        = var.tags
+  # Standard while the document fits 4 KB, advanced above; never recreated when it
+  # shrinks again (an advanced parameter cannot be downgraded in place).
+  tier  = "Intelligent-Tiering"
+  value = local.config_document
+  tags  = var.tags
 
   lifecycle {
     precondition {
@@ -86,6 +101,14 @@ resource "aws_ssm_parameter" "config" {
     precondition {
       condition     = length(local.unknown_prompt_models) == 0
       error_message = "Prompt templates use models that are not in models: ${join(", ", local.unknown_prompt_models)}."
+    }
+    precondition {
+      condition     = local.config_document_bytes <= local.config_parameter_max_bytes
+      error_message = "The LLM config document is ${local.config_document_bytes} bytes; an SSM parameter holds at most ${local.config_parameter_max_bytes} bytes (advanced tier). Shorten or remove prompt templates, models or prices, or split them across gateways."
+    }
+    precondition {
+      condition     = var.allow_mock_provider || length(local.mock_providers) == 0
+      error_message = "Providers of type mock answer with canned text, never a model: ${join(", ", local.mock_providers)}. Use bedrock or openai providers, or set allow_mock_provider = true where a fake is intended (the local sandbox, tests)."
     }
   }
 }

@@ -106,6 +106,22 @@ locals {
         Resource = local.secret_arns
       },
     ] : [],
+    # Secrets encrypted with a customer-managed key: Secrets Manager decrypts the secret's
+    # data key with the caller's permissions, in the encryption context {SecretARN = …}.
+    length(local.secret_arns) > 0 && length(var.secrets_kms_key_arns) > 0 ? [
+      {
+        Sid      = "DecryptProviderSecrets"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = var.secrets_kms_key_arns
+        Condition = {
+          StringEquals = {
+            "kms:ViaService"                  = distinct([for a in local.secret_arns : "secretsmanager.${split(":", a)[3]}.amazonaws.com"])
+            "kms:EncryptionContext:SecretARN" = local.secret_arns
+          }
+        }
+      },
+    ] : [],
     var.tracing_mode == "Active" ? [
       {
         # X-Ray trace ingestion has no resource-level permissions.

@@ -25,6 +25,11 @@ locals {
   # Set when config_source = "extension": the layer serves the parameter on localhost.
   layers = local.config_source == "extension" && var.parameters_extension_layer_arn != null ? [var.parameters_extension_layer_arn] : []
 
+  # AWS publishes the extension once per architecture: the layer name must match the function's.
+  extension_layer_name   = var.architecture == "arm64" ? "AWS-Parameters-and-Secrets-Lambda-Extension-Arm64" : "AWS-Parameters-and-Secrets-Lambda-Extension"
+  extension_layer_parts  = split(":", coalesce(var.parameters_extension_layer_arn, "::::::"))
+  extension_layer_region = local.extension_layer_parts[3]
+
   environment = merge(
     {
       AIGW_CONFIG_PARAMETER   = local.config_parameter_name
@@ -98,6 +103,14 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = local.config_source != "extension" || var.parameters_extension_layer_arn != null
       error_message = "config_source = \"extension\" needs parameters_extension_layer_arn (the AWS Parameters and Secrets Lambda extension layer for this region/architecture), or set config_source = \"sdk\"."
+    }
+    precondition {
+      condition     = length(local.layers) == 0 || local.extension_layer_parts[6] == local.extension_layer_name
+      error_message = "parameters_extension_layer_arn names layer ${local.extension_layer_parts[6]}, but an ${var.architecture} function needs ${local.extension_layer_name} (the extension is published once per architecture)."
+    }
+    precondition {
+      condition     = length(local.layers) == 0 || local.extension_layer_region == local.region
+      error_message = "parameters_extension_layer_arn is in region ${local.extension_layer_region}, but the function runs in ${local.region}: use the extension's ARN for ${local.region} (AWS Lambda documentation, AWS Parameters and Secrets Lambda Extension ARNs)."
     }
   }
 

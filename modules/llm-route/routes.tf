@@ -1,4 +1,4 @@
-# The routes this module emits (contract: DESIGN.md "Module contracts"). gateway-core
+# The routes this module emits (contract: docs/architecture.md "The routes contract"). gateway-core
 # renders them into the REST API; this module never creates API Gateway resources.
 locals {
   route_base = {
@@ -65,6 +65,13 @@ locals {
         path           = "/v1/models"
         method         = "GET"
         summary        = "List the models the caller may use"
+        integration    = local.integration
+        request_schema = null
+      })
+      llm_model = merge(local.route_base, {
+        path           = "/v1/models/{model}"
+        method         = "GET"
+        summary        = "Retrieve one model the caller may use"
         integration    = local.integration
         request_schema = null
       })

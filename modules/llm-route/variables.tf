@@ -137,9 +137,14 @@ variable "config_source" {
 }
 
 variable "parameters_extension_layer_arn" {
-  description = "ARN of the AWS Parameters and Secrets Lambda extension layer for this region and architecture (required when config_source = \"extension\")."
+  description = "Version ARN of the AWS Parameters and Secrets Lambda extension layer for this region and architecture (required when config_source = \"extension\"): layer AWS-Parameters-and-Secrets-Lambda-Extension for x86_64, AWS-Parameters-and-Secrets-Lambda-Extension-Arm64 for arm64, in the function's region. Pinned on purpose: move to a new version after reading its release notes."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.parameters_extension_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", coalesce(var.parameters_extension_layer_arn, "x")))
+    error_message = "parameters_extension_layer_arn must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>), e.g. arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12."
+  }
 }
 
 variable "config_cache_ttl_seconds" {
@@ -204,6 +209,18 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "secrets_kms_key_arns" {
+  description = "Customer-managed KMS keys that encrypt the providers' API key secrets (providers_config[*].api_key_secret_arn), e.g. the environment's key. The function may use them only through Secrets Manager, for those secrets. Secrets under the AWS managed key aws/secretsmanager need nothing here."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.secrets_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", a))])
+    error_message = "secrets_kms_key_arns must hold KMS key ARNs (arn:aws:kms:<region>:<account>:key/<key id>): aliases and key ids do not work in an IAM policy's Resource."
+  }
+}
+
 variable "kms_deletion_window_in_days" {
   description = "Deletion window of the KMS key the module creates."
   type        = number
@@ -242,7 +259,7 @@ variable "point_in_time_recovery_enabled" {
 ################################################################################
 
 variable "providers_config" {
-  description = "Upstream connections by name. type: bedrock | openai | mock (mock is the deterministic local/test provider, never a real model). openai needs base_url; its key lives in Secrets Manager (api_key_secret_arn), never here."
+  description = "Upstream connections by name. type: bedrock | openai | mock (mock is the deterministic local/test provider, never a real model, refused unless allow_mock_provider = true). openai needs base_url; its key lives in Secrets Manager (api_key_secret_arn), never here."
   type = map(object({
     type               = string
     region             = optional(string)
@@ -277,8 +294,15 @@ variable "providers_config" {
   }
 }
 
+variable "allow_mock_provider" {
+  description = "Allow providers of type mock (the deterministic echo/hash provider of the local sandbox and the tests; it never calls a model). Off by default: a deployed gateway refuses them at plan time, so no alias silently answers with canned text. Only envs/local and test fixtures set it."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "models" {
-  description = "Public model aliases: type chat | embedding, ordered targets (provider + provider model id, weight, optional Bedrock guardrail), strategy ordered | weighted."
+  description = "Public model aliases: type chat | embedding, ordered targets (provider + provider model id, weight, optional Bedrock guardrail, optional retry of throttled calls: attempts 1-10 in all, base_delay_ms and max_delay_ms 1-60000 with max >= base), strategy ordered | weighted."
   type = map(object({
     type     = optional(string, "chat")
     strategy = optional(string, "ordered")
@@ -292,10 +316,25 @@ variable "models" {
         version = optional(string, "DRAFT")
         trace   = optional(bool, false)
       }))
+      retry = optional(object({
+        attempts      = optional(number)
+        base_delay_ms = optional(number)
+        max_delay_ms  = optional(number)
+      }))
     }))
     dimensions = optional(number)
   }))
   nullable = false
+
+  validation {
+    condition = alltrue(flatten([for k, m in var.models : [for t in m.targets : t.retry == null || (
+      (try(t.retry.attempts, null) == null || try(t.retry.attempts >= 1 && t.retry.attempts <= 10 && floor(t.retry.attempts) == t.retry.attempts, false)) &&
+      (try(t.retry.base_delay_ms, null) == null || try(t.retry.base_delay_ms >= 1 && t.retry.base_delay_ms <= 60000 && floor(t.retry.base_delay_ms) == t.retry.base_delay_ms, false)) &&
+      (try(t.retry.max_delay_ms, null) == null || try(t.retry.max_delay_ms >= 1 && t.retry.max_delay_ms <= 60000 && floor(t.retry.max_delay_ms) == t.retry.max_delay_ms, false)) &&
+      coalesce(try(t.retry.max_delay_ms, null), 2000) >= coalesce(try(t.retry.base_delay_ms, null), 200)
+    )]]))
+    error_message = "targets[].retry: attempts must be a whole number from 1 to 10 (tries on one target in all; default 2), base_delay_ms and max_delay_ms whole numbers from 1 to 60000 (defaults 200 and 2000), and max_delay_ms at least base_delay_ms."
+  }
 
   validation {
     condition     = alltrue([for k, m in var.models : contains(["chat", "embedding"], m.type) && contains(["ordered", "weighted"], m.strategy)])
@@ -350,14 +389,20 @@ variable "prompt_templates" {
 }
 
 variable "routing" {
-  description = "Overall deadline for all attempts and the per-target circuit breaker."
+  description = "Overall deadline for all attempts, the time one attempt may take (attempt_timeout_ms, 50-900000; unset = an equal share of the time left among the targets still to try) and the per-target circuit breaker."
   type = object({
-    deadline_ms       = optional(number)
-    failure_threshold = optional(number)
-    cooldown_ms       = optional(number)
+    deadline_ms        = optional(number)
+    failure_threshold  = optional(number)
+    cooldown_ms        = optional(number)
+    attempt_timeout_ms = optional(number)
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.routing.attempt_timeout_ms == null || try(var.routing.attempt_timeout_ms >= 50 && var.routing.attempt_timeout_ms <= 900000, false)
+    error_message = "routing.attempt_timeout_ms must be null (an equal share of the time left) or between 50 and 900000."
+  }
 }
 
 variable "quotas" {

@@ -58,8 +58,10 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx_rate" {
   tags = var.tags
 }
 
+# The whole request, stream included (API Gateway's Latency): meaningful for buffered stages
+# only, whose answers end within the 29 s integration timeout.
 resource "aws_cloudwatch_metric_alarm" "api_p99_latency" {
-  count = local.create_alarms ? 1 : 0
+  count = local.create_alarms && var.alarms.api_latency_alarm ? 1 : 0
 
   alarm_name          = "${var.name}-api-p99-latency"
   alarm_description   = "p99 latency of ${var.rest_api_name}/${var.stage_name} above ${var.alarms.api_p99_latency_ms} ms."
@@ -70,6 +72,30 @@ resource "aws_cloudwatch_metric_alarm" "api_p99_latency" {
   period              = var.alarms.period_seconds
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.alarms.api_p99_latency_ms
+  evaluation_periods  = var.alarms.evaluation_periods
+  datapoints_to_alarm = var.alarms.datapoints_to_alarm
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.ok_actions
+
+  tags = var.tags
+}
+
+# A streamed answer is healthy when its first token comes quickly; its length is the
+# model's and the prompt's business. The gateway measures it (EMF TimeToFirstTokenMs,
+# dimension Route) from the request's arrival to the upstream's first chunk.
+resource "aws_cloudwatch_metric_alarm" "ttft_p99" {
+  for_each = local.create_alarms ? toset(var.ttft_routes) : toset([])
+
+  alarm_name          = "${var.name}-ttft-p99-${each.key}"
+  alarm_description   = "p99 time to first token of ${each.key} answers above ${var.alarms.ttft_p99_ms} ms (LLM gateway metric ${var.emf_namespace}/TimeToFirstTokenMs)."
+  namespace           = var.emf_namespace
+  metric_name         = "TimeToFirstTokenMs"
+  dimensions          = { Route = each.key }
+  extended_statistic  = "p99"
+  period              = var.alarms.period_seconds
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alarms.ttft_p99_ms
   evaluation_periods  = var.alarms.evaluation_periods
   datapoints_to_alarm = var.alarms.datapoints_to_alarm
   treat_missing_data  = "notBreaching"

@@ -13,6 +13,7 @@ locals {
   alarm_arns = compact(concat(
     aws_cloudwatch_metric_alarm.api_5xx_rate[*].arn,
     aws_cloudwatch_metric_alarm.api_p99_latency[*].arn,
+    [for a in aws_cloudwatch_metric_alarm.ttft_p99 : a.arn],
     aws_cloudwatch_metric_alarm.api_throttled[*].arn,
     aws_cloudwatch_metric_alarm.waf_blocked[*].arn,
     [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.arn],

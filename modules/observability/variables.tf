@@ -121,7 +121,7 @@ variable "dashboard_period_seconds" {
 # --- alarms ------------------------------------------------------------------------------------
 
 variable "alarms" {
-  description = "Alarm switches and thresholds. Periods are in seconds; an alarm fires when datapoints_to_alarm of evaluation_periods periods breach."
+  description = "Alarm switches and thresholds. Periods are in seconds; an alarm fires when datapoints_to_alarm of evaluation_periods periods breach. api_latency_alarm: the stage's p99 Latency alarm (api_p99_latency_ms); turn it off when routes stream, because Latency then spans the whole stream. ttft_p99_ms: p99 time to first token of the routes in ttft_routes."
   type = object({
     enabled                = optional(bool, true)
     period_seconds         = optional(number, 300)
@@ -129,6 +129,8 @@ variable "alarms" {
     datapoints_to_alarm    = optional(number, 2)
     api_5xx_rate_percent   = optional(number, 1)
     api_p99_latency_ms     = optional(number, 30000)
+    api_latency_alarm      = optional(bool, true)
+    ttft_p99_ms            = optional(number, 10000)
     api_throttled_requests = optional(number, 50)
     lambda_errors          = optional(number, 5)
     lambda_throttles       = optional(number, 1)
@@ -150,6 +152,23 @@ variable "alarms" {
   validation {
     condition     = var.alarms.api_5xx_rate_percent > 0 && var.alarms.api_5xx_rate_percent <= 100
     error_message = "alarms.api_5xx_rate_percent must be a percentage in (0, 100]."
+  }
+
+  validation {
+    condition     = var.alarms.ttft_p99_ms > 0 && var.alarms.api_p99_latency_ms > 0
+    error_message = "alarms.ttft_p99_ms and alarms.api_p99_latency_ms must be greater than 0 (turn the latency alarm off with api_latency_alarm = false)."
+  }
+}
+
+variable "ttft_routes" {
+  description = "Route dimension values of the LLM gateway's EMF metrics (chat_completions, prompts) whose p99 TimeToFirstTokenMs is alarmed above alarms.ttft_p99_ms: the health of a streamed answer, which the stage's Latency (the whole stream) cannot show. Empty: no time-to-first-token alarm."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.ttft_routes : contains(["chat_completions", "prompts"], r)])
+    error_message = "ttft_routes may only hold the streamed LLM routes: chat_completions, prompts."
   }
 }
 

@@ -12,6 +12,17 @@ locals {
       } : pk => pv if pv != null
     }
   }
+
+  proxy_environment = {
+    AIGW_SAGEMAKER_ROUTES     = jsonencode(local.proxy_routes)
+    AIGW_MAX_BODY_BYTES       = tostring(var.max_body_bytes)
+    AIGW_READ_TIMEOUT_SECONDS = tostring(max(1, min(var.timeout, var.integration_timeout_ms / 1000) - 2))
+  }
+
+  # Lambda measures the variables as one JSON object (names, values, escaped quotes) and
+  # refuses more than 4 KB; every name and value here is ASCII, so characters are bytes.
+  proxy_environment_bytes     = length(jsonencode(local.proxy_environment))
+  proxy_environment_max_bytes = 4096
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -45,11 +56,7 @@ resource "aws_lambda_function" "this" {
   code_signing_config_arn        = var.code_signing_config_arn
 
   environment {
-    variables = {
-      AIGW_SAGEMAKER_ROUTES     = jsonencode(local.proxy_routes)
-      AIGW_MAX_BODY_BYTES       = tostring(var.max_body_bytes)
-      AIGW_READ_TIMEOUT_SECONDS = tostring(max(1, min(var.timeout, var.integration_timeout_ms / 1000) - 2))
-    }
+    variables = local.proxy_environment
   }
 
   tracing_config {
@@ -78,6 +85,10 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = var.package != null
       error_message = "mode = \"lambda\" needs package (the sagemaker_proxy zip and its base64 SHA-256 from dist/manifest.json; run `make build`)."
+    }
+    precondition {
+      condition     = local.proxy_environment_bytes <= local.proxy_environment_max_bytes
+      error_message = "The proxy's route table makes its environment ${local.proxy_environment_bytes} bytes; Lambda allows ${local.proxy_environment_max_bytes}. Split the ${length(var.endpoints)} endpoints across sagemaker-route instances (about 200 bytes each with the default path, so at most about 18 per instance), use shorter paths and endpoint names, or use mode = \"direct\"."
     }
   }
 

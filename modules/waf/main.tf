@@ -51,6 +51,7 @@ locals {
       priority = g.priority
       count_overrides = sort(distinct(concat(
         group == "AWSManagedRulesCommonRuleSet" ? ["SizeRestrictions_BODY"] : [],
+        group == "AWSManagedRulesBotControlRuleSet" ? var.bot_control_count_rules : [],
         lookup(var.managed_rule_count_overrides, group, []),
       )))
     } if g.enabled
@@ -360,6 +361,7 @@ resource "aws_wafv2_web_acl" "this" {
       managed_rule_group_statement {
         name        = "AWSManagedRulesKnownBadInputsRuleSet"
         vendor_name = "AWS"
+        version     = lookup(var.managed_rule_group_versions, "AWSManagedRulesKnownBadInputsRuleSet", null)
 
         dynamic "rule_action_override" {
           for_each = sort(distinct(lookup(var.managed_rule_count_overrides, "AWSManagedRulesKnownBadInputsRuleSet", [])))
@@ -395,6 +397,7 @@ resource "aws_wafv2_web_acl" "this" {
         managed_rule_group_statement {
           name        = rule.key
           vendor_name = "AWS"
+          version     = lookup(var.managed_rule_group_versions, rule.key, null)
 
           dynamic "rule_action_override" {
             for_each = rule.value.count_overrides

@@ -55,3 +55,19 @@ output "ip_set_arns" {
   description = "ARNs of the IP sets the module created, by key (allow-ipv4, allow-ipv6, deny-ipv4, deny-ipv6)."
   value       = { for k, s in aws_wafv2_ip_set.this : k => s.arn }
 }
+
+output "managed_rule_groups" {
+  description = "The AWS managed rule groups the web ACL runs, by name: the static version it pins (null: the group's default version) and the rules switched to count."
+  value = var.create ? merge(
+    {
+      AWSManagedRulesKnownBadInputsRuleSet = {
+        version         = lookup(var.managed_rule_group_versions, "AWSManagedRulesKnownBadInputsRuleSet", null)
+        count_overrides = sort(distinct(lookup(var.managed_rule_count_overrides, "AWSManagedRulesKnownBadInputsRuleSet", [])))
+      }
+    },
+    { for group, g in local.managed_groups : group => {
+      version         = lookup(var.managed_rule_group_versions, group, null)
+      count_overrides = g.count_overrides
+    } },
+  ) : {}
+}

@@ -85,6 +85,40 @@ variable "bot_control_inspection_level" {
   }
 }
 
+variable "bot_control_count_rules" {
+  description = "Rules of AWSManagedRulesBotControlRuleSet switched to count (label only) when Bot Control is on. The default counts the two rules that block every non-browser user agent, i.e. the API's own clients (OpenAI SDKs, curl, server-side HTTP libraries): CategoryHttpLibrary and SignalNonBrowserUserAgent. Their labels stay available to later rules. Removing them makes Bot Control answer those clients 403 (CKV_AIGW_21 fails)."
+  type        = list(string)
+  default     = ["CategoryHttpLibrary", "SignalNonBrowserUserAgent"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.bot_control_count_rules : can(regex("^(Category[A-Za-z]+|Signal[A-Za-z]+|TGT_[A-Za-z_]+)$", r))])
+    error_message = "bot_control_count_rules must be Bot Control rule names: Category<Name> (e.g. CategoryHttpLibrary), Signal<Name> (e.g. SignalNonBrowserUserAgent) or TGT_<Name>."
+  }
+}
+
+variable "managed_rule_group_versions" {
+  description = "Static version to pin per AWS managed rule group (e.g. { AWSManagedRulesCommonRuleSet = \"Version_1.12\" }). A group not listed follows its default version, which AWS moves to a new static version after testing it (ADR 0046); pin to review each update before it reaches the gateway. The IP reputation groups are not versioned."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition = alltrue([for k in keys(var.managed_rule_group_versions) : contains([
+      "AWSManagedRulesCommonRuleSet",
+      "AWSManagedRulesKnownBadInputsRuleSet",
+      "AWSManagedRulesSQLiRuleSet",
+      "AWSManagedRulesBotControlRuleSet",
+    ], k)])
+    error_message = "managed_rule_group_versions keys must be one of: AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet, AWSManagedRulesBotControlRuleSet (AWSManagedRulesAmazonIpReputationList and AWSManagedRulesAnonymousIpList have no versions)."
+  }
+
+  validation {
+    condition     = alltrue([for v in values(var.managed_rule_group_versions) : can(regex("^Version_[0-9]+\\.[0-9]+$", v))])
+    error_message = "managed_rule_group_versions values must be static version names such as Version_1.12 (aws wafv2 list-available-managed-rule-group-versions)."
+  }
+}
+
 variable "managed_rule_count_overrides" {
   description = "Rules of the managed groups to switch to count, keyed by group name (e.g. { AWSManagedRulesSQLiRuleSet = [\"SQLi_BODY\"] } when prompts legitimately carry SQL). SizeRestrictions_BODY is always added for the common rule set."
   type        = map(list(string))

@@ -1,111 +1,45 @@
 """Fake upstreams and a local HTTP adapter for the gateway core (loopback only).
 
 - :class:`FakeOpenAI`: an OpenAI-compatible server whose behaviour is chosen by the
-  requested model name (``ok``, ``slow``, ``r429``, ``r500``, ``r400``, ``r401``,
-  ``malformed``, ``reset``, ``midstream``, ``tools``, ``nodone``).
-- :class:`FakeBedrock`: Bedrock runtime ``converse``, ``converse-stream`` (binary
-  event stream) and ``invoke`` (Titan/Cohere embeddings); model ids ``throttle``,
-  ``validation``, ``denied``, ``timeout-model``, ``streamfail`` fail accordingly.
+  requested model name (``ok``, ``slow``, ``stall``, ``r429``, ``r429-then-ok``,
+  ``r500``, ``r400``, ``r401``, ``malformed``, ``reset``, ``midstream``,
+  ``stall-mid`` (stalls ``slow_seconds`` after two words), ``tools``, ``nodone``).
+  Late answers (``slow``: after ``slow_seconds``; ``stall``: headers at once, first
+  event after ``slow_seconds``) say ``fake-openai <model> says``, so a test can tell
+  them from a healthy answer.
+- :class:`FakeBedrock` (``aigw_fake_bedrock.py``, re-exported here): the Bedrock runtime.
+- ``*-then-ok`` models of both fakes throttle the first ``throttle_first`` calls.
 - :class:`FakeExtension`: the Parameters and Secrets Lambda extension.
 - :class:`GatewayServer`: mounts ``Gateway.handle`` behind an HTTP server.
 
 Every server binds 127.0.0.1 on a free port and is stopped by ``close()``.
 """
 
-from __future__ import annotations
-
-import binascii
 import json
-import struct
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from aigw_fake_base import _Base, _Counting, _Server
+from aigw_fake_bedrock import FakeBedrock, bedrock_event, eventstream_message  # noqa: F401
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key"
 UPSTREAM_KEY = "sk-upstream-secret-value"
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # clients hanging up is fine
-            super().handle_error(request, client_address)
-
-
-class _Server:
-    handler_cls: type[BaseHTTPRequestHandler]
-
-    def __init__(self) -> None:
-        owner = self
-
-        class Handler(self.handler_cls):  # type: ignore[misc,valid-type]
-            fake = owner
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-        self.requests: list[dict[str, Any]] = []
-        self.connections = 0
-        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        orig = self.httpd.get_request
-
-        def counting_get_request() -> Any:
-            conn = orig()
-            self.connections += 1
-            return conn
-
-        self.httpd.get_request = counting_get_request  # type: ignore[method-assign]
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
-
-    def __enter__(self) -> _Server:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class _Base(BaseHTTPRequestHandler):
-    fake: Any
-    disable_nagle_algorithm = True  # headers and body go out as separate writes
-
-    def read_body(self) -> bytes:
-        n = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(n) if n else b""
-
-    def send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def reset(self) -> None:
-        """Drop the connection without answering (RST)."""
-        import socket
-
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.close_connection = True
-        self.connection.close()
+def provider_configs(openai_url: str, bedrock_url: str, **extra: Any) -> dict[str, Any]:
+    """Gateway providers ``oai`` and ``br`` for the two fakes (``extra`` added to both)."""
+    return {
+        "oai": {
+            "type": "openai",
+            "base_url": openai_url + "/v1",
+            "api_key_secret_arn": SECRET_ARN,
+            **extra,
+        },
+        "br": {"type": "bedrock", "region": "us-east-1", "endpoint_url": bedrock_url, **extra},
+    }
 
 
 # --------------------------------------------------------------------------- OpenAI
@@ -133,7 +67,7 @@ class _OpenAIHandler(_Base):
             return
         if model == "slow":
             time.sleep(self.fake.slow_seconds)
-        if model == "r429":
+        if model == "r429" or (model == "r429-then-ok" and self.fake.throttling(model)):
             self.send_json(429, {"error": {"message": "slow down", "type": "rate_limit"}})
             return
         if model == "r500":
@@ -152,7 +86,8 @@ class _OpenAIHandler(_Base):
             self.reset()
             return
         last = body["messages"][-1]
-        text = f"fake-openai says: {last.get('content')}"
+        who = f"fake-openai {model}" if model in ("slow", "stall") else "fake-openai"
+        text = f"{who} says: {last.get('content')}"
         if body.get("stream"):
             self._stream(model, text, body)
             return
@@ -181,7 +116,14 @@ class _OpenAIHandler(_Base):
                 "object": "chat.completion",
                 "created": 1,
                 "model": model,
-                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": message,
+                        "finish_reason": finish,
+                        "logprobs": _logprobs(body),
+                    }
+                ],
                 "usage": {
                     "prompt_tokens": 11,
                     "completion_tokens": 5,
@@ -204,6 +146,8 @@ class _OpenAIHandler(_Base):
             self.wfile.flush()
 
         base = {"id": "up-1", "object": "chat.completion.chunk", "created": 1, "model": model}
+        if model == "stall":
+            time.sleep(self.fake.slow_seconds)
         event(
             {
                 **base,
@@ -215,6 +159,8 @@ class _OpenAIHandler(_Base):
             if model == "midstream" and i == 2:
                 self.reset()
                 return
+            if model == "stall-mid" and i == 2:
+                time.sleep(self.fake.slow_seconds)
             event(
                 {
                     **base,
@@ -244,184 +190,20 @@ class _OpenAIHandler(_Base):
             event("[DONE]")
 
 
-class FakeOpenAI(_Server):
+def _logprobs(body: dict[str, Any]) -> dict[str, Any] | None:
+    """Log probabilities as OpenAI returns them, when the request asked for them."""
+    if not body.get("logprobs"):
+        return None
+    top = [
+        {"token": t, "logprob": -1.0 - i, "bytes": list(t.encode())}
+        for i, t in enumerate(["fake", "fact", "fame"][: body.get("top_logprobs") or 0])
+    ]
+    entry = {"token": "fake", "logprob": -0.25, "bytes": list(b"fake"), "top_logprobs": top}
+    return {"content": [entry], "refusal": None}
+
+
+class FakeOpenAI(_Counting):
     handler_cls = _OpenAIHandler
-    slow_seconds = 1.0
-
-
-# --------------------------------------------------------------------------- Bedrock
-
-
-def _es_header(name: str, value: str) -> bytes:
-    n, v = name.encode(), value.encode()
-    return struct.pack("!B", len(n)) + n + b"\x07" + struct.pack("!H", len(v)) + v
-
-
-def eventstream_message(headers: dict[str, str], payload: bytes) -> bytes:
-    """One message of the AWS binary event-stream encoding."""
-    hdrs = b"".join(_es_header(k, v) for k, v in headers.items())
-    total = 12 + len(hdrs) + len(payload) + 4
-    prelude = struct.pack("!II", total, len(hdrs))
-    prelude += struct.pack("!I", binascii.crc32(prelude) & 0xFFFFFFFF)
-    msg = prelude + hdrs + payload
-    return msg + struct.pack("!I", binascii.crc32(msg) & 0xFFFFFFFF)
-
-
-def bedrock_event(event_type: str, payload: dict[str, Any]) -> bytes:
-    return eventstream_message(
-        {":event-type": event_type, ":content-type": "application/json", ":message-type": "event"},
-        json.dumps(payload).encode(),
-    )
-
-
-_BEDROCK_ERRORS = {
-    "throttle": (429, "ThrottlingException", "Too many requests"),
-    "validation": (
-        400,
-        "ValidationException",
-        "messages.0: bad input for arn:aws:bedrock:us-east-1:123:model/x",
-    ),
-    "denied": (403, "AccessDeniedException", "User arn:aws:iam::123:role/secret is not authorized"),
-    "timeout-model": (408, "ModelTimeoutException", "model timed out"),
-    "unavailable": (503, "ServiceUnavailableException", "try later"),
-}
-
-
-class _BedrockHandler(_Base):
-    def do_POST(self) -> None:
-        raw = self.read_body()
-        parts = urllib.parse.unquote(self.path).split("/")
-        model, op = "/".join(parts[2:-1]), parts[-1]
-        body = json.loads(raw or b"{}")
-        self.fake.requests.append(
-            {
-                "path": self.path,
-                "model": model,
-                "op": op,
-                "body": body,
-                "headers": dict(self.headers),
-            }
-        )
-        if model in _BEDROCK_ERRORS:
-            status, code, message = _BEDROCK_ERRORS[model]
-            self.send_json(status, {"message": message}, {"x-amzn-errortype": code})
-            return
-        if op == "invoke":
-            if "cohere" in model:
-                self.send_json(
-                    200,
-                    {
-                        "embeddings": [[0.1, 0.2, 0.3] for _ in body["texts"]],
-                        "id": "x",
-                        "texts": body["texts"],
-                    },
-                )
-            else:
-                self.send_json(200, {"embedding": [0.1, 0.2, 0.3, 0.4], "inputTextTokenCount": 3})
-            return
-        texts = [b.get("text", "") for m in body["messages"] for b in m["content"]]
-        answer = f"fake-bedrock says: {texts[-1] if texts else ''}"
-        tool_cfg = body.get("toolConfig")
-        last_is_result = any("toolResult" in b for b in body["messages"][-1]["content"])
-        use_tool = bool(tool_cfg) and not last_is_result
-        if op == "converse":
-            content: list[dict[str, Any]] = [{"text": answer}]
-            stop = "end_turn"
-            if use_tool:
-                name = tool_cfg["tools"][0]["toolSpec"]["name"]
-                content = [
-                    {
-                        "toolUse": {
-                            "toolUseId": "tooluse_1",
-                            "name": name,
-                            "input": {"city": "Paris"},
-                        }
-                    }
-                ]
-                stop = "tool_use"
-            self.send_json(
-                200,
-                {
-                    "output": {"message": {"role": "assistant", "content": content}},
-                    "stopReason": stop,
-                    "usage": {
-                        "inputTokens": 10,
-                        "outputTokens": 6,
-                        "totalTokens": 16,
-                        "cacheReadInputTokens": 2,
-                    },
-                    "metrics": {"latencyMs": 5},
-                },
-            )
-            return
-        self.send_response(200)
-        self.send_header("content-type", "application/vnd.amazon.eventstream")
-        self.send_header("connection", "close")
-        self.end_headers()
-        self.close_connection = True
-        events = [bedrock_event("messageStart", {"role": "assistant"})]
-        if use_tool:
-            name = tool_cfg["tools"][0]["toolSpec"]["name"]
-            events += [
-                bedrock_event(
-                    "contentBlockStart",
-                    {
-                        "contentBlockIndex": 0,
-                        "start": {"toolUse": {"toolUseId": "tooluse_1", "name": name}},
-                    },
-                ),
-                bedrock_event(
-                    "contentBlockDelta",
-                    {"contentBlockIndex": 0, "delta": {"toolUse": {"input": '{"city": '}}},
-                ),
-                bedrock_event(
-                    "contentBlockDelta",
-                    {"contentBlockIndex": 0, "delta": {"toolUse": {"input": '"Paris"}'}}},
-                ),
-                bedrock_event("contentBlockStop", {"contentBlockIndex": 0}),
-                bedrock_event("messageStop", {"stopReason": "tool_use"}),
-            ]
-        else:
-            for i, w in enumerate(answer.split(" ")):
-                events.append(
-                    bedrock_event(
-                        "contentBlockDelta",
-                        {"contentBlockIndex": 0, "delta": {"text": (" " if i else "") + w}},
-                    )
-                )
-            events += [
-                bedrock_event("contentBlockStop", {"contentBlockIndex": 0}),
-                bedrock_event("messageStop", {"stopReason": "end_turn"}),
-            ]
-        events.append(
-            bedrock_event(
-                "metadata",
-                {
-                    "usage": {"inputTokens": 8, "outputTokens": 4, "totalTokens": 12},
-                    "metrics": {"latencyMs": 3},
-                },
-            )
-        )
-        for i, ev in enumerate(events):
-            if model == "streamfail" and i == 3:
-                self.wfile.write(
-                    eventstream_message(
-                        {
-                            ":exception-type": "modelStreamErrorException",
-                            ":content-type": "application/json",
-                            ":message-type": "exception",
-                        },
-                        json.dumps({"message": "stream broke"}).encode(),
-                    )
-                )
-                self.wfile.flush()
-                return
-            self.wfile.write(ev)
-            self.wfile.flush()
-
-
-class FakeBedrock(_Server):
-    handler_cls = _BedrockHandler
 
 
 # --------------------------------------------------------------------------- extension
@@ -549,7 +331,7 @@ class _RuntimeHandler(_Base):
         import queue
 
         try:
-            request_id, event = self.fake.events.get(timeout=10)
+            request_id, event, trace_id = self.fake.events.get(timeout=10)
         except queue.Empty:
             self.send_json(500, {"message": "no event queued"})
             return
@@ -557,6 +339,8 @@ class _RuntimeHandler(_Base):
         self.send_response(200)
         self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
         self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 60000))
+        if trace_id is not None:
+            self.send_header("Lambda-Runtime-Trace-Id", trace_id)
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -596,7 +380,7 @@ class FakeRuntimeAPI(_Server):
     def __init__(self) -> None:
         import queue
 
-        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.events: queue.Queue[tuple[str, Any, str | None]] = queue.Queue()
         self.responses: list[dict[str, Any]] = []
         super().__init__()
 
@@ -604,8 +388,9 @@ class FakeRuntimeAPI(_Server):
     def api(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def invoke(self, request_id: str, event: Any) -> None:
-        self.events.put((request_id, event))
+    def invoke(self, request_id: str, event: Any, trace_id: str | None = None) -> None:
+        """Queue an invocation; ``trace_id`` is sent as ``Lambda-Runtime-Trace-Id``."""
+        self.events.put((request_id, event, trace_id))
 
 
 def split_streamed_response(chunks: list[bytes]) -> tuple[dict[str, Any], bytes]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,13 @@ from aigw_fakes import (
     FakeExtension,
     FakeOpenAI,
     GatewayServer,
+    provider_configs,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
+
+# Every gateway response of every test here is checked against OpenAI's OpenAPI document.
+from openai_contract import openai_contract, pytest_runtest_call  # noqa: F401
 
 from llm_gateway.config import parse_config
 from llm_gateway.core import Gateway
@@ -67,23 +75,12 @@ def gateway_config(openai_url: str, bedrock_url: str) -> dict[str, Any]:
     return {
         "version": 1,
         "providers": {
-            "oai": {
-                "type": "openai",
-                "base_url": openai_url + "/v1",
-                "api_key_secret_arn": SECRET_ARN,
-                "read_timeout_ms": 3000,
-            },
+            **provider_configs(openai_url, bedrock_url, read_timeout_ms=3000),
             "oai-impatient": {
                 "type": "openai",
                 "base_url": openai_url + "/v1",
                 "api_key_secret_arn": SECRET_ARN,
                 "read_timeout_ms": 300,
-            },
-            "br": {
-                "type": "bedrock",
-                "region": "us-east-1",
-                "endpoint_url": bedrock_url,
-                "read_timeout_ms": 3000,
             },
         },
         "models": {
@@ -139,19 +136,41 @@ def gateway_logs() -> io.StringIO:
 
 
 @pytest.fixture
-def gateway_url(
-    fake_openai: FakeOpenAI,
-    fake_bedrock: FakeBedrock,
+def backoff_sleeps() -> list[float]:
+    """The backoff delays the gateways under test asked for (nobody sleeps for real)."""
+    return []
+
+
+@pytest.fixture
+def gateway_for(
     fake_extension: FakeExtension,
     bedrock_creds: None,
     gateway_logs: io.StringIO,
-) -> Iterator[str]:
-    cfg = parse_config(gateway_config(fake_openai.url, fake_bedrock.url))
-    logs = gateway_logs
-    gw = Gateway(
-        lambda: cfg,
-        log_sink=lambda line: logs.write(line + "\n"),
-        metrics_sink=lambda line: logs.write(line + "\n"),
-    )
-    with GatewayServer(gw) as srv:
-        yield srv.url + "/v1"
+    backoff_sleeps: list[float],
+) -> Iterator[Callable[[dict[str, Any]], str]]:
+    """Start a gateway for a config document; returns its OpenAI base URL."""
+    servers: list[GatewayServer] = []
+
+    def start(doc: dict[str, Any]) -> str:
+        cfg = parse_config(doc)
+        gw = Gateway(
+            lambda: cfg,
+            log_sink=lambda line: gateway_logs.write(line + "\n"),
+            metrics_sink=lambda line: gateway_logs.write(line + "\n"),
+            sleep=backoff_sleeps.append,
+        )
+        servers.append(GatewayServer(gw))
+        return servers[-1].url + "/v1"
+
+    yield start
+    for srv in servers:
+        srv.close()
+
+
+@pytest.fixture
+def gateway_url(
+    fake_openai: FakeOpenAI,
+    fake_bedrock: FakeBedrock,
+    gateway_for: Callable[[dict[str, Any]], str],
+) -> str:
+    return gateway_for(gateway_config(fake_openai.url, fake_bedrock.url))

@@ -9,11 +9,20 @@ import struct
 import openai
 import pytest
 from aigw_fakes import UPSTREAM_KEY, FakeBedrock, FakeOpenAI
+from openai_contract import Contract, checking_http_client
 
 
 @pytest.fixture
 def client(gateway_url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=gateway_url, api_key="sk-acme", max_retries=0, timeout=20)
+    """Responses are checked in the gateway (conftest) and, as the sandbox suite does for
+    a gateway in another process, again as the SDK's HTTP client receives them."""
+    return openai.OpenAI(
+        base_url=gateway_url,
+        api_key="sk-acme",
+        max_retries=0,
+        timeout=20,
+        http_client=checking_http_client(),
+    )
 
 
 WEATHER_TOOL = {
@@ -33,6 +42,14 @@ WEATHER_TOOL = {
 def test_models_lists_configured_aliases(client: openai.OpenAI) -> None:
     ids = {m.id for m in client.models.list()}
     assert {"gpt", "claude", "titan"} <= ids
+
+
+def test_models_retrieve_answers_one_alias_or_404(client: openai.OpenAI) -> None:
+    model = client.models.retrieve("claude")
+    assert (model.id, model.object, model.owned_by) == ("claude", "model", "aigw")
+    with pytest.raises(openai.NotFoundError) as exc:
+        client.models.retrieve("no-such-model")
+    assert exc.value.body["code"] == "model_not_found" and exc.value.body["param"] == "model"
 
 
 def test_chat_completion_through_openai_compatible_upstream(
@@ -235,7 +252,9 @@ def test_slow_upstream_times_out_and_falls_back(
     resp = client.chat.completions.create(
         model="impatient", messages=[{"role": "user", "content": "x"}]
     )
+    # the slow target would have said "fake-openai slow says: x"
     assert resp.choices[0].message.content == "fake-openai says: x"
+    assert sum(1 for r in fake_openai.requests if r["body"]["model"] == "slow") == 1
 
 
 def test_resets_malformed_bodies_and_5xx_fall_back_to_a_healthy_target(
@@ -245,3 +264,49 @@ def test_resets_malformed_bodies_and_5xx_fall_back_to_a_healthy_target(
         model="flaky", messages=[{"role": "user", "content": "y"}]
     )
     assert resp.choices[0].message.content == "fake-bedrock says: y"
+
+
+def test_logprobs_and_sampling_controls_reach_an_openai_compatible_upstream(
+    client: openai.OpenAI, fake_openai: FakeOpenAI
+) -> None:
+    resp = client.chat.completions.create(
+        model="gpt",
+        messages=[{"role": "user", "content": "x"}],
+        logprobs=True,
+        top_logprobs=2,
+        logit_bias={"50256": -100},
+        seed=3,
+        parallel_tool_calls=False,
+    )
+    sent = fake_openai.requests[-1]["body"]
+    assert (sent["logprobs"], sent["top_logprobs"], sent["seed"]) == (True, 2, 3)
+    assert sent["logit_bias"] == {"50256": -100} and sent["parallel_tool_calls"] is False
+    content = resp.choices[0].logprobs.content
+    assert content[0].token == "fake"
+    assert [t.token for t in content[0].top_logprobs] == ["fake", "fact"]
+
+
+def test_logprobs_on_a_bedrock_model_is_400_naming_the_parameter(
+    client: openai.OpenAI, fake_bedrock: FakeBedrock
+) -> None:
+    with pytest.raises(openai.BadRequestError) as exc:
+        client.chat.completions.create(
+            model="claude", messages=[{"role": "user", "content": "x"}], logprobs=True
+        )
+    assert exc.value.body["param"] == "logprobs"
+    assert exc.value.body["code"] == "unsupported_parameter"
+    assert fake_bedrock.requests == []  # nothing reached the upstream
+
+
+def test_the_sdk_side_checker_sees_bodies_and_stream_events(
+    client: openai.OpenAI, openai_contract: Contract
+) -> None:
+    client.models.list()
+    list(
+        client.chat.completions.create(
+            model="gpt", stream=True, messages=[{"role": "user", "content": "a"}]
+        )
+    )
+    # each response is checked twice: in the gateway and by the SDK's HTTP client
+    assert openai_contract.checked.count("ListModelsResponse") == 2
+    assert openai_contract.checked.count("CreateChatCompletionStreamResponse") >= 2 * 3

@@ -28,6 +28,9 @@ import pytest
 
 from aigw import serve
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
+from openai_contract import checking_http_client
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -256,6 +259,42 @@ def test_routes_carry_integration_security_and_resolved_model() -> None:
     assert by_id["translate"].integration_type == "aws" and by_id["translate"].security == []
 
 
+def test_models_retrieve_is_served_through_the_document() -> None:
+    """A ``/v1/models/{model}`` operation (as modules/llm-route emits it) reaches the LLM
+    gateway with the model id decoded, whatever the client encoded."""
+    from aigw_shared.http_event import request_from_event
+    from llm_gateway.config import parse_config
+    from llm_gateway.core import Gateway
+
+    doc = _doc()
+    doc["paths"]["/v1/models/{model}"] = {
+        "get": {
+            "operationId": "model",
+            "security": [{"aigw": [], "api_key": []}],
+            "x-amazon-apigateway-integration": doc["paths"]["/v1/prompts/{name}"]["post"][
+                "x-amazon-apigateway-integration"
+            ],
+        }
+    }
+    route, params = serve.match_route(
+        serve.routes_from_openapi(doc), "GET", "/v1/models/team%2Fchat"
+    )
+    assert route.operation_id == "model" and params == {"model": "team/chat"}
+    inc = _incoming(method="GET", path="/v1/models/team%2Fchat", body=b"", headers=GOOD)
+    event = serve.build_proxy_event(inc, route, STAGE, params, {"tenant": "acme"})
+    assert event["resource"] == "/v1/models/{model}"
+    cfg = parse_config(
+        {
+            "version": 1,
+            "providers": {"mock": {"type": "mock"}},
+            "models": {"team/chat": {"targets": [{"provider": "mock", "model": "echo"}]}},
+        }
+    )
+    gw = Gateway(lambda: cfg, log_sink=lambda _: None, metrics_sink=lambda _: None)
+    resp = gw.handle_request(request_from_event(event))
+    assert resp.status == 200 and json.loads(resp.body)["id"] == "team/chat"
+
+
 # ----------------------------------------------------------------------------- events
 
 
@@ -342,8 +381,13 @@ def test_gateway_response_templates_are_rendered_as_json() -> None:
         "code": "invalid_api_key",
         "param": None,
     }
-    status, _, body = responses.render("BAD_REQUEST_BODY", "x", "r2", 'a "quoted" problem')
-    assert status == 400 and json.loads(body)["error"]["message"] == 'a "quoted" problem'
+    status, _, body = responses.render("BAD_REQUEST_BODY", "x", "r2", "a plain problem")
+    assert status == 400 and json.loads(body)["error"]["message"] == "a plain problem"
+    # As on API Gateway, variables are substituted as they are: a raw one inside a JSON
+    # string breaks the body (why gateway-core's templates use only messageString).
+    _, _, body = responses.render("BAD_REQUEST_BODY", "x", "r2", 'a "quoted" problem')
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(body)
     # A type the document does not customise falls back to an OpenAI-shaped default.
     status, _, body = responses.render("ACCESS_DENIED", "denied", "r3")
     assert status == 403 and json.loads(body)["error"]["message"] == "denied"
@@ -652,7 +696,14 @@ def server(local_env: LocalEnv, tenant_key: str) -> Iterator[ServeProcess]:
 
 
 def _client(server: ServeProcess, key: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=server.url + "/v1", api_key=key, max_retries=0, timeout=30)
+    """An SDK client whose every response is checked against OpenAI's document."""
+    return openai.OpenAI(
+        base_url=server.url + "/v1",
+        api_key=key,
+        max_retries=0,
+        timeout=30,
+        http_client=checking_http_client(),
+    )
 
 
 @e2e
@@ -686,6 +737,15 @@ def test_openai_sdk_streams(server: ServeProcess, tenant_key: str) -> None:
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text.endswith("one two three")
     assert chunks[-1].choices[0].finish_reason == "stop"
+
+
+@e2e
+def test_openai_sdk_retrieves_a_model(server: ServeProcess, tenant_key: str) -> None:
+    client = _client(server, tenant_key)
+    assert client.models.retrieve("mock-chat").id == "mock-chat"
+    with pytest.raises(openai.NotFoundError) as info:
+        client.models.retrieve("mock-embed")  # configured, but not allowed for acme
+    assert info.value.body["code"] == "model_not_found"
 
 
 @e2e
@@ -776,7 +836,11 @@ def test_curl_streams_and_gets_validation_errors(server: ServeProcess, tenant_ke
     code, text = curl('{"model": ')
     assert code == 400 and json.loads(text)["error"]["code"] == "invalid_request_body"
     code, text = curl('{"model": "mock-chat"}')
-    assert code == 400 and "messages" in json.loads(text)["error"]["message"]
+    # API Gateway's gateway response carries $context.error.messageString only: the
+    # validator's detail (which names `messages`) never reaches the client (ADR 0033).
+    error = json.loads(text)["error"]
+    assert code == 400 and error["code"] == "invalid_request_body"
+    assert error["message"] == "Invalid request body"
 
 
 @e2e

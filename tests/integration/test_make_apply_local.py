@@ -228,6 +228,7 @@ def test_apply_replan_destroy_local_env(tmp_path, monkeypatch):
         resources = {r["path"]: r for r in apigw.get_resources(restApiId=api_id)["items"]}
         expected = {
             "/v1/models": "GET",
+            "/v1/models/{model}": "GET",
             "/v1/chat/completions": "POST",
             "/v1/embeddings": "POST",
             "/v1/prompts/summarise": "POST",

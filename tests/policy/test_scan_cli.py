@@ -140,15 +140,16 @@ def test_ci_templates_plan_with_oidc_and_apply_behind_an_environment() -> None:
         and "role-to-assume" in s["with"]
         for s in pr_steps
     )
-    apply = main["jobs"]["apply"]
-    assert apply["environment"] and "make apply" in " ".join(
-        s.get("run", "") for s in apply["steps"]
-    )
-    assert main["jobs"]["apply"]["needs"] == "scan"
+    # main.yml deploys through deploy.yml (plan, approval of that plan, apply of it):
+    # tests/unit/tooling/test_workflows.py checks that logic.
+    assert {job.get("uses") for job in main["jobs"].values()} >= {"./.github/workflows/deploy.yml"}
 
 
 def _project_with_example_module(tmp_path: Path) -> Path:
-    """A minimal checkout: modules/demo (body computed from an input) and its example."""
+    """A minimal checkout in tmp_path: one module, demo (body computed from an input).
+
+    The module comes with its example.
+    """
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).resolve().parent / "example_module", root / "modules" / "demo")
     for name in ("lambda_src", "envs"):

@@ -39,6 +39,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
+from aigw import vtl
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
@@ -106,18 +108,17 @@ class GatewayResponses:
                 headers,
                 openai_error(message, _DEFAULT_TYPE[status // 100], kind.lower()),
             )
-        body = (
-            template.replace("$context.error.messageString", json.dumps(message))
-            .replace("$context.error.validationErrorString", _json_inner(validation_error))
-            .replace("$context.error.message", _json_inner(message))
-            .replace("$context.requestId", request_id)
+        # API Gateway substitutes the variables as they are (no Velocity): a template that
+        # puts a raw one inside a JSON string gives invalid JSON here as it does on AWS.
+        context = vtl.context(
+            request_id=request_id,
+            error={
+                "message": message,
+                "responseType": kind,
+                "validationErrorString": validation_error,
+            },
         )
-        return status, headers, body.encode()
-
-
-def _json_inner(text: str) -> str:
-    """``text`` escaped for use inside a JSON string literal."""
-    return json.dumps(text)[1:-1]
+        return status, headers, vtl.gateway_response(template, context).encode()
 
 
 # ----------------------------------------------------------------------------- schema

@@ -1,8 +1,12 @@
 """The ``bedrock`` provider: Converse / ConverseStream / InvokeModel through boto3.
 
 ``to_converse`` and ``from_converse`` / ``stream_to_chunks`` are pure functions (the
-mapping both ways); :class:`BedrockProvider` adds the client, created once per
-(region, endpoint) and reused, with SDK retries off (the router owns fallback).
+mapping both ways); :class:`BedrockProvider` adds the client, with SDK retries off
+(the router owns retries and fallback). botocore fixes timeouts per client, so each
+call uses a client whose connect and read timeouts fit the time left for the attempt:
+the configured values when they fit, else the time left rounded down to a step of
+:data:`TIMEOUT_STEPS_S` (clients are cached per region, endpoint and timeouts, so at
+most one per step).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from llm_gateway.config import ProviderConfig, Target
 from llm_gateway.providers import base
+from llm_gateway.providers.bedrock_access import model_access_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -211,7 +216,10 @@ def map_usage(usage: dict[str, Any] | None) -> dict[str, Any]:
         "total_tokens": prompt + completion,
     }
     if cache_read or cache_write:
-        out["prompt_tokens_details"] = {"cached_tokens": cache_read}
+        out["prompt_tokens_details"] = {
+            "cached_tokens": cache_read,
+            "cache_write_tokens": cache_write,
+        }
         out["cache_creation_input_tokens"] = cache_write
     return out
 
@@ -319,6 +327,9 @@ def stream_to_chunks(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any
 
 def map_error_code(code: str, message: str) -> base.ProviderError:
     code = code[:1].upper() + code[1:]  # event streams spell them "throttlingException"
+    access = model_access_error(code, message)
+    if access is not None:
+        return access
     if code in ("ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"):
         return base.rate_limited()
     if code == "ValidationException":
@@ -351,9 +362,11 @@ def map_exception(exc: Exception) -> base.ProviderError:
     if isinstance(exc, bexc.ClientError):
         err = exc.response.get("Error", {})
         return map_error_code(str(err.get("Code", "")), str(err.get("Message", "")))
-    if isinstance(exc, bexc.ReadTimeoutError | bexc.ConnectTimeoutError):
+    from urllib3 import exceptions as uexc  # event-stream reads raise urllib3's own
+
+    if isinstance(exc, bexc.ReadTimeoutError | bexc.ConnectTimeoutError | uexc.TimeoutError):
         return base.upstream_timeout()
-    if isinstance(exc, bexc.BotoCoreError):
+    if isinstance(exc, bexc.BotoCoreError | uexc.HTTPError):
         return base.upstream_unavailable("The connection to the upstream provider failed.")
     return base.upstream_unavailable()
 
@@ -362,10 +375,26 @@ def map_exception(exc: Exception) -> base.ProviderError:
 
 _clients: dict[tuple[Any, ...], Any] = {}
 _clients_lock = threading.Lock()
+TIMEOUT_STEPS_S = (0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 25, 30, 45, 60)
+TIMEOUT_STEPS_S += (90, 120, 180, 300, 450, 600, 900)
 
 
-def client_for(config: ProviderConfig) -> Any:
-    key = (config.region, config.endpoint_url, config.connect_timeout_ms, config.read_timeout_ms)
+def fit_timeout(configured_s: float, left_s: float) -> float:
+    """The configured timeout if the attempt has that long, else the largest step that
+    does not exceed the time left (the smallest step when even that is too long)."""
+    if configured_s <= left_s:
+        return configured_s
+    fitting = [s for s in TIMEOUT_STEPS_S if s <= left_s]
+    return fitting[-1] if fitting else TIMEOUT_STEPS_S[0]
+
+
+def client_for(config: ProviderConfig, left_s: float | None = None) -> Any:
+    """The runtime client for ``config`` whose timeouts fit ``left_s`` seconds."""
+    connect = config.connect_timeout_ms / 1000
+    read = config.read_timeout_ms / 1000
+    if left_s is not None:
+        connect, read = fit_timeout(connect, left_s), fit_timeout(read, left_s)
+    key = (config.region, config.endpoint_url, connect, read)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -377,8 +406,8 @@ def client_for(config: ProviderConfig) -> Any:
                 region_name=config.region,
                 endpoint_url=config.endpoint_url,
                 config=Config(
-                    connect_timeout=config.connect_timeout_ms / 1000,
-                    read_timeout=config.read_timeout_ms / 1000,
+                    connect_timeout=connect,
+                    read_timeout=read,
                     retries={"total_max_attempts": 1, "mode": "standard"},
                     tcp_keepalive=True,
                 ),
@@ -400,14 +429,13 @@ class BedrockProvider:
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
 
-    @property
-    def client(self) -> Any:
-        return client_for(self.config)
+    def client(self, timeout: float) -> Any:
+        return client_for(self.config, timeout)
 
     def chat(self, target: Target, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         kwargs = to_converse(request, target)
         try:
-            resp = self.client.converse(**kwargs)
+            resp = self.client(timeout).converse(**kwargs)
         except Exception as exc:  # noqa: BLE001
             raise map_exception(exc) from None
         return from_converse(resp)
@@ -417,7 +445,7 @@ class BedrockProvider:
     ) -> Iterator[dict[str, Any]]:
         kwargs = to_converse(request, target)
         try:
-            resp = self.client.converse_stream(**kwargs)
+            resp = self.client(timeout).converse_stream(**kwargs)
         except Exception as exc:  # noqa: BLE001
             raise map_exception(exc) from None
         return stream_to_chunks(_guard(resp["stream"]))
@@ -429,7 +457,7 @@ class BedrockProvider:
         try:
             if "cohere." in model:
                 body = {"texts": inputs, "input_type": "search_document"}
-                doc = self._invoke(model, body)
+                doc = self._invoke(model, body, timeout)
                 vectors = doc["embeddings"]
                 if isinstance(vectors, dict):
                     vectors = vectors.get("float")
@@ -441,7 +469,7 @@ class BedrockProvider:
                     body: dict[str, Any] = {"inputText": text}
                     if dimensions and "v2" in model:
                         body["dimensions"] = dimensions
-                    doc = self._invoke(model, body)
+                    doc = self._invoke(model, body, timeout)
                     out.append([float(x) for x in doc["embedding"]])
                     tokens += int(doc.get("inputTextTokenCount") or 0)
             else:
@@ -460,9 +488,9 @@ class BedrockProvider:
             raise base.upstream_unavailable("The upstream provider returned a malformed response.")
         return out, tokens
 
-    def _invoke(self, model: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _invoke(self, model: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
         try:
-            resp = self.client.invoke_model(
+            resp = self.client(timeout).invoke_model(
                 modelId=model,
                 body=json.dumps(body),
                 contentType="application/json",

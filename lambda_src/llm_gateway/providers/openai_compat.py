@@ -1,9 +1,12 @@
 """The ``openai`` provider: any OpenAI-compatible HTTP API, standard library only.
 
-Connections are kept alive in a small per-host pool (``http.client``); the connect
-timeout applies to opening the socket and the read timeout (capped by the request
-deadline) to every read. The API key is read from Secrets Manager through the
-Parameters and Secrets extension and cached; it is never logged.
+Connections are kept alive in a small per-host pool (``http.client``). Every call is
+bounded by the time left for its attempt: the connect timeout and the read timeout
+(applied to every read) are each capped by it, and a stream must deliver its first
+event within it (wall clock, however slowly bytes trickle), so a stalled stream still
+falls back. After the first event each read waits at most the read timeout. The API
+key is read from Secrets Manager through the Parameters and Secrets extension and
+cached; it is never logged.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 
 from aigw_shared import params
 from llm_gateway.config import ProviderConfig, Target
 from llm_gateway.providers import base
+from llm_gateway.retry import attempt_timeout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -147,8 +152,8 @@ class OpenAIProvider:
                 headers["authorization"] = f"Bearer {key}"
         return headers
 
-    def _new_conn(self) -> http.client.HTTPConnection:
-        timeout = self.config.connect_timeout_ms / 1000
+    def _new_conn(self, left: float) -> http.client.HTTPConnection:
+        timeout = attempt_timeout(self.config.connect_timeout_ms / 1000, left)
         if self._scheme == "https":
             import ssl  # lazy: plain-http upstreams (vLLM in a VPC, tests) skip it
 
@@ -164,11 +169,11 @@ class OpenAIProvider:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers = self._headers(stream)
         key = (self._scheme, self._host, self._port)
-        read_timeout = max(0.001, min(self.config.read_timeout_ms / 1000, timeout))
+        read_timeout = attempt_timeout(self.config.read_timeout_ms / 1000, timeout)
         for attempt in range(2):  # a reused connection may have been closed by the peer
             conn = POOL.take(key) if attempt == 0 else None
             reused = conn is not None
-            conn = conn or self._new_conn()
+            conn = conn or self._new_conn(timeout)
             try:
                 if conn.sock is None:
                     conn.connect()
@@ -257,17 +262,25 @@ class OpenAIProvider:
         payload = self._payload(target, request)
         payload["stream"] = True
         payload["stream_options"] = {"include_usage": True}
+        first_by = time.monotonic() + timeout
         conn, resp = self._send("/chat/completions", payload, timeout, stream=True)
-        return self._events(conn, resp)
+        return self._events(conn, resp, first_by)
 
     def _events(
-        self, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse
+        self, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse, first_by: float
     ) -> Iterator[dict[str, Any]]:
         done = False
+        started = False
+        read_timeout = conn.sock.gettimeout() if conn.sock is not None else None
         try:
             data_lines: list[bytes] = []
             for _ in range(10_000_000):  # bounded: an upstream cannot make us loop forever
                 try:
+                    if not started and conn.sock is not None:  # the first event's deadline
+                        left = first_by - time.monotonic()
+                        if left <= 0:
+                            raise TimeoutError
+                        conn.sock.settimeout(min(left, read_timeout or left))
                     line = resp.readline(1_048_576)
                 except TimeoutError:
                     raise base.upstream_timeout() from None
@@ -300,6 +313,9 @@ class OpenAIProvider:
                 out = {"choices": chunk.get("choices") or []}
                 if isinstance(chunk.get("usage"), dict):
                     out["usage"] = chunk["usage"]
+                if not started and conn.sock is not None:
+                    conn.sock.settimeout(read_timeout)
+                started = True
                 yield out
             if not done:
                 raise base.upstream_unavailable("The upstream stream ended early.")

@@ -91,7 +91,7 @@ run "production_shape" {
   command = apply
 
   assert {
-    condition     = toset(keys(jsondecode(output.openapi_document).paths)) == toset(["/v1/chat/completions", "/v1/models", "/v1/embeddings", "/v1/prompts/triage"])
+    condition     = toset(keys(jsondecode(output.openapi_document).paths)) == toset(["/v1/chat/completions", "/v1/models", "/v1/models/{model}", "/v1/embeddings", "/v1/prompts/triage"])
     error_message = "The API serves every LLM route, one per prompt template."
   }
 
@@ -123,6 +123,16 @@ run "production_shape" {
   }
 
   assert {
+    condition = (
+      !contains(keys(module.observability.alarm_names), "api_p99_latency") &&
+      contains(keys(module.observability.alarm_names), "ttft_p99/chat_completions") &&
+      contains(keys(module.observability.alarm_names), "ttft_p99/prompts") &&
+      contains(keys(module.observability.alarm_names), "api_5xx_rate")
+    )
+    error_message = "A streaming gateway alarms on time to first token and 5XX rate, never on the stage's Latency (which spans whole streams)."
+  }
+
+  assert {
     condition     = output.cli_environment.AIGW_USAGE_PLAN_PREFIX == "aigw-test" && output.cli_environment.AIGW_STAGE == "v1"
     error_message = "The CLI finds tier usage plans by <name>-<tier> and binds keys to the stage."
   }
@@ -141,8 +151,25 @@ run "sandbox_mode_turns_off_only_what_moto_lacks" {
   }
 
   assert {
-    condition     = length(module.llm.routes) == 4 && module.llm.config_parameter_name == "/aigw-test-llm/config"
+    condition     = length(module.llm.routes) == 5 && module.llm.config_parameter_name == "/aigw-test-llm/config"
     error_message = "The gateway itself is complete in the sandbox."
+  }
+}
+
+run "buffered_gateway_keeps_the_latency_alarm" {
+  command = apply
+
+  variables {
+    llm = {
+      providers = { bedrock = { type = "bedrock" } }
+      models    = { claude = { targets = [{ provider = "bedrock", model = "anthropic.claude-3-haiku-20240307-v1:0" }] } }
+      streaming = false
+    }
+  }
+
+  assert {
+    condition     = contains(keys(module.observability.alarm_names), "api_p99_latency") && !contains(keys(module.observability.alarm_names), "ttft_p99/chat_completions")
+    error_message = "Without streaming every answer ends within the integration timeout: the stage's p99 Latency is the alarm, there is no TTFT alarm."
   }
 }
 
@@ -166,4 +193,30 @@ run "the_sandbox_does_not_model_the_account_setting" {
     condition     = module.gateway.stage_name == "v1"
     error_message = "sandbox_mode plans without the account role (moto does not model the setting)."
   }
+}
+
+run "bot_control_lets_the_api_clients_through" {
+  command = plan
+
+  variables {
+    waf = { enable_bot_control = true, managed_rule_group_versions = { AWSManagedRulesCommonRuleSet = "Version_1.12" } }
+  }
+
+  assert {
+    condition     = module.waf.managed_rule_groups["AWSManagedRulesBotControlRuleSet"].count_overrides == tolist(["CategoryHttpLibrary", "SignalNonBrowserUserAgent"])
+    error_message = "Bot Control counts the rules that would block the OpenAI SDKs and curl."
+  }
+
+  assert {
+    condition     = module.waf.managed_rule_groups["AWSManagedRulesCommonRuleSet"].version == "Version_1.12" && module.waf.managed_rule_groups["AWSManagedRulesSQLiRuleSet"].version == null
+    error_message = "Pinned versions reach the web ACL; other groups follow their default version."
+  }
+}
+
+run "rejects_an_unknown_bot_control_rule" {
+  command = plan
+  variables {
+    waf = { enable_bot_control = true, bot_control_count_rules = ["curl"] }
+  }
+  expect_failures = [var.waf]
 }

@@ -181,6 +181,45 @@ run "jwt_issuers_reach_the_lambda" {
   }
 }
 
+run "jwks_outage_windows_reach_the_lambda" {
+  command = plan
+
+  variables {
+    jwks_failure_cache_seconds  = 12
+    jwks_stale_if_error_seconds = 7200
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_JWKS_FAILURE_CACHE_SECONDS"] == "12" && aws_lambda_function.this[0].environment[0].variables["AIGW_JWKS_STALE_IF_ERROR_SECONDS"] == "7200"
+    error_message = "The JWKS failure-cache and stale-if-error windows must reach the Lambda environment."
+  }
+}
+
+run "jwks_outage_windows_default" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_JWKS_FAILURE_CACHE_SECONDS"] == "30" && aws_lambda_function.this[0].environment[0].variables["AIGW_JWKS_STALE_IF_ERROR_SECONDS"] == "3600"
+    error_message = "The JWKS outage windows default to 30 s and 3600 s."
+  }
+}
+
+run "rejects_unbounded_jwks_failure_cache" {
+  command = plan
+  variables {
+    jwks_failure_cache_seconds = 301
+  }
+  expect_failures = [var.jwks_failure_cache_seconds]
+}
+
+run "rejects_unbounded_jwks_stale_window" {
+  command = plan
+  variables {
+    jwks_stale_if_error_seconds = -1
+  }
+  expect_failures = [var.jwks_stale_if_error_seconds]
+}
+
 run "create_false_creates_nothing" {
   command = plan
 

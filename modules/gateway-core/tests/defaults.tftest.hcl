@@ -275,6 +275,16 @@ run "every_operation_is_secured_unless_public" {
   }
 
   assert {
+    condition = (
+      jsondecode(output.openapi_document).paths["/v1/models/{model}"].get.parameters == [
+        { name = "model", in = "path", required = true, schema = { type = "string" } }
+      ] &&
+      keys(jsondecode(output.openapi_document).paths["/v1/models/{model}"].get.security[0]) == ["api_key", "tenant_authorizer"]
+    )
+    error_message = "A path template renders its parameter as a required path parameter, behind the same auth as the other routes."
+  }
+
+  assert {
     condition     = keys(jsondecode(output.openapi_document).paths["/v1/sentiment"].post.security[0]) == ["api_key", "sigv4"]
     error_message = "AWS_IAM routes must require SigV4."
   }
@@ -329,22 +339,17 @@ run "streaming_routes_stream_and_are_never_cached" {
   }
 }
 
-run "lambda_permissions_are_scoped_to_method_and_path" {
+run "lambda_permissions_are_scoped_to_api_and_stage" {
   command = apply
 
   assert {
-    condition     = aws_lambda_permission.route["chat_completions"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST/v1/chat/completions"
-    error_message = "Permission must be scoped to the stage, method and path."
+    condition     = keys(aws_lambda_permission.function) == ["llm"]
+    error_message = "Three Lambda-backed routes of one function need one permission, not one per route."
   }
 
   assert {
-    condition     = aws_lambda_permission.route["model"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/GET/v1/models/*"
-    error_message = "Path parameters must become wildcards in the source ARN."
-  }
-
-  assert {
-    condition     = keys(aws_lambda_permission.route) == ["chat_completions", "model", "models"]
-    error_message = "Only Lambda-backed routes get permissions."
+    condition     = aws_lambda_permission.function["llm"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/*" && aws_lambda_permission.function["llm"].principal == "apigateway.amazonaws.com" && aws_lambda_permission.function["llm"].action == "lambda:InvokeFunction"
+    error_message = "The permission must let this API's stage (any method and path) invoke the function, and nothing else."
   }
 
   assert {
@@ -435,7 +440,7 @@ run "create_false_creates_nothing" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_rest_api.this) == 0 && length(aws_api_gateway_stage.this) == 0 && length(aws_cloudwatch_log_group.access) == 0 && module.kms_key.key_arn == null && length(aws_lambda_permission.route) == 0
+    condition     = length(aws_api_gateway_rest_api.this) == 0 && length(aws_api_gateway_stage.this) == 0 && length(aws_cloudwatch_log_group.access) == 0 && module.kms_key.key_arn == null && length(aws_lambda_permission.function) == 0
     error_message = "create = false must create nothing."
   }
 

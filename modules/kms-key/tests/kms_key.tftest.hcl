@@ -65,8 +65,8 @@ run "log_groups_and_services_are_scoped" {
     error_message = "Service principals act for this account only."
   }
   assert {
-    condition     = contains(one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s if s.Sid == "AccountAdministersAndDelegatesToIam"]).Action, "kms:CreateGrant")
-    error_message = "allow_grants adds kms:CreateGrant to what IAM policies may allow."
+    condition     = contains(one([for s in jsondecode(aws_kms_key.this[0].policy).Statement : s if s.Sid == "AccountCreatesGrantsForAwsServices"]).Action, "kms:CreateGrant")
+    error_message = "allow_grants adds kms:CreateGrant (for AWS services only) to what IAM policies may allow."
   }
 }
 

@@ -49,7 +49,6 @@ variables {
       base_url           = "https://api.openai.example/v1"
       api_key_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"
     }
-    local = { type = "mock" }
   }
   models = {
     claude = {
@@ -173,14 +172,16 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_embeddings", "llm_prompt_summarise"])
-    error_message = "Routes: chat completions, models, embeddings and one per prompt template."
+    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_model", "llm_embeddings", "llm_prompt_summarise"])
+    error_message = "Routes: chat completions, models, one model, embeddings and one per prompt template."
   }
 
   assert {
     condition = (
       output.routes.llm_chat_completions.integration.transfer_mode == "STREAM" &&
       output.routes.llm_prompt_summarise.path == "/v1/prompts/summarise" &&
+      output.routes.llm_model.path == "/v1/models/{model}" && output.routes.llm_model.method == "GET" &&
+      output.routes.llm_model.auth == output.routes.llm_models.auth &&
       output.routes.llm_models.integration.transfer_mode == "STREAM" &&
       alltrue([for r in output.routes : r.auth == "CUSTOM" && !r.public && r.lambda_qualifier == "live"])
     )
@@ -233,6 +234,46 @@ run "disabled_module_creates_nothing" {
   }
 }
 
+run "secrets_under_a_customer_managed_key" {
+  command = plan
+  variables {
+    secrets_kms_key_arns = ["arn:aws:kms:us-east-1:123456789012:key/99999999-8888-7777-6666-555555555555"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == {
+      Sid      = "DecryptProviderSecrets"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt"]
+      Resource = ["arn:aws:kms:us-east-1:123456789012:key/99999999-8888-7777-6666-555555555555"]
+      Condition = {
+        StringEquals = {
+          "kms:ViaService"                  = ["secretsmanager.us-east-1.amazonaws.com"]
+          "kms:EncryptionContext:SecretARN" = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"]
+        }
+      }
+    }
+    error_message = "The role may decrypt with the secrets' key only through Secrets Manager and only for the named provider secrets."
+  }
+}
+
+run "no_secret_key_statement_without_a_key" {
+  command = plan
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == 0
+    error_message = "Without secrets_kms_key_arns the role gets no decrypt permission for secrets (aws/secretsmanager needs none)."
+  }
+}
+
+run "rejects_a_key_alias_for_secrets" {
+  command = plan
+  variables {
+    secrets_kms_key_arns = ["alias/aigw"]
+  }
+  expect_failures = [var.secrets_kms_key_arns]
+}
+
 run "rejects_unknown_provider_type" {
   command = plan
   variables {
@@ -261,6 +302,52 @@ run "rejects_a_key_in_place_of_a_secret_arn" {
     prompt_templates = {}
   }
   expect_failures = [var.providers_config]
+}
+
+run "retry_policy_reaches_the_config_document" {
+  command = plan
+  variables {
+    models = { m = { targets = [
+      { provider = "bedrock", model = "a", retry = { attempts = 4, max_delay_ms = 800 } },
+      { provider = "bedrock", model = "b" },
+    ] } }
+    routing          = { attempt_timeout_ms = 5000 }
+    prompt_templates = {}
+  }
+  assert {
+    condition = (
+      jsondecode(output.config_document).models.m.targets[0].retry == { attempts = 4, max_delay_ms = 800 } &&
+      !can(jsondecode(output.config_document).models.m.targets[1].retry) &&
+      jsondecode(output.config_document).routing.attempt_timeout_ms == 5000
+    )
+    error_message = "A target's retry policy (set fields only) and the attempt timeout must reach the config document."
+  }
+}
+
+run "rejects_retry_attempts_out_of_range" {
+  command = plan
+  variables {
+    models           = { m = { targets = [{ provider = "bedrock", model = "a", retry = { attempts = 11 } }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [var.models]
+}
+
+run "rejects_a_retry_cap_below_its_base_delay" {
+  command = plan
+  variables {
+    models           = { m = { targets = [{ provider = "bedrock", model = "a", retry = { base_delay_ms = 500, max_delay_ms = 100 } }] } }
+    prompt_templates = {}
+  }
+  expect_failures = [var.models]
+}
+
+run "rejects_an_attempt_timeout_out_of_range" {
+  command = plan
+  variables {
+    routing = { attempt_timeout_ms = 10 }
+  }
+  expect_failures = [var.routing]
 }
 
 run "rejects_targets_of_unknown_providers" {
@@ -312,11 +399,11 @@ run "with_the_layer_the_extension_reads_the_config" {
   command = plan
   variables {
     config_source                  = null
-    parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:123456789012:layer:params-secrets:1"
+    parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && aws_lambda_function.this[0].layers[0] == "arn:aws:lambda:us-east-1:123456789012:layer:params-secrets:1"
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && aws_lambda_function.this[0].layers[0] == "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
     error_message = "With the layer, the function reads its config through the extension."
   }
 }

@@ -167,6 +167,47 @@ run "api_alarms_watch_the_stage" {
   }
 }
 
+run "streamed_routes_alarm_on_time_to_first_token_not_on_stream_length" {
+  command = apply
+
+  variables {
+    ttft_routes = ["chat_completions", "prompts"]
+    alarms      = { api_latency_alarm = false, ttft_p99_ms = 8000 }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.api_p99_latency) == 0
+    error_message = "A streaming stage must not alarm on API Gateway Latency: it spans the whole stream, so long answers would page."
+  }
+
+  assert {
+    condition = alltrue([for r in ["chat_completions", "prompts"] :
+      aws_cloudwatch_metric_alarm.ttft_p99[r].namespace == "aigw" &&
+      aws_cloudwatch_metric_alarm.ttft_p99[r].metric_name == "TimeToFirstTokenMs" &&
+      aws_cloudwatch_metric_alarm.ttft_p99[r].dimensions == tomap({ Route = r }) &&
+      aws_cloudwatch_metric_alarm.ttft_p99[r].extended_statistic == "p99" &&
+      aws_cloudwatch_metric_alarm.ttft_p99[r].threshold == 8000 &&
+      aws_cloudwatch_metric_alarm.ttft_p99[r].alarm_actions == toset([aws_sns_topic.this[0].arn])
+    ])
+    error_message = "Each streamed route must alarm on the gateway's p99 TimeToFirstTokenMs (EMF dimension Route) and notify the topic."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.api_5xx_rate) == 1 && length(output.alarm_arns) == 10
+    error_message = "The 5XX rate alarm stays; two TTFT alarms replace the latency alarm (9 - 1 + 2)."
+  }
+}
+
+run "ttft_routes_are_the_streamed_llm_routes" {
+  command = plan
+
+  variables {
+    ttft_routes = ["embeddings"]
+  }
+
+  expect_failures = [var.ttft_routes]
+}
+
 run "token_budget_burn_reads_the_emf_metrics" {
   command = apply
 

@@ -19,9 +19,12 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from authorizer import apikeys
 from authorizer.config import Config, Issuer
-from authorizer.core import Authorizer, AuthRequest
+from authorizer.core import Authorizer, AuthRequest, jwks_cache_for
 from authorizer.jwks import JwksCache
 from authorizer.store import KeyRecord, StoreUnavailable, TenantRecord
+
+# Wycheproof vectors checked in this run, by file: {"valid": n, "invalid": n, ...}.
+WYCHEPROOF_COUNTS = pytest.StashKey[dict[str, dict[str, int]]]()
 
 STAGE = "dev"
 ISSUER = "https://issuer.test/realm"
@@ -119,6 +122,8 @@ class JwksServer:
     keys: list[dict[str, str]] = field(default_factory=list)
     status: int = 200
     drop: bool = False  # close the connection without answering
+    body: bytes | None = None  # a raw document instead of {"keys": keys}
+    raw_response: bytes | None = None  # raw bytes instead of an HTTP response
     hits: int = 0
     url: str = ""
 
@@ -133,7 +138,11 @@ def jwks_server(rsa_key: SigningKey, ec_key: SigningKey) -> Iterator[JwksServer]
             if state.drop:
                 self.close_connection = True
                 return
-            body = json.dumps({"keys": state.keys}).encode()
+            if state.raw_response is not None:
+                self.wfile.write(state.raw_response)
+                self.close_connection = True
+                return
+            body = json.dumps({"keys": state.keys}).encode() if state.body is None else state.body
             self.send_response(state.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -230,3 +239,103 @@ def authz(config: Config, store: MemoryStore) -> Authorizer:
 
 def bearer(value: str) -> AuthRequest:
     return AuthRequest(method_arn=METHOD_ARN, headers={"authorization": f"Bearer {value}"})
+
+
+# ------------------------------------------------------- fake clock, fetcher, handler
+# The tests below drive the real Lambda entry point with an Authorizer whose JWKS
+# fetcher and clock are fakes: no HTTP server, no sleeping.
+
+NOW = 1_800_000_000  # a fixed "current time" (2027-01-15)
+FAKE_JWKS_URL = "https://issuer.test/.well-known/jwks.json"
+
+
+class FakeClock:
+    def __init__(self, now: float = NOW) -> None:
+        self.now = float(now)
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeFetcher:
+    """Returns the keys it holds, or raises JwksUnavailable while ``down``."""
+
+    def __init__(self, *keys: SigningKey) -> None:
+        self.keys = list(keys)
+        self.down = False
+        self.calls = 0
+
+    def __call__(self, url: str, timeout: float) -> dict[str, Any]:
+        from authorizer.jose import parse_jwk
+        from authorizer.jwks import JwksUnavailable
+
+        self.calls += 1
+        if self.down:
+            raise JwksUnavailable("JWKS endpoint answered 503")
+        return {k.kid: parse_jwk(k.jwk()) for k in self.keys}
+
+
+def fake_authorizer(
+    store: MemoryStore, fetcher: FakeFetcher, clock: FakeClock, leeway: float = 30, **config: Any
+) -> Authorizer:
+    cfg = Config(
+        stage=STAGE,
+        tenants_table="tenants",
+        keys_table="keys",
+        issuers=(Issuer(ISSUER, FAKE_JWKS_URL, frozenset({AUDIENCE})),),
+        leeway_seconds=leeway,
+        **config,
+    )
+    return Authorizer(cfg, store, jwks_cache_for(cfg, fetcher=fetcher, clock=clock), clock=clock)
+
+
+def fixed_claims(now: float = NOW, **overrides: Any) -> dict[str, Any]:
+    base = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "user-1",
+        "tenant": "acme",
+        "iat": int(now),
+        "nbf": int(now),
+        "exp": int(now) + 600,
+    }
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def raw_token(key: SigningKey, header_json: str, payload_json: str) -> str:
+    """A token signed by ``key`` over header and payload given as raw JSON text."""
+    signing_input = f"{b64u(header_json.encode())}.{b64u(payload_json.encode())}"
+    return f"{signing_input}.{b64u(key.sign(signing_input.encode()))}"
+
+
+def handler_outcome(authz: Authorizer, headers: dict[str, str]) -> str:
+    """Run the Lambda entry point; "allow", "deny" or "unauthorized".
+
+    Any other exception propagates: for a malformed credential that is the bug under test.
+    """
+    from authorizer import handler as handler_mod
+
+    saved = handler_mod._AUTHORIZER
+    handler_mod._AUTHORIZER = authz
+    try:
+        response = handler_mod.handler(
+            {"type": "REQUEST", "methodArn": METHOD_ARN, "headers": headers}, None
+        )
+    except Exception as exc:
+        if type(exc) is Exception and str(exc) == "Unauthorized":
+            return "unauthorized"
+        raise
+    finally:
+        handler_mod._AUTHORIZER = saved
+    effect = response["policyDocument"]["Statement"][0]["Effect"]
+    assert effect in ("Allow", "Deny"), response
+    if effect == "Allow":
+        assert response["usageIdentifierKey"]
+        return "allow"
+    assert "usageIdentifierKey" not in response
+    return "deny"
+
+
+def bearer_outcome(authz: Authorizer, token: str) -> str:
+    return handler_outcome(authz, {"Authorization": f"Bearer {token}"})

@@ -1,5 +1,6 @@
 """Unit-test fixtures for the LLM gateway. Helpers live in ``llm_helpers.py``; the fake
-upstreams in ``tests/e2e/aigw_fakes.py`` (put on ``sys.path`` here)."""
+upstreams in ``tests/e2e/aigw_fakes.py`` and the OpenAI contract checker in
+``tests/contracts/openai_contract.py`` (both put on ``sys.path`` here)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "e2e"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "contracts"))
+
+# Every gateway response of every test here is checked against OpenAI's OpenAPI document.
+from openai_contract import openai_contract, pytest_runtest_call  # noqa: F401
 
 from llm_gateway.providers import bedrock, openai_compat
 

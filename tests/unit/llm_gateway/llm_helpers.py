@@ -53,6 +53,7 @@ class Captured:
     def __init__(self) -> None:
         self.logs: list[dict[str, Any]] = []
         self.metrics: list[dict[str, Any]] = []
+        self.sleeps: list[float] = []
 
 
 def make_gateway(
@@ -60,6 +61,7 @@ def make_gateway(
 ) -> tuple[Gateway, Captured]:
     cfg = doc if isinstance(doc, GatewayConfig) else parse_config(doc or base_config())
     cap = Captured()
+    kwargs.setdefault("sleep", cap.sleeps.append)  # throttling backoff: no real sleeping
     gw = Gateway(
         lambda: cfg,
         log_sink=lambda line: cap.logs.append(json.loads(line)),

@@ -273,7 +273,11 @@ def test_response_text_tool_use_and_cache_usage() -> None:
         {"id": "tu1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}
     ]
     assert out["usage"]["prompt_tokens"] == 130
-    assert out["usage"]["prompt_tokens_details"] == {"cached_tokens": 100}
+    assert out["usage"]["prompt_tokens_details"] == {
+        "cached_tokens": 100,
+        "cache_write_tokens": 20,  # OpenAI's name for prompt-cache writes
+    }
+    assert out["usage"]["cache_creation_input_tokens"] == 20  # the same, Anthropic's name
     assert out["usage"]["total_tokens"] == 135
 
 
@@ -369,3 +373,16 @@ def test_exception_event_in_stream_raises_mapped_error() -> None:
             )
         )
     assert exc.value.status == 429
+
+
+def test_event_stream_read_errors_from_urllib3_map_to_timeout_and_connection_errors() -> None:
+    """Reads of a ConverseStream body raise urllib3's exceptions, not botocore's."""
+    from urllib3 import exceptions as uexc
+
+    from llm_gateway.providers.bedrock import map_exception
+
+    stalled = map_exception(uexc.ReadTimeoutError(None, "/", "Read timed out."))
+    assert (stalled.status, stalled.code, stalled.retryable) == (504, "upstream_timeout", True)
+    broken = map_exception(uexc.ProtocolError("Connection broken"))
+    assert (broken.status, broken.code) == (502, "upstream_error")
+    assert broken.message == "The connection to the upstream provider failed."

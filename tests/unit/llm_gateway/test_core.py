@@ -30,7 +30,9 @@ def test_chat_completion_has_openai_shape() -> None:
     assert body["choices"][0]["message"] == {
         "role": "assistant",
         "content": "[mock:echo] You said: hi",
+        "refusal": None,
     }
+    assert body["choices"][0]["logprobs"] is None  # required by the schema, null here
     assert (
         body["usage"]["total_tokens"]
         == body["usage"]["prompt_tokens"] + body["usage"]["completion_tokens"]
@@ -94,8 +96,14 @@ def test_fallback_reaches_healthy_target_and_records_attempts() -> None:
     resp = post(gw, CHAT, {"model": "fallback", "messages": [{"role": "user", "content": "x"}]})
     assert resp.status == 200
     attempts = cap.logs[-1]["attempts"]
-    assert [a["outcome"] for a in attempts] == ["upstream_error", "rate_limit_exceeded", "ok"]
-    assert cap.metrics[-1]["ProviderErrors"] == 2
+    # the throttled target is tried twice (the default retry policy) before falling back
+    assert [a["outcome"] for a in attempts] == [
+        "upstream_error",
+        "rate_limit_exceeded",
+        "rate_limit_exceeded",
+        "ok",
+    ]
+    assert cap.metrics[-1]["ProviderErrors"] == 3
 
 
 def test_client_error_from_provider_does_not_fall_back() -> None:
@@ -273,9 +281,17 @@ def test_prompt_template_errors() -> None:
 
 
 def test_prompt_template_streams() -> None:
-    gw, _ = make_gateway()
+    gw, cap = make_gateway()
     resp = post(gw, "/v1/prompts/greet", {"variables": {"name": "Ana"}, "stream": True})
-    assert sse_events(resp.read_all())[-1] == "[DONE]"
+    events = sse_events(resp.read_all())
+    assert events[-1] == "[DONE]"
+    chunks = events[:-1]
+    assert all(c["object"] == "chat.completion.chunk" and c["model"] == "chat" for c in chunks)
+    text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+    # the rendered template (default lang) reached the model and came back as the stream
+    assert text == "[mock:echo] You said: Say hello to Ana in French."
+    assert [c["choices"][0]["finish_reason"] for c in chunks if c["choices"]][-1] == "stop"
+    assert cap.logs[-1]["route"] == "prompts" and cap.logs[-1]["stream"] is True
 
 
 def test_embeddings_float_and_base64() -> None:
@@ -351,3 +367,51 @@ def test_lone_surrogates_from_upstream_do_not_break_encoding() -> None:
 
     resp = Response.json(200, {"text": "bad \ud800 text"})
     assert json.loads(resp.body) == {"text": "bad \ud800 text"}
+
+
+def test_retrieve_one_model() -> None:
+    gw, cap = make_gateway()
+    resp = gw.handle("GET", "/v1/models/chat", {}, b"", TENANT)
+    assert resp.status == 200
+    assert json.loads(resp.body) == {
+        "id": "chat",
+        "object": "model",
+        "created": 0,
+        "owned_by": "aigw",
+    }
+    assert cap.logs[-1]["route"] == "model"
+
+
+def test_retrieve_unknown_or_disallowed_model_is_404_and_post_is_405() -> None:
+    gw, _ = make_gateway()
+    for alias, auth in (("chat", {**TENANT, "allowed_models": "emb"}), ("nope", TENANT)):
+        resp = gw.handle("GET", f"/v1/models/{alias}", {}, b"", auth)
+        assert resp.status == 404
+        assert json.loads(resp.body)["error"] == {
+            "message": f"The model '{alias}' does not exist or you do not have access to it.",
+            "type": "invalid_request_error",
+            "param": "model",
+            "code": "model_not_found",
+        }
+    assert gw.handle("POST", "/v1/models/chat", {}, b"", TENANT).status == 405
+    assert gw.handle("GET", "/v1/models/chat", {}, b"", {}).status == 401
+
+
+def test_retrieve_decodes_an_encoded_alias() -> None:
+    doc = base_config()
+    doc["models"]["team/chat"] = {"targets": [{"provider": "mock", "model": "echo"}]}
+    gw, _ = make_gateway(doc)
+    for path in ("/v1/models/team%2Fchat", "/v1/models/team/chat"):
+        resp = gw.handle("GET", path, {}, b"", TENANT)
+        assert resp.status == 200 and json.loads(resp.body)["id"] == "team/chat"
+
+
+def test_error_messages_quoting_a_lone_surrogate_still_encode() -> None:
+    """A path or model id with a lone surrogate is quoted in the error message; the
+    answer is an escaped JSON body, not an exception out of the handler."""
+    gw, _ = make_gateway()
+    for path in ("/v1/nope\ud800", "/v1/models/\udfff"):
+        resp = gw.handle("GET", path, {}, b"", TENANT)
+        assert resp.status == 404
+        assert json.loads(resp.body)["error"]["message"].count("\\") == 0
+        assert "\\ud" in resp.body.decode("ascii")

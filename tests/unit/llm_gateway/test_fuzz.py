@@ -7,6 +7,7 @@ answer 5xx (the mock provider cannot fail unless asked to).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from llm_helpers import TENANT, base_config, make_gateway
 
 from llm_gateway import handler as lambda_handler
+from llm_gateway import parameters, validation
 
 GW, CAP = make_gateway(base_config(limits={"max_body_bytes": 200_000}))
 FUZZ = settings(
@@ -63,6 +65,13 @@ chat_like = st.fixed_dictionaries(
         "response_format": json_values,
         "user": json_values,
         "n": json_values,
+        "logprobs": json_values,
+        "top_logprobs": json_values,
+        "logit_bias": json_values,
+        "parallel_tool_calls": json_values,
+        "seed": json_values,
+        "presence_penalty": json_values,
+        "store": json_values,
     },
 )
 embed_like = st.fixed_dictionaries(
@@ -208,3 +217,34 @@ def test_lambda_handler_never_fails_on_odd_events(
     out = lambda_handler.handler(event, None)
     assert set(out) == {"statusCode", "headers", "body", "isBase64Encoded"}
     check(out["statusCode"], out["body"].encode())
+
+
+@FUZZ
+@given(key=odd_text, value=json_values)
+def test_any_extra_chat_field_is_honoured_or_refused_by_name(key: str, value: Any) -> None:
+    body = {"model": "chat", "messages": [{"role": "user", "content": "x"}], key: value}
+    raw_body = json.dumps(body).encode()
+    resp = GW.handle("POST", "/v1/chat/completions", {}, raw_body, TENANT)
+    raw = drain(resp)
+    check(resp.status, raw)
+    if resp.status == 400 and json.loads(raw)["error"]["code"] == "invalid_json":
+        # only lone surrogates (escaped by json.dumps) make a JSON body unacceptable
+        assert re.search(r"\\ud[89a-f][0-9a-f]{2}", raw_body.decode())
+        return
+    if key not in validation.CHAT_FIELDS and key not in parameters.ACCEPTED_NOT_FORWARDED:
+        assert resp.status == 400
+        err = json.loads(raw)["error"]
+        assert (err["param"], err["code"]) == (key[:100], "unsupported_parameter")
+    elif key in parameters.ACCEPTED_NOT_FORWARDED:
+        assert resp.status == 200
+
+
+@FUZZ
+@given(model_id=odd_text.filter(bool))
+def test_retrieving_any_model_id_is_200_for_an_alias_else_404(model_id: str) -> None:
+    import urllib.parse
+
+    resp = GW.handle("GET", "/v1/models/" + model_id, {}, b"", TENANT)
+    check(resp.status, resp.body)
+    alias = urllib.parse.unquote(model_id)
+    assert resp.status == (200 if alias in {"chat", "fallback", "strict", "emb"} else 404)

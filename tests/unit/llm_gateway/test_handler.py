@@ -49,6 +49,23 @@ def test_chat_completion_event(configured_handler: None) -> None:
     assert json.loads(out["body"])["choices"][0]["message"]["content"].endswith("hey")
 
 
+def test_retrieve_model_event_from_the_emitted_route(configured_handler: None) -> None:
+    """``GET /v1/models/{model}`` as modules/llm-route emits it (``client.models.retrieve``)."""
+    ok = handler.handler(event("GET", "/v1/models/{model}", pathParameters={"model": "chat"}), None)
+    assert ok["statusCode"] == 200
+    assert json.loads(ok["body"]) == {
+        "id": "chat",
+        "object": "model",
+        "created": 0,
+        "owned_by": "aigw",
+    }
+    missing = handler.handler(
+        event("GET", "/v1/models/{model}", pathParameters={"model": "gpt-9"}), None
+    )
+    assert missing["statusCode"] == 404
+    assert json.loads(missing["body"])["error"]["code"] == "model_not_found"
+
+
 def test_path_parameters_fill_the_resource(configured_handler: None) -> None:
     ev = event(
         "POST",

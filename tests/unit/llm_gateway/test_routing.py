@@ -6,6 +6,7 @@ import pytest
 
 from llm_gateway.config import ModelConfig, Target
 from llm_gateway.providers import base
+from llm_gateway.retry import RetryPolicy
 from llm_gateway.routing import AllTargetsFailed, CircuitBreaker, Router, plan
 
 A, B, C = Target("p", "a"), Target("p", "b", weight=3), Target("p", "c", weight=0)
@@ -37,10 +38,20 @@ def scripted(outcomes: dict[str, list]):
 
 
 def router(
-    clock: Clock | None = None, threshold: int = 2, cooldown: float = 10, rng=lambda: 0.0
+    clock: Clock | None = None,
+    threshold: int = 2,
+    cooldown: float = 10,
+    rng=lambda: 0.0,
+    sleeps: list[float] | None = None,
 ) -> Router:
     clock = clock or Clock()
-    return Router(CircuitBreaker(threshold, cooldown, clock), clock, rng)
+
+    def sleep(seconds: float) -> None:  # no real sleeping: the fake clock moves
+        if sleeps is not None:
+            sleeps.append(seconds)
+        clock.now += seconds
+
+    return Router(CircuitBreaker(threshold, cooldown, clock), clock, rng, sleep)
 
 
 def test_ordered_plan_keeps_configured_order() -> None:
@@ -65,12 +76,16 @@ def test_weighted_distribution_follows_weights() -> None:
 
 
 @pytest.mark.parametrize(
-    "error", [base.rate_limited(), base.upstream_unavailable(), base.upstream_timeout()]
+    ("error", "tries_on_a"),
+    [(base.rate_limited(), 2), (base.upstream_unavailable(), 1), (base.upstream_timeout(), 1)],
 )
-def test_retryable_errors_fall_back_to_next_target(error: base.ProviderError) -> None:
-    call, calls = scripted({"a": [error], "b": ["ok-b"]})
+def test_retryable_errors_fall_back_to_next_target(
+    error: base.ProviderError, tries_on_a: int
+) -> None:
+    """Only throttling is retried in place (default: two tries), the rest falls back."""
+    call, calls = scripted({"a": [error] * tries_on_a, "b": ["ok-b"]})
     result = router().run(model(A, B), call, deadline=1e9)
-    assert result.value == "ok-b" and result.target == B and calls == ["a", "b"]
+    assert result.value == "ok-b" and result.target == B and calls == ["a"] * tries_on_a + ["b"]
 
 
 def test_client_errors_never_fall_back() -> None:
@@ -81,7 +96,7 @@ def test_client_errors_never_fall_back() -> None:
 
 
 def test_last_error_is_answered_when_every_target_fails() -> None:
-    call, _ = scripted({"a": [base.upstream_unavailable()], "b": [base.rate_limited()]})
+    call, _ = scripted({"a": [base.upstream_unavailable()], "b": [base.rate_limited()] * 2})
     with pytest.raises(AllTargetsFailed) as exc:
         router().run(model(A, B), call, deadline=1e9)
     assert exc.value.error.status == 429
@@ -156,3 +171,83 @@ def test_client_errors_do_not_trip_the_breaker() -> None:
     with pytest.raises(AllTargetsFailed):
         r.run(model(A), call, deadline=1e9)
     assert r.run(model(A), call, deadline=1e9).value == "ok"
+
+
+# --------------------------------------------------------------------------- throttling
+
+
+def throttled_target(name: str, attempts: int = 3, base_ms: int = 100, cap_ms: int = 250) -> Target:
+    return Target("p", name, retry=RetryPolicy(attempts, base_ms, cap_ms))
+
+
+def test_throttled_target_is_retried_with_capped_jittered_backoff_then_succeeds() -> None:
+    t = throttled_target("a", attempts=4, base_ms=100, cap_ms=250)
+    call, calls = scripted({"a": [base.rate_limited()] * 3 + ["ok-a"]})
+    sleeps: list[float] = []
+    draws = iter([0.5, 1.0, 0.25])
+    result = router(rng=lambda: next(draws), sleeps=sleeps).run(model(t), call, deadline=1e9)
+    assert result.value == "ok-a" and calls == ["a"] * 4
+    # full jitter: draw * min(cap, base * 2**n) = 0.5*100 ms, 1.0*200 ms, 0.25*250 ms
+    assert sleeps == pytest.approx([0.05, 0.2, 0.0625])
+    assert [a.outcome for a in result.attempts] == ["rate_limit_exceeded"] * 3 + ["ok"]
+
+
+def test_throttling_retries_are_bounded_then_fall_back() -> None:
+    t = throttled_target("a", attempts=3)
+    call, calls = scripted({"a": [base.rate_limited()] * 3, "b": ["ok-b"]})
+    sleeps: list[float] = []
+    result = router(rng=lambda: 1.0, sleeps=sleeps).run(model(t, B), call, deadline=1e9)
+    assert calls == ["a", "a", "a", "b"] and result.target == B
+    assert len(sleeps) == 2
+
+
+def test_no_backoff_that_would_end_after_the_deadline() -> None:
+    clock = Clock()
+    t = throttled_target("a", attempts=5, base_ms=1000, cap_ms=1000)
+    call, calls = scripted({"a": [base.rate_limited()], "b": ["ok-b"]})
+    sleeps: list[float] = []
+    r = router(clock, rng=lambda: 1.0, sleeps=sleeps)
+    result = r.run(model(t, B), call, deadline=clock.now + 0.5)
+    assert calls == ["a", "b"] and sleeps == [] and result.target == B
+
+
+def test_other_failures_are_not_retried_in_place() -> None:
+    t = throttled_target("a", attempts=5)
+    for error in (base.upstream_unavailable(), base.upstream_timeout()):
+        call, calls = scripted({"a": [error], "b": ["ok-b"]})
+        router().run(model(t, B), call, deadline=1e9)
+        assert calls == ["a", "b"]
+
+
+def test_a_target_that_stays_throttled_counts_once_against_its_breaker() -> None:
+    t = throttled_target("a", attempts=3)
+    r = router(threshold=2)
+    call, _ = scripted({"a": [base.rate_limited()] * 3, "b": ["ok-b"]})
+    r.run(model(t, B), call, deadline=1e9)
+    assert not r.breaker.is_open(t.key)
+
+
+# --------------------------------------------------------------------------- attempt budget
+
+
+def test_each_attempt_gets_an_equal_share_of_the_time_left() -> None:
+    clock = Clock()
+    seen: list[tuple[str, float]] = []
+
+    def call(target: Target, budget: float) -> str:
+        seen.append((target.model, budget))
+        clock.now += budget  # the attempt uses its whole budget, then fails
+        raise base.upstream_timeout()
+
+    with pytest.raises(AllTargetsFailed):
+        router(clock).run(model(A, B, C), call, deadline=clock.now + 9)
+    assert seen == [("a", 3.0), ("b", 3.0), ("c", 3.0)]
+
+
+def test_attempt_timeout_caps_every_attempt() -> None:
+    clock = Clock()
+    r = Router(CircuitBreaker(5, 10, clock), clock, lambda: 0.0, lambda s: None, 2.0)
+    seen: list[float] = []
+    r.run(model(A, B), lambda t, budget: seen.append(budget), deadline=clock.now + 9)
+    assert seen == [2.0]
+    assert r.budget(1.5, 3) == 1.5  # never more than the time left

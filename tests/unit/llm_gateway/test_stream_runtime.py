@@ -73,6 +73,34 @@ def test_non_streaming_and_error_responses_use_the_same_framing(
     assert h3["statusCode"] == 400 and "error" in json.loads(b3)
 
 
+def test_each_invocation_runs_under_its_own_xray_trace_header(
+    runtime: FakeRuntimeAPI, configured_handler: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The managed runtime sets _X_AMZN_TRACE_ID from Lambda-Runtime-Trace-Id for every
+    # invocation and removes it when an invocation has none; our loop must do the same.
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-00000000-stale;Parent=0;Sampled=1")
+    seen: list[str | None] = []
+    handle = stream_runtime.handle_event
+
+    def spy(raw: bytes, deadline: float | None) -> object:
+        seen.append(os.environ.get("_X_AMZN_TRACE_ID"))
+        return handle(raw, deadline)
+
+    monkeypatch.setattr(stream_runtime, "handle_event", spy)
+    first = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"
+    third = "Root=1-5bef4de8-0123456789abcdef01234567;Parent=1111111111111111;Sampled=0"
+    runtime.invoke("t-1", api_event("GET", "/v1/models"), trace_id=first)
+    runtime.invoke("t-2", api_event("GET", "/v1/models"))
+    runtime.invoke("t-3", api_event("GET", "/v1/models"), trace_id=third)
+    assert stream_runtime.run(runtime.api, max_invocations=3) == 3
+    assert seen == [first, None, third]
+    assert [split_streamed_response(r["chunks"])[0]["statusCode"] for r in runtime.responses] == [
+        200,
+        200,
+        200,
+    ]
+
+
 def test_stream_failure_after_first_byte_sets_error_trailers(runtime: FakeRuntimeAPI) -> None:
     from aigw_shared.http_event import Response
 

@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from aigw import vtl
+
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[3]
@@ -466,6 +468,8 @@ def test_routes_without_schema_validate_parameters_only(document: dict[str, Any]
 
 GATEWAY_RESPONSES = {
     "DEFAULT_4XX": None,
+    "BAD_REQUEST_BODY": "400",
+    "BAD_REQUEST_PARAMETERS": "400",
     "DEFAULT_5XX": None,
     "THROTTLED": "429",
     "QUOTA_EXCEEDED": "429",
@@ -487,13 +491,13 @@ def test_gateway_responses_are_openai_shaped(
         "'application/json'"
     )
     template = response["responseTemplates"]["application/json"]
-    # API Gateway substitutes $context variables with JSON-escaped strings; emulate it.
-    rendered = (
-        template.replace("$context.error.messageString", json.dumps('Say "hi"\nto me'))
-        .replace("$context.error.validationErrorString", "bad field")
-        .replace("$context.requestId", "req-1")
-    )
-    body = json.loads(rendered)
+    # API Gateway substitutes the variables as they are (tests/unit/modules/
+    # test_gateway_responses.py renders every template with hostile values).
+    error = {
+        "message": 'Say "hi"\nto me',
+        "validationErrorString": '[object has missing required properties (["messages"])]',
+    }
+    body = json.loads(vtl.gateway_response(template, vtl.context(error=error)))
     assert set(body) == {"error"}
     assert set(body["error"]) == {"message", "type", "code", "param"}
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]

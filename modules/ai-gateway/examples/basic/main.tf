@@ -69,6 +69,8 @@ module "gateway" {
   deletion_protection_enabled = false
 
   llm = {
+    # The mock provider echoes: fine for an example, refused unless allowed explicitly.
+    allow_mock_provider            = true
     providers                      = { mock = { type = "mock" } }
     models                         = { "mock-chat" = { targets = [{ provider = "mock", model = "echo" }] } }
     parameters_extension_layer_arn = var.parameters_extension_layer_arn

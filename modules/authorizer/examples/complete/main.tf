@@ -64,36 +64,13 @@ locals {
 
 data "aws_caller_identity" "current" {}
 
-resource "aws_kms_key" "gateway" {
-  description         = "aigw prod gateway data"
-  enable_key_rotation = true
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministersAndDelegatesToIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-          "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-          "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-        ]
-        Resource = "*"
-      },
-      {
-        Sid       = "CloudWatchLogs"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-prod-*" }
-        }
-      },
-    ]
-  })
+module "kms_key" {
+  source = "../../../kms-key"
+
+  description    = "aigw prod gateway data"
+  log_group_arns = ["arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-prod-*"]
+  # DynamoDB and Lambda create grants on the key for the caller.
+  allow_grants = true
 }
 
 module "authorizer" {
@@ -127,7 +104,7 @@ module "authorizer" {
   configure_lambda_logging = var.configure_lambda_logging
 
   create_kms_key                 = false # the key below is created in the same apply
-  kms_key_arn                    = aws_kms_key.gateway.arn
+  kms_key_arn                    = module.kms_key.key_arn
   log_retention_in_days          = 731
   deletion_protection_enabled    = false # examples are meant to be destroyed; keep true in real deployments
   point_in_time_recovery_enabled = true

@@ -49,40 +49,15 @@ locals {
 # Stand-ins for the route and authorizer modules
 ################################################################################
 
-resource "aws_kms_key" "logs" {
+module "kms_key" {
+  source = "../../../kms-key"
+
   description             = "${local.name} example: Lambda and API Gateway logs"
-  enable_key_rotation     = true
   deletion_window_in_days = 7
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "KeyAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-          "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-          "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-          "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-        ]
-        Resource = "*"
-      },
-      {
-        Sid       = "CloudWatchLogs"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = {
-            "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"
-          }
-        }
-      },
-    ]
-  })
-  tags = var.tags
+  log_group_arns          = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+  # Lambda creates grants on the key (function environments) for the caller.
+  allow_grants = true
+  tags         = var.tags
 }
 
 resource "aws_iam_role" "lambda" {
@@ -116,7 +91,7 @@ resource "aws_cloudwatch_log_group" "lambda" {
 
   name              = "/aws/lambda/${local.name}-${each.key}"
   retention_in_days = 365
-  kms_key_id        = aws_kms_key.logs.arn
+  kms_key_id        = module.kms_key.key_arn
   tags              = var.tags
 }
 
@@ -134,7 +109,7 @@ resource "aws_lambda_function" "llm" {
   filename         = local.packages.llm_gateway.filename
   source_code_hash = local.packages.llm_gateway.source_code_hash
   timeout          = 900
-  kms_key_arn      = aws_kms_key.logs.arn
+  kms_key_arn      = module.kms_key.key_arn
 
   reserved_concurrent_executions = var.reserved_concurrency
 
@@ -160,7 +135,7 @@ resource "aws_lambda_function" "authorizer" {
   filename         = local.packages.authorizer.filename
   source_code_hash = local.packages.authorizer.source_code_hash
   timeout          = 10
-  kms_key_arn      = aws_kms_key.logs.arn
+  kms_key_arn      = module.kms_key.key_arn
 
   reserved_concurrent_executions = var.reserved_concurrency
 
@@ -181,7 +156,7 @@ resource "aws_iam_role" "sagemaker_invoke" {
       Effect    = "Allow"
       Principal = { Service = "apigateway.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      # No aws:SourceAccount: API Gateway does not set it for integration roles (CKV_AIGW_20).
     }]
   })
   tags = var.tags
@@ -211,7 +186,7 @@ module "gateway" {
   description = "aigw complete example"
   stage_name  = "v1"
   # The key is created in the same apply, so tell the module not to create its own.
-  kms_key_arn    = aws_kms_key.logs.arn
+  kms_key_arn    = module.kms_key.key_arn
   create_kms_key = false
 
   authorizer = {

@@ -55,6 +55,8 @@ module "llm" {
   config_source            = var.config_source
   configure_lambda_logging = var.configure_lambda_logging
 
+  # The mock provider echoes: fine for an example, refused unless allowed explicitly.
+  allow_mock_provider = true
   providers_config = {
     mock = { type = "mock" }
   }

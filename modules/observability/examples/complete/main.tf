@@ -32,60 +32,25 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  account_root   = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
   log_group_name = "/aws/apigateway/${local.name}/v1"
 }
 
-resource "aws_kms_key" "this" {
-  description             = "aigw example: alarm topic and access log encryption"
-  enable_key_rotation     = true
-  deletion_window_in_days = 7
+module "kms_key" {
+  source = "../../../kms-key"
 
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
-          "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
-          "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
-          "kms:CancelKeyDeletion", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-        ]
-        Resource = "*"
-      },
-      {
-        Sid       = "CloudWatchAlarmsPublish"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
-        Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
-      },
-      {
-        Sid       = "CloudWatchLogs"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnEquals = {
-            "kms:EncryptionContext:aws:logs:arn" = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
-          }
-        }
-      },
-    ]
-  })
+  description             = "aigw example: alarm topic and access log encryption"
+  deletion_window_in_days = 7
+  log_group_arns          = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"]
+  service_principals = {
+    CloudWatchAlarmsPublish = { service = "cloudwatch.amazonaws.com", actions = ["kms:Decrypt", "kms:GenerateDataKey*"] }
+  }
 }
 
 # Stand-in for gateway-core's access_log_group_name output.
 resource "aws_cloudwatch_log_group" "access" {
   name              = local.log_group_name
   retention_in_days = 365
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.kms_key.key_arn
 }
 
 module "observability" {
@@ -130,7 +95,7 @@ module "observability" {
   }
 
   create_kms_key = false
-  kms_key_arn    = aws_kms_key.this.arn
+  kms_key_arn    = module.kms_key.key_arn
 
   subscriptions = [
     { protocol = "email", endpoint = "oncall@example.com" },

@@ -47,37 +47,12 @@ locals {
   log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:aws-waf-logs-${local.name}"
 }
 
-resource "aws_kms_key" "logs" {
-  description             = "aigw example: WAF log encryption"
-  enable_key_rotation     = true
-  deletion_window_in_days = 7
+module "kms_key" {
+  source = "../../../kms-key"
 
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
-        Action = [
-          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
-          "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
-          "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
-          "kms:CancelKeyDeletion", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-        ]
-        Resource = "*"
-      },
-      {
-        Sid       = "CloudWatchLogs"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn } }
-      },
-    ]
-  })
+  description             = "aigw example: WAF log encryption"
+  deletion_window_in_days = 7
+  log_group_arns          = [local.log_group_arn]
 }
 
 module "waf" {
@@ -108,7 +83,7 @@ module "waf" {
   enable_logging          = var.enable_logging
   enable_custom_responses = var.enable_custom_responses
   create_kms_key          = false
-  kms_key_arn             = aws_kms_key.logs.arn
+  kms_key_arn             = module.kms_key.key_arn
   log_retention_days      = 400
   log_only_non_allowed    = true
   redacted_headers        = ["cookie"]

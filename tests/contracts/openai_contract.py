@@ -1,0 +1,231 @@
+"""Responses of the LLM gateway checked against OpenAI's published OpenAPI document.
+
+``openai/schemas.json`` is a subset of the ``openai/openai-openapi`` document (see
+``openai/README.md``). The document says ``openapi: 3.1.0`` (JSON Schema 2020-12) but
+still uses the 3.0 keyword ``nullable: true`` in places; :func:`_nullable` rewrites it
+to ``anyOf: [<schema>, {"type": "null"}]`` so both spellings mean what they say.
+
+:class:`Contract` validates every response the gateway core produces during a test:
+the conftests of ``tests/unit/llm_gateway`` and ``tests/e2e`` wrap
+``Gateway.handle_request`` for the call phase of each test (``pytest_runtest_call``
+below) and fail the test on any violation, naming the schema path. Clients of a
+gateway in another process use :func:`checking_http_client`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import referencing
+import referencing.jsonschema
+
+DOC_URI = "urn:openai-openapi"
+_DOC = json.loads((Path(__file__).parent / "openai" / "schemas.json").read_text())
+
+
+def _nullable(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_nullable(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _nullable(v) for k, v in node.items() if k != "nullable"}
+    if node.get("nullable") is True:
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+_RESOURCE = referencing.Resource.from_contents(
+    _nullable(_DOC), default_specification=referencing.jsonschema.DRAFT202012
+)
+_REGISTRY = referencing.Registry().with_resource(DOC_URI, _RESOURCE)
+_VALIDATORS: dict[str, jsonschema.Draft202012Validator] = {}
+
+
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    """A validator for ``components.schemas.<name>`` of the vendored document."""
+    if name not in _VALIDATORS:
+        if name not in _DOC["components"]["schemas"]:
+            raise KeyError(f"{name} is not in the vendored OpenAI schemas")
+        _VALIDATORS[name] = jsonschema.Draft202012Validator(
+            {"$ref": f"{DOC_URI}#/components/schemas/{name}"}, registry=_REGISTRY
+        )
+    return _VALIDATORS[name]
+
+
+def problems(name: str, doc: Any) -> list[str]:
+    """Every violation of schema ``name`` by ``doc`` (empty when it conforms)."""
+    return [
+        f"{name} at /{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator(name).iter_errors(doc)
+    ]
+
+
+def _decoded_embeddings(doc: Any) -> Any:
+    """OpenAI answers ``encoding_format: base64`` with strings the schema does not
+    describe (it only lists float arrays): decode them (little-endian float32) first."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
+        return doc
+    data = []
+    for item in doc["data"]:
+        emb = item.get("embedding") if isinstance(item, dict) else None
+        if isinstance(emb, str):
+            raw = base64.b64decode(emb, validate=True)
+            if len(raw) % 4:
+                raise ValueError("a base64 embedding is not a whole number of float32 values")
+            item = {**item, "embedding": list(struct.unpack(f"<{len(raw) // 4}f", raw))}
+        data.append(item)
+    return {**doc, "data": data}
+
+
+def response_schema(method: str, path: str, status: int, stream: bool) -> str | None:
+    """The schema of a (non-streamed) response, or None for paths OpenAI does not define."""
+    if status != 200:
+        return "ErrorResponse"
+    if stream:
+        return None
+    if path == "/v1/chat/completions" or path.startswith("/v1/prompts/"):
+        return "CreateChatCompletionResponse"
+    if path == "/v1/embeddings":
+        return "CreateEmbeddingResponse"
+    if path == "/v1/models":
+        return "ListModelsResponse"
+    if path.startswith("/v1/models/"):
+        return "Model"
+    return None
+
+
+def sse_payloads(chunk: bytes) -> Iterator[str]:
+    for block in chunk.decode("utf-8").split("\n\n"):
+        for line in block.splitlines():
+            if line.startswith("data: "):
+                yield line[len("data: ") :]
+
+
+class Contract:
+    """Collects what was validated and every violation found."""
+
+    def __init__(self) -> None:
+        self.checked: list[str] = []
+        self.violations: list[str] = []
+
+    def check(self, name: str, doc: Any, where: str) -> None:
+        self.checked.append(name)
+        self.violations.extend(f"{where}: {p}" for p in problems(name, doc))
+
+    def check_body(self, method: str, path: str, status: int, body: bytes) -> None:
+        name = response_schema(method, path, status, stream=False)
+        if name is None:
+            return
+        where = f"{method} {path} -> {status}"
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            self.violations.append(f"{where}: the body is not JSON")
+            return
+        if name == "CreateEmbeddingResponse":
+            try:
+                doc = _decoded_embeddings(doc)
+            except ValueError as exc:
+                self.violations.append(f"{where}: {exc}")
+                return
+        self.check(name, doc, where)
+
+    def checked_stream(self, method: str, path: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """Pass ``chunks`` through, validating every event: chunks of
+        CreateChatCompletionStreamResponse, then ``[DONE]`` or one ErrorResponse."""
+        where = f"{method} {path} (stream)"
+        ended = False
+        for chunk in chunks:
+            for data in sse_payloads(chunk):
+                if ended:
+                    self.violations.append(f"{where}: an event after the stream ended")
+                if data == "[DONE]":
+                    ended = True
+                    continue
+                try:
+                    doc = json.loads(data)
+                except ValueError:
+                    self.violations.append(f"{where}: an event is not JSON: {data[:80]}")
+                    continue
+                if isinstance(doc, dict) and "error" in doc:
+                    ended = True
+                    self.check("ErrorResponse", doc, where)
+                else:
+                    self.check("CreateChatCompletionStreamResponse", doc, where)
+            yield chunk
+
+
+_current: list[Contract] = []
+
+
+def checking_http_client() -> Any:
+    """An HTTP client for the ``openai`` SDK that validates every response it receives,
+    for gateways running in another process (``aigw serve``). Streamed bodies are read
+    whole before the SDK sees them."""
+    import httpx2
+
+    def on_response(response: Any) -> None:
+        if not _current:
+            return
+        contract = _current[-1]
+        response.read()
+        method, path = response.request.method, response.request.url.path
+        if response.headers.get("content-type", "").startswith("text/event-stream"):
+            for _ in contract.checked_stream(method, path, iter([response.content])):
+                pass
+        else:
+            contract.check_body(method, path, response.status_code, response.content)
+
+    return httpx2.Client(event_hooks={"response": [on_response]})
+
+
+def wrap_gateway(contract: Contract, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validate every response ``Gateway.handle_request`` returns."""
+    from aigw_shared.http_event import Response
+    from llm_gateway.core import Gateway
+
+    original = Gateway.handle_request
+
+    def handle_request(self: Gateway, req: Any, remaining_ms: float | None = None) -> Response:
+        resp = original(self, req, remaining_ms)
+        if resp.stream is None:
+            contract.check_body(req.method, req.path, resp.status, resp.body)
+            return resp
+        checked = contract.checked_stream(req.method, req.path, resp.stream)
+        return Response(resp.status, resp.headers, resp.body, checked)
+
+    monkeypatch.setattr(Gateway, "handle_request", handle_request)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """For each test: validate every gateway response; fail the test on a violation."""
+    contract = item.stash.setdefault(CONTRACT_KEY, Contract())
+    mp = pytest.MonkeyPatch()
+    wrap_gateway(contract, mp)
+    _current.append(contract)
+    try:
+        result = yield
+    finally:
+        _current.remove(contract)
+        mp.undo()
+    if contract.violations:
+        shown = "\n".join(contract.violations[:20])
+        raise AssertionError(f"responses that break OpenAI's OpenAPI document:\n{shown}")
+    return result
+
+
+CONTRACT_KEY = pytest.StashKey[Contract]()
+
+
+@pytest.fixture
+def openai_contract(request: pytest.FixtureRequest) -> Contract:
+    """The contract checker of the running test (what it validated so far)."""
+    return request.node.stash.setdefault(CONTRACT_KEY, Contract())

@@ -16,6 +16,7 @@ resource "aws_lb" "this" {
   count = local.create_v1 ? 1 : 0
 
   #checkov:skip=CKV_AWS_91:access logs are opt-in (var.access_logs) because they need a caller-owned S3 bucket with an ELB log-delivery policy
+  #checkov:skip=CKV2_AWS_20:a Network Load Balancer (TCP and TLS listeners only): there is no HTTP listener to redirect; the check is meant for ALBs
   name                             = var.name
   internal                         = true
   load_balancer_type               = "network"

@@ -30,12 +30,18 @@ class _Check(BaseResourceCheck):
 
 
 class ReservedConcurrency(_Check):
-    """CKV_AIGW_11: reserved concurrency caps what one function can take from the account."""
+    """CKV_AIGW_11: a reservation, when set, lets the function run (never 0).
+
+    No reservation is the default: Lambda keeps 100 of the account's concurrency
+    unreserved, so a reservation fails to deploy in accounts with a small quota, and the
+    gateway's tenants are capped upstream (usage plans, WAF rate rules). What the check
+    refuses is a reservation of 0, which throttles every invocation of the function.
+    """
 
     def __init__(self) -> None:
         super().__init__(
             "CKV_AIGW_11",
-            "Lambda functions set reserved concurrency",
+            "Lambda reserved concurrency, when set, is at least 1",
             CheckCategories.GENERAL_SECURITY,
             ["aws_lambda_function"],
         )
@@ -43,12 +49,24 @@ class ReservedConcurrency(_Check):
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         self.details = []
         value = get(conf, "reserved_concurrent_executions")
-        if is_expression(value):
+        if value is None:
+            return CheckResult.PASSED
+        if is_expression(value) or isinstance(value, (dict, list)):
+            # Unresolved: an expression, or checkov's stand-in for an optional attribute
+            # of an object variable that is absent (it yields the whole object).
             return CheckResult.UNKNOWN
         number = _int(value)
-        if number is None or number < 0:
+        if number is None:
+            self.details.append(f"reserved_concurrent_executions is {value!r}, not a number")
+            return CheckResult.FAILED
+        if number == 0:
             self.details.append(
-                f"reserved_concurrent_executions is {value!r} (unset or -1 = unreserved)"
+                "reserved_concurrent_executions is 0: every invocation is throttled"
+            )
+            return CheckResult.FAILED
+        if number < -1:
+            self.details.append(
+                f"reserved_concurrent_executions is {number} (-1 or unset = no reservation)"
             )
             return CheckResult.FAILED
         return CheckResult.PASSED

@@ -1,4 +1,4 @@
-"""Checks on the REST API's OpenAPI ``body`` (CKV_AIGW_1 to CKV_AIGW_4).
+"""Checks on the REST API's OpenAPI ``body`` (CKV_AIGW_1 to CKV_AIGW_4, CKV_AIGW_17).
 
 The REST API is rendered from one OpenAPI document, so checkov's built-in method
 checks never see an operation. These checks read the document itself. In an HCL scan
@@ -19,6 +19,11 @@ REST_API = ["aws_api_gateway_rest_api"]
 
 STREAMING_URI = re.compile(
     r"^arn:[^:]+:apigateway:[^:]+:lambda:path/2021-11-15/functions/.+/response-streaming-invocations$"
+)
+
+# integrationTarget of a private integration over a v2 VPC link: the load balancer itself.
+LOAD_BALANCER_ARN = re.compile(
+    r"^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/(app|net)/[^/]+/[^/]+$"
 )
 
 
@@ -177,7 +182,35 @@ class StreamingNotCached(_BodyCheck):
         return out
 
 
+class VpcLinkTargetIsALoadBalancer(_BodyCheck):
+    """CKV_AIGW_17: a v2 VPC link integration targets a load balancer, not a listener."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_17",
+            "Private integrations over a v2 VPC link name a load balancer ARN in integrationTarget",
+            CheckCategories.NETWORKING,
+        )
+
+    def problems(self, doc: dict[str, Any]) -> list[str]:
+        out: list[str] = []
+        for path, method, op in operations(doc):
+            integ = _integration(op)
+            if str(integ.get("connectionType", "")).upper() != "VPC_LINK":
+                continue
+            target = integ.get("integrationTarget")
+            if target is None or "${stageVariables." in str(target):
+                continue  # a v1 link (no target), or chosen per stage at deploy time
+            if not LOAD_BALANCER_ARN.match(str(target)):
+                out.append(
+                    f"{op_name(path, method)}: integrationTarget {target} is not a load "
+                    "balancer ARN (…:loadbalancer/app/… or …/net/…)"
+                )
+        return out
+
+
 operation_security = OperationSecurity()
 operation_request_validator = OperationRequestValidator()
 streaming_uri = StreamingUri()
 streaming_not_cached = StreamingNotCached()
+vpc_link_target_is_a_load_balancer = VpcLinkTargetIsALoadBalancer()

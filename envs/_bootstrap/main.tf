@@ -1,7 +1,9 @@
 # Bootstrap of an environment: its customer-managed KMS key, which encrypts the gateway's
-# logs, tables, parameters and function environments (and the state), and for a deployed
-# environment the remote state bucket (state_bucket.tf). The local env gets only the key,
-# in the sandbox (`make apply ENV=local` applies this stack first; ADR 0090).
+# logs, tables, parameters and function environments (and the state), API Gateway's
+# account-level CloudWatch Logs role (account_cloudwatch_role.tf, ADR 0092), and for a
+# deployed environment the remote state bucket (state_bucket.tf). The local env gets the
+# key and the role, in the sandbox (`make apply ENV=local` applies this stack first;
+# ADR 0090).
 
 data "aws_caller_identity" "current" {
   lifecycle {

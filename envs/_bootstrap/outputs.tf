@@ -20,3 +20,8 @@ output "backend_hcl" {
   EOT
   ) : null
 }
+
+output "account_cloudwatch_role_arn" {
+  description = "API Gateway's account-level CloudWatch Logs role this stack set for the account and region: set it as account_cloudwatch_role_arn in envs/<env>/terraform.tfvars (local: passed by `make apply ENV=local`). Null when manage_account_cloudwatch_role = false."
+  value       = module.account_cloudwatch_role.role_arn
+}

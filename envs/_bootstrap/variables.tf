@@ -42,3 +42,10 @@ variable "noncurrent_version_days" {
   type        = number
   default     = 90
 }
+
+variable "manage_account_cloudwatch_role" {
+  description = "Own API Gateway's account-level CloudWatch Logs role for this account and region (an IAM role and aws_api_gateway_account). Set false where another stack already owns the setting, e.g. a second environment in the same account and region, and pass that stack's role ARN as the env's account_cloudwatch_role_arn."
+  type        = bool
+  default     = true
+  nullable    = false
+}

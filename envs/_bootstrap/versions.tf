@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.11"
 
   # The bootstrap stack creates the remote state bucket, so its own state is local
   # (.aigw/state/bootstrap-<env>.tfstate, written by `make bootstrap ENV=<env>`, and for
@@ -30,9 +30,11 @@ provider "aws" {
   max_retries                 = local.sandbox_provider ? 2 : null
 
   endpoints {
-    kms = local.sandbox_endpoint
-    s3  = local.sandbox_endpoint
-    sts = local.sandbox_endpoint
+    apigateway = local.sandbox_endpoint
+    iam        = local.sandbox_endpoint
+    kms        = local.sandbox_endpoint
+    s3         = local.sandbox_endpoint
+    sts        = local.sandbox_endpoint
   }
 
   default_tags {

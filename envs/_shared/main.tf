@@ -17,10 +17,12 @@ module "gateway" {
   kms_key_arn = var.kms_key_arn
   # Provider secrets are created under the environment's key.
   secrets_kms_key_arns = compact([var.kms_key_arn])
-  log_retention_days   = var.log_retention_days
-  jwt_issuers          = var.jwt_issuers
-  tiers                = var.tiers
-  waf                  = var.waf
-  llm                  = var.llm
-  observability        = var.observability
+  # API Gateway's account-level CloudWatch Logs role, set by the bootstrap stack (ADR 0092).
+  account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
+  log_retention_days          = var.log_retention_days
+  jwt_issuers                 = var.jwt_issuers
+  tiers                       = var.tiers
+  waf                         = var.waf
+  llm                         = var.llm
+  observability               = var.observability
 }

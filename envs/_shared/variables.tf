@@ -44,6 +44,12 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "account_cloudwatch_role_arn" {
+  description = "API Gateway's account-level CloudWatch Logs role of the account and region: output account_cloudwatch_role_arn of `make bootstrap ENV=<env>`, or the role another stack set (then bootstrap with manage_account_cloudwatch_role = false). The stage's logs need it; the plan fails without it."
+  type        = string
+  default     = null
+}
+
 variable "log_retention_days" {
   description = "Retention of every log group, in days."
   type        = number

@@ -5,8 +5,13 @@ name                = "aigw-dev"
 
 # The environment's customer-managed key from `make bootstrap ENV=dev` (output
 # kms_key_arn): it encrypts the state and all of the gateway's data at rest.
-kms_key_arn        = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000"
-log_retention_days = 365
+kms_key_arn = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000"
+
+# API Gateway's account-level CloudWatch Logs role from `make bootstrap ENV=dev` (output
+# account_cloudwatch_role_arn): the stage's access and execution logs need it in the
+# account and region. If another stack owns the setting, name its role here instead.
+account_cloudwatch_role_arn = "arn:aws:iam::111111111111:role/aigw-dev-apigateway-logs-us-east-1"
+log_retention_days          = 365
 
 tiers = {
   standard = {
@@ -33,5 +38,4 @@ llm = {
   # The AWS Parameters and Secrets Lambda extension layer (arm64) for the region:
   # look up the current version in the AWS Lambda documentation before applying.
   parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
-  reserved_concurrent_executions = 10
 }

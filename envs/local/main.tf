@@ -23,12 +23,14 @@ locals {
 module "gateway" {
   source = "../../modules/ai-gateway"
 
-  name               = var.name
-  stage_name         = "v1"
-  sandbox_mode       = true
-  packages           = local.packages
-  kms_key_arn        = var.kms_key_arn
-  log_retention_days = var.log_retention_days
+  name         = var.name
+  stage_name   = "v1"
+  sandbox_mode = true
+  packages     = local.packages
+  kms_key_arn  = var.kms_key_arn
+  # Set in the sandbox by the bootstrap stack, as in a deployed env (ADR 0092).
+  account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
+  log_retention_days          = var.log_retention_days
 
   tiers = {
     standard = {
@@ -61,7 +63,6 @@ module "gateway" {
     quotas = {
       tiers = { standard = 200000, premium = 5000000 }
     }
-    reserved_concurrent_executions = 10
   }
 
   tags = local.tags

@@ -20,6 +20,12 @@ variable "kms_key_arn" {
   }
 }
 
+variable "account_cloudwatch_role_arn" {
+  description = "API Gateway's account-level CloudWatch Logs role that envs/_bootstrap (environment = \"local\") set in the sandbox; `make apply ENV=local` passes it. The sandbox does not enforce the setting, so null plans too."
+  type        = string
+  default     = null
+}
+
 variable "region" {
   description = "Region name the sandbox reports."
   type        = string

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.11"
 
   # State lives under .aigw/state/ (set by `make apply ENV=local` with -backend-config).
   backend "local" {}

@@ -7,6 +7,11 @@ name                = "aigw-prod"
 # kms_key_arn): it encrypts the state and all of the gateway's data at rest.
 kms_key_arn = "arn:aws:kms:us-east-1:333333333333:key/00000000-0000-0000-0000-000000000000"
 
+# API Gateway's account-level CloudWatch Logs role from `make bootstrap ENV=prod` (output
+# account_cloudwatch_role_arn): the stage's access and execution logs need it in the
+# account and region. If another stack owns the setting, name its role here instead.
+account_cloudwatch_role_arn = "arn:aws:iam::333333333333:role/aigw-prod-apigateway-logs-us-east-1"
+
 tiers = {
   standard = {
     throttle = { rate_limit = 20, burst_limit = 40 }
@@ -47,7 +52,6 @@ llm = {
   # The AWS Parameters and Secrets Lambda extension layer (arm64) for the region:
   # look up the current version in the AWS Lambda documentation before applying.
   parameters_extension_layer_arn    = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
-  reserved_concurrent_executions    = 200
   provisioned_concurrent_executions = 5
   memory_size                       = 1024
 }

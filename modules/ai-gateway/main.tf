@@ -84,22 +84,26 @@ module "waf" {
 module "gateway" {
   source = "../gateway-core"
 
-  create                     = var.create
-  name                       = var.name
-  description                = "aigw AI gateway (OpenAI-compatible API)"
-  routes                     = merge(module.llm.routes, var.extra_routes)
-  authorizer                 = module.authorizer.authorizer
-  api_key_source             = "AUTHORIZER"
-  web_acl_arn                = local.waf_enabled ? module.waf.web_acl_arn : null
-  associate_web_acl          = local.waf_enabled
-  stage_name                 = var.stage_name
-  tiers                      = var.tiers
-  logging_level              = var.logging_level
-  create_kms_key             = local.kms_key_arn == null
-  kms_key_arn                = local.kms_key_arn
-  access_log_retention_days  = var.log_retention_days
-  create_execution_log_group = true
-  tags                       = var.tags
+  create            = var.create
+  name              = var.name
+  description       = "aigw AI gateway (OpenAI-compatible API)"
+  routes            = merge(module.llm.routes, var.extra_routes)
+  authorizer        = module.authorizer.authorizer
+  api_key_source    = "AUTHORIZER"
+  web_acl_arn       = local.waf_enabled ? module.waf.web_acl_arn : null
+  associate_web_acl = local.waf_enabled
+  stage_name        = var.stage_name
+  tiers             = var.tiers
+  logging_level     = var.logging_level
+  # The account's CloudWatch Logs role: named, or owned here. This module checks that one
+  # of the two is set (outputs.tf, stage_invoke_url) so the check is its own (ADR 0092).
+  account_cloudwatch_role_arn    = var.account_cloudwatch_role_arn
+  create_account_cloudwatch_role = var.create_account_cloudwatch_role
+  create_kms_key                 = local.kms_key_arn == null
+  kms_key_arn                    = local.kms_key_arn
+  access_log_retention_days      = var.log_retention_days
+  create_execution_log_group     = true
+  tags                           = var.tags
 }
 
 module "observability" {

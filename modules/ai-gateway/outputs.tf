@@ -11,6 +11,15 @@ output "stage_name" {
 output "stage_invoke_url" {
   description = "Base URL for OpenAI clients (`base_url`, with the stage and /v1 appended by the routes)."
   value       = module.gateway.stage_invoke_url
+
+  # The stage writes access and execution logs, which API Gateway accepts only when the
+  # account's CloudWatch Logs role is set for the account and region; Terraform cannot read
+  # that setting at plan time, so a deployed gateway must name who owns it. The sandbox
+  # does not model the setting (ADR 0092).
+  precondition {
+    condition     = var.sandbox_mode || var.create_account_cloudwatch_role || var.account_cloudwatch_role_arn != null
+    error_message = "The gateway's stage writes access and execution logs, which API Gateway accepts only when the account's CloudWatch Logs role is set for this account and region (a fresh account or region fails with \"CloudWatch Logs role ARN must be set in account settings to enable logging\"), and Terraform cannot read that setting at plan time. Set account_cloudwatch_role_arn to the role envs/_bootstrap created (its output account_cloudwatch_role_arn, after `make bootstrap ENV=<env>`) or to the role another stack set, or create_account_cloudwatch_role = true where no other stack owns the setting."
+  }
 }
 
 output "openapi_document" {

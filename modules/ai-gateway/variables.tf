@@ -170,9 +170,22 @@ variable "extra_routes" {
 }
 
 variable "logging_level" {
-  description = "API Gateway execution logging level: OFF, ERROR or INFO (needs the account's API Gateway CloudWatch role)."
+  description = "API Gateway execution logging level: OFF, ERROR or INFO (needs the account's API Gateway CloudWatch role, as the stage's access logs always do)."
   type        = string
   default     = "ERROR"
+  nullable    = false
+}
+
+variable "account_cloudwatch_role_arn" {
+  description = "API Gateway's account-level CloudWatch Logs role for this account and region, owned by another stack: envs/_bootstrap's output account_cloudwatch_role_arn. The stage's access logs need it; outside sandbox_mode the plan fails unless this or create_account_cloudwatch_role is set (Terraform cannot read the account setting at plan time)."
+  type        = string
+  default     = null
+}
+
+variable "create_account_cloudwatch_role" {
+  description = "Let this gateway own API Gateway's account-level CloudWatch Logs role (create it and set it on the account). Only where no other stack owns the setting for the account and region; the bootstrap stack is the usual owner."
+  type        = bool
+  default     = false
   nullable    = false
 }
 
@@ -278,7 +291,7 @@ variable "llm" {
     parameters_extension_layer_arn    = optional(string)
     memory_size                       = optional(number, 512)
     timeout                           = optional(number, 300)
-    reserved_concurrent_executions    = optional(number, 50)
+    reserved_concurrent_executions    = optional(number)
     provisioned_concurrent_executions = optional(number, 0)
   })
   nullable = false

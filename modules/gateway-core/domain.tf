@@ -14,6 +14,13 @@ resource "aws_api_gateway_domain_name" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.endpoint_type != "PRIVATE"
+      error_message = "domain is a REGIONAL custom domain name, and API Gateway maps a PRIVATE API only to a private custom domain name (endpoint type PRIVATE, with a domain name access association per VPC endpoint), which this module does not create. Set domain = null for endpoint_type = \"PRIVATE\" (clients call the execute-api VPC endpoint), or use endpoint_type = \"REGIONAL\"."
+    }
+  }
 }
 
 resource "aws_api_gateway_base_path_mapping" "this" {

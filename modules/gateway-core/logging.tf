@@ -39,7 +39,7 @@ locals {
 }
 
 data "aws_caller_identity" "current" {
-  count = local.create_kms_key || (local.create && var.create_account_cloudwatch_role) ? 1 : 0
+  count = local.create_kms_key ? 1 : 0
 }
 
 data "aws_partition" "current" {}
@@ -84,62 +84,13 @@ resource "aws_cloudwatch_log_group" "execution" {
 }
 
 ################################################################################
-# Account-level CloudWatch role (optional: one per account and region)
+# Account-level CloudWatch role (optional: one per account and region, ADR 0092)
 ################################################################################
 
-resource "aws_iam_role" "cloudwatch" {
-  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
+module "account_cloudwatch_role" {
+  source = "./modules/account-cloudwatch-role"
 
-  name = "${var.name}-apigw-cloudwatch"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "apigateway.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      # No aws:SourceAccount: API Gateway does not set it when it assumes this role (CKV_AIGW_20).
-    }]
-  })
-
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy" "cloudwatch" {
-  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
-
-  name = "push-api-gateway-logs"
-  role = aws_iam_role.cloudwatch[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid    = "WriteApiGatewayLogs"
-        Effect = "Allow"
-        Action = [
-          "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
-          "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents",
-        ]
-        Resource = [
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*",
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*:log-stream:*",
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:/aws/apigateway/*",
-          "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:/aws/apigateway/*:log-stream:*",
-        ]
-      },
-      {
-        Sid      = "FindLogGroups"
-        Effect   = "Allow"
-        Action   = ["logs:DescribeLogGroups"]
-        Resource = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*"]
-      },
-    ]
-  })
-}
-
-resource "aws_api_gateway_account" "this" {
-  count = local.create && var.create_account_cloudwatch_role ? 1 : 0
-
-  cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
-
-  depends_on = [aws_iam_role_policy.cloudwatch]
+  create    = local.create && var.create_account_cloudwatch_role
+  role_name = "${var.name}-apigw-cloudwatch"
+  tags      = var.tags
 }

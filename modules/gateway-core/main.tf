@@ -160,9 +160,20 @@ resource "aws_api_gateway_stage" "this" {
   tags = var.tags
 
   depends_on = [
-    aws_api_gateway_account.this,
+    module.account_cloudwatch_role,
     aws_cloudwatch_log_group.execution,
   ]
+
+  lifecycle {
+    precondition {
+      condition     = !var.require_account_cloudwatch_role || var.create_account_cloudwatch_role || var.account_cloudwatch_role_arn != null
+      error_message = "The stage writes access logs (and execution logs at logging_level ${var.logging_level}), which API Gateway accepts only when the account's CloudWatch Logs role is set for this account and region; a fresh account or region fails with \"CloudWatch Logs role ARN must be set in account settings to enable logging\". Terraform cannot read that setting at plan time, so name who owns it: set account_cloudwatch_role_arn to the role envs/_bootstrap created (its output account_cloudwatch_role_arn; `make bootstrap ENV=<env>`) or another stack set, or create_account_cloudwatch_role = true to let this stack own the account setting."
+    }
+    precondition {
+      condition     = !(var.create_account_cloudwatch_role && var.account_cloudwatch_role_arn != null)
+      error_message = "Set either create_account_cloudwatch_role = true (this stack owns the account's CloudWatch Logs role) or account_cloudwatch_role_arn (another stack owns it), not both."
+    }
+  }
 }
 
 resource "aws_api_gateway_method_settings" "all" {

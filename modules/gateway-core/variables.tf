@@ -54,7 +54,7 @@ variable "routes" {
       integrations); transfer_mode BUFFERED | STREAM (STREAM only on proxy integrations; an AWS_PROXY
       Lambda URI is rewritten to the 2021-11-15 response-streaming-invocations form); timeout_ms
       (default 29000, or 900000 when streaming); connection_id (VPC link) and integration_target
-      (ALB listener ARN for a v2 VPC link); request/response templates and parameters for non-proxy
+      (the load balancer's ARN for a v2 VPC link: …:loadbalancer/app/… or …/net/…); request/response templates and parameters for non-proxy
       integrations; responses keyed by selection pattern.
     - lambda_function_name (+ lambda_qualifier): the module grants lambda:InvokeFunction to this API
       and stage, one permission per function and qualifier whatever the number of routes (names
@@ -171,7 +171,14 @@ variable "routes" {
     condition = alltrue([
       for k, r in var.routes : r.integration.integration_target == null || r.integration.connection_id != null
     ])
-    error_message = "integration.integration_target (ALB listener of a v2 VPC link) needs integration.connection_id; missing in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.integration_target != null && r.integration.connection_id == null])}."
+    error_message = "integration.integration_target (the load balancer of a v2 VPC link) needs integration.connection_id; missing in route(s) ${join(", ", [for k, r in var.routes : k if r.integration.integration_target != null && r.integration.connection_id == null])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.integration.integration_target == null || can(regex("^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/(app|net)/[^/]+/[^/]+$", coalesce(r.integration.integration_target, "x")))
+    ])
+    error_message = "integration.integration_target must be the ARN of the load balancer a v2 VPC link reaches (arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app|net/<name>/<id>), not a listener ARN; invalid in route(s) ${join(", ", [for k, r in var.routes : k if !(r.integration.integration_target == null || can(regex("^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/(app|net)/[^/]+/[^/]+$", coalesce(r.integration.integration_target, "x"))))])}."
   }
 
   validation {
@@ -520,7 +527,25 @@ variable "kms_key_deletion_window_in_days" {
 }
 
 variable "create_account_cloudwatch_role" {
-  description = "Create the IAM role API Gateway uses to write logs and set it on aws_api_gateway_account. Off by default: the setting is account- and region-wide, so one stack should own it."
+  description = "Create the IAM role API Gateway uses to write the logs of every REST API of the account and region, and set it on aws_api_gateway_account. Off by default: the setting is account- and region-wide, so one stack should own it (the environments' bootstrap stack does, ADR 0092)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "account_cloudwatch_role_arn" {
+  description = "ARN of API Gateway's account-level CloudWatch Logs role that another stack set for this account and region (envs/_bootstrap's output account_cloudwatch_role_arn). The module does not change the account setting; the value records who owns it and satisfies require_account_cloudwatch_role."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_cloudwatch_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.account_cloudwatch_role_arn, "x")))
+    error_message = "account_cloudwatch_role_arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+  }
+}
+
+variable "require_account_cloudwatch_role" {
+  description = "Fail the plan unless the account's CloudWatch Logs role is accounted for (create_account_cloudwatch_role or account_cloudwatch_role_arn). The stage writes access logs, which API Gateway refuses in an account and region whose setting is empty, and Terraform cannot read the setting at plan time. Off by default in this module; modules/ai-gateway turns it on outside the sandbox."
   type        = bool
   default     = false
   nullable    = false
@@ -584,7 +609,7 @@ variable "tiers" {
 ################################################################################
 
 variable "domain" {
-  description = "Optional custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2)."
+  description = "Optional REGIONAL custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2). Not for endpoint_type = PRIVATE: a private API can be mapped only to a private custom domain name, which this module does not create."
   type = object({
     domain_name     = string
     certificate_arn = string

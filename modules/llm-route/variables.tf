@@ -77,14 +77,13 @@ variable "timeout" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency: caps what the gateway can spend and protects the rest of the account."
+  description = "Reserved concurrency of the gateway function. Null (default) = no reservation: a reservation fails to deploy in accounts whose concurrency quota would leave fewer than 100 unreserved (new accounts), and tenants are already capped by usage plans and WAF rate rules. Set it only where the account's quota has room (docs/aws-readiness.md)."
   type        = number
-  default     = 50
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions >= 1
-    error_message = "reserved_concurrent_executions must be at least 1 (0 would disable the function; -1 removes the cap and is not allowed)."
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1, false)
+    error_message = "reserved_concurrent_executions must be null (no reservation: the function scales in the account's unreserved pool) or at least 1 (0 would throttle every invocation). Lambda keeps 100 of the account's concurrency unreserved, so a reservation needs an account quota of at least 100 plus every reservation and provisioned concurrency in the region."
   }
 }
 

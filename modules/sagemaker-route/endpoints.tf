@@ -21,10 +21,12 @@ resource "aws_sagemaker_model" "this" {
 resource "aws_sagemaker_endpoint_configuration" "this" {
   for_each = local.created_endpoints
 
-  #checkov:skip=CKV_AWS_98:kms_key_arn is set for instance endpoints; serverless variants have no storage volume and SageMaker rejects a KMS key for them
+  #checkov:skip=CKV_AWS_98:kms_key_arn is set for instance endpoints with EBS volumes; SageMaker rejects a key for serverless variants (no volume) and for instance types with local instance storage (hardware-encrypted NVMe)
   name_prefix = "${each.value.endpoint_name}-"
-  # Serverless variants have no volume to encrypt; SageMaker refuses a key for them.
-  kms_key_arn = each.value.create.instance_type != null ? local.kms_key_arn : null
+  # Only EBS-backed instance variants take the key: serverless variants have no volume, and
+  # instance types with local instance storage encrypt it in hardware (SageMaker refuses a
+  # key for either).
+  kms_key_arn = contains(local.kms_volume_endpoints, each.key) ? local.kms_key_arn : null
 
   production_variants {
     variant_name           = "AllTraffic"

@@ -1,6 +1,7 @@
 locals {
-  # A key is needed for the proxy's log group and environment, and for created endpoints' volumes.
-  needs_kms_key  = local.lambda || length(local.provisioned_endpoints) > 0
+  # A key is needed for the proxy's log group and environment, and for created endpoints'
+  # EBS volumes (not for instance types with local instance storage).
+  needs_kms_key  = local.lambda || length(local.kms_volume_endpoints) > 0
   create_kms_key = local.needs_kms_key && (var.create_kms_key != null ? var.create_kms_key : var.kms_key_arn == null)
   kms_key_arn    = local.create_kms_key ? module.kms_key.key_arn : (local.needs_kms_key ? var.kms_key_arn : null)
 }

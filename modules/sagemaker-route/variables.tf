@@ -52,7 +52,8 @@ variable "endpoints" {
     - accept: what the endpoint answers (default: content_type).
     - target_variant: production variant to call (optional).
     - response_format: envelope (default; JSON object with `predictions`) or raw (the endpoint's body as is).
-    - create: create the model, endpoint configuration (KMS-encrypted volumes) and endpoint:
+    - create: create the model, endpoint configuration (KMS-encrypted EBS volumes; instance types
+      with local instance storage, e.g. ml.g5 or ml.m5d, are hardware-encrypted and take no key) and endpoint:
       image, model_data_url, execution_role_arn (the SageMaker role that reads the image and
       model), environment; either serverless { memory_size_in_mb, max_concurrency,
       provisioned_concurrency } or instance_type + initial_instance_count; autoscaling
@@ -129,6 +130,13 @@ variable "endpoints" {
       for k, e in var.endpoints : e.create == null ? true : (e.create.serverless == null) != (e.create.instance_type == null)
     ])
     error_message = "A created endpoint needs exactly one of create.serverless or create.instance_type (serverless or provisioned)."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, e in var.endpoints : try(e.create.instance_type, null) == null ? true : can(regex("^ml\\.[a-z0-9-]+\\.[a-z0-9-]+$", e.create.instance_type))
+    ])
+    error_message = "create.instance_type must be a SageMaker instance type such as ml.g5.2xlarge (ml.<family>.<size>); invalid in ${join(", ", [for k, e in var.endpoints : k if !(try(e.create.instance_type, null) == null ? true : can(regex("^ml\\.[a-z0-9-]+\\.[a-z0-9-]+$", e.create.instance_type)))])}."
   }
 
   validation {
@@ -234,14 +242,13 @@ variable "timeout" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency of the proxy function: caps what it can spend and protects the rest of the account."
+  description = "Reserved concurrency of the proxy function. Null (default) = no reservation: a reservation fails to deploy in accounts whose concurrency quota would leave fewer than 100 unreserved (new accounts). Set it only where the account's quota has room (docs/aws-readiness.md)."
   type        = number
-  default     = 20
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions >= 1
-    error_message = "reserved_concurrent_executions must be at least 1 (0 would disable the function; -1 removes the cap and is not allowed)."
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1, false)
+    error_message = "reserved_concurrent_executions must be null (no reservation: the function scales in the account's unreserved pool) or at least 1 (0 would throttle every invocation). Lambda keeps 100 of the account's concurrency unreserved, so a reservation needs an account quota of at least 100 plus every reservation and provisioned concurrency in the region."
   }
 }
 

@@ -16,6 +16,7 @@ resource "aws_lb" "this" {
   count = local.create_v1 ? 1 : 0
 
   #checkov:skip=CKV_AWS_91:access logs are opt-in (var.access_logs) because they need a caller-owned S3 bucket with an ELB log-delivery policy
+  #checkov:skip=CKV2_AWS_20:a Network Load Balancer (TCP and TLS listeners only): there is no HTTP listener to redirect; the check is meant for ALBs
   name                             = var.name
   internal                         = true
   load_balancer_type               = "network"
@@ -155,8 +156,8 @@ resource "aws_apigatewayv2_vpc_link" "this" {
       error_message = "create_vpc_link_v2 = true needs v2_subnet_ids and v2_security_group_ids."
     }
     precondition {
-      condition     = var.alb_listener_arn != null && var.alb_integration_uri != null
-      error_message = "create_vpc_link_v2 = true needs alb_listener_arn (the integrationTarget) and alb_integration_uri."
+      condition     = var.alb_arn != null && var.alb_integration_uri != null
+      error_message = "create_vpc_link_v2 = true needs alb_arn (the ALB's ARN, the integrationTarget) and alb_integration_uri."
     }
   }
 }

@@ -24,7 +24,7 @@ locals {
     connection_id      = try(aws_apigatewayv2_vpc_link.this[0].id, null)
     request_templates  = {}
     response_templates = {}
-    integration_target = var.alb_listener_arn
+    integration_target = var.alb_arn
   } : null
 }
 
@@ -79,11 +79,11 @@ output "vpc_link_v2_id" {
 }
 
 output "integration_target" {
-  description = "ALB listener ARN for the OpenAPI integrationTarget field of the v2 link integration; null without the v2 link."
-  value       = local.create_v2 ? var.alb_listener_arn : null
+  description = "The ALB's ARN for the OpenAPI integrationTarget field of the v2 link integration; null without the v2 link."
+  value       = local.create_v2 ? var.alb_arn : null
 }
 
 output "alb_integration" {
-  description = "Ready `integration` object for routes to the ALB over the v2 link; carries the extra attribute integration_target (the ALB listener ARN) that gateway-core renders as integrationTarget."
+  description = "Ready `integration` object for routes to the ALB over the v2 link; carries the extra attribute integration_target (the ALB's ARN) that gateway-core renders as integrationTarget."
   value       = local.alb_integration
 }

@@ -212,7 +212,7 @@ variable "integration_timeout_ms" {
 # --- v2 VPC link for ALB targets -------------------------------------------------------------
 
 variable "create_vpc_link_v2" {
-  description = "Create a v2 VPC link used by the REST API to reach an Application Load Balancer directly (integrationTarget = ALB listener ARN)."
+  description = "Create a v2 VPC link used by the REST API to reach an Application Load Balancer directly (integrationTarget = the ALB's ARN)."
   type        = bool
   default     = false
   nullable    = false
@@ -232,14 +232,25 @@ variable "v2_security_group_ids" {
   nullable    = false
 }
 
-variable "alb_listener_arn" {
-  description = "ARN of the internal ALB listener the v2 link targets (the OpenAPI integrationTarget)."
+variable "alb_arn" {
+  description = "ARN of the internal Application Load Balancer the v2 link reaches: the OpenAPI integrationTarget of REST private integrations (API Gateway takes the load balancer's ARN there, not a listener's)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.alb_listener_arn == null || can(regex("^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:listener/app/", coalesce(var.alb_listener_arn, "x")))
-    error_message = "alb_listener_arn must be an Application Load Balancer listener ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/...)."
+    condition     = var.alb_arn == null || can(regex("^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/[^/]+/[^/]+$", coalesce(var.alb_arn, "x")))
+    error_message = "alb_arn must be an Application Load Balancer ARN (arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>), e.g. aws_lb.x.arn: a REST private integration over a v2 VPC link names the load balancer in integrationTarget, not a listener (and not a Network Load Balancer, which the v1 link of this module serves)."
+  }
+}
+
+variable "alb_listener_arn" {
+  description = "Retired: REST private integrations over a v2 VPC link take the load balancer's ARN, not a listener's. Set alb_arn instead; any value here is refused."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alb_listener_arn == null
+    error_message = "alb_listener_arn is retired: API Gateway's integrationTarget for a REST private integration over a v2 VPC link is the load balancer's ARN (…:loadbalancer/app/…), not a listener's. Set alb_arn = aws_lb.<name>.arn instead."
   }
 }
 

@@ -191,6 +191,9 @@ CONTAINED = {
     "aws_s3_bucket_lifecycle_configuration": "aws_s3_bucket",
     "aws_appautoscaling_target": "aws_sagemaker_endpoint",
     "aws_appautoscaling_policy": "aws_sagemaker_endpoint",
+    # A per-region account setting, not a resource: it cannot be deleted, only overwritten.
+    # What the stack owns is the role the setting names, which is checked.
+    "aws_api_gateway_account": "aws_iam_role",
 }
 
 

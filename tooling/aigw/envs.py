@@ -225,9 +225,14 @@ def init(
 
 
 def _init_local(root: Path, tf: str | None, key_arn: str | None = None) -> dict[str, str]:
-    """Initialise envs/local with its key (created in the sandbox when missing)."""
+    """Initialise envs/local with its key (created in the sandbox when missing) and the
+    account's API Gateway CloudWatch Logs role the same stack set in the sandbox."""
     _require_manifest(root)  # before the key stack runs: a missing build fails first
-    return init(root, LOCAL_ENV, tf, {"kms_key_arn": key_arn or local_key(root, tf)})
+    variables = {"kms_key_arn": key_arn or local_key(root, tf)}
+    role = _state_output(local_key_state(root), "account_cloudwatch_role_arn")
+    if role:
+        variables["account_cloudwatch_role_arn"] = role
+    return init(root, LOCAL_ENV, tf, variables)
 
 
 def outputs(root: Path, name: str, tf: str | None = None) -> dict[str, object]:
@@ -399,7 +404,8 @@ def bootstrap(
     tf: str | None = None,
     ask: Callable[[str], str] | None = None,
 ) -> None:
-    """Create a deployed env's state bucket and KMS key (envs/_bootstrap, local state)."""
+    """Create a deployed env's state bucket, KMS key and account CloudWatch Logs role
+    (envs/_bootstrap, local state)."""
     if name == LOCAL_ENV:
         raise EnvError(
             "the local env keeps its state in .aigw/state and `make apply ENV=local` creates "
@@ -444,6 +450,13 @@ def bootstrap(
     else:
         target.write_text(backend_hcl)
         print(f"wrote {target}")
+    role = _state_output(state, "account_cloudwatch_role_arn")
+    role_line = (
+        f'account_cloudwatch_role_arn = "{role}"'
+        if role
+        else "account_cloudwatch_role_arn = <the role of the stack that owns the account setting>"
+    )
     print(
-        f'Set kms_key_arn = "{kms}" in envs/{name}/terraform.tfvars, then `make plan ENV={name}`.'
+        f'Set kms_key_arn = "{kms}" and {role_line} in envs/{name}/terraform.tfvars, '
+        f"then `make plan ENV={name}`."
     )

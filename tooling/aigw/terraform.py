@@ -14,6 +14,12 @@ from pathlib import Path
 from aigw.paths import state_dir
 from aigw.toolchain import write_cli_config
 
+# The oldest Terraform (and OpenTofu, which checks `required_version` against its own
+# version) the project supports: the S3 backend's `use_lockfile` (S3-native state locking)
+# is generally available from 1.11. Every `required_version`, the README and the CI
+# workflows state this same minimum (tests/unit/tooling/test_terraform_versions.py).
+MIN_VERSION = "1.11"
+
 
 class TerraformError(RuntimeError):
     """A Terraform command failed; the message carries its output."""
@@ -31,8 +37,8 @@ def tf_binary(name: str | None = None) -> str:
     tf = name or os.environ.get("TF", "terraform")
     if shutil.which(tf) is None:
         raise TerraformError(
-            f"{tf!r} is not on PATH: install Terraform >= 1.7 or OpenTofu >= 1.8 "
-            "(and pass TF=tofu for OpenTofu)"
+            f"{tf!r} is not on PATH: install Terraform >= {MIN_VERSION} "
+            f"or OpenTofu >= {MIN_VERSION} (and pass TF=tofu for OpenTofu)"
         )
     return tf
 
@@ -98,7 +104,10 @@ def all_config_dirs(root: Path) -> list[Path]:
 
 
 def tested_module_dirs(root: Path) -> list[Path]:
-    return [d for d in module_dirs(root) if any((d / "tests").glob("*.tftest.hcl"))]
+    """Modules, and the ``envs/_*`` stacks (the bootstrap), that have ``terraform test`` files."""
+    return [
+        d for d in module_dirs(root) + support_dirs(root) if any((d / "tests").glob("*.tftest.hcl"))
+    ]
 
 
 def _run_many(

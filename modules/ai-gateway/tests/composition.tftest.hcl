@@ -72,6 +72,19 @@ variables {
       triage = { model = "claude", messages = [{ role = "user", content = "Triage: {{ ticket }}" }] }
     }
   }
+  account_cloudwatch_role_arn = "arn:aws:iam::123456789012:role/aigw-prod-apigateway-logs-us-east-1"
+}
+
+# Outside the sandbox the stage's logs need the account's CloudWatch Logs role, which
+# Terraform cannot read at plan time: a gateway that names no owner fails the plan.
+run "a_deployed_gateway_names_the_account_cloudwatch_role" {
+  command = plan
+
+  variables {
+    account_cloudwatch_role_arn = null
+  }
+
+  expect_failures = [output.stage_invoke_url]
 }
 
 run "production_shape" {
@@ -166,6 +179,20 @@ run "rejects_a_bad_name" {
     name = "AI_Gateway"
   }
   expect_failures = [var.name]
+}
+
+run "the_sandbox_does_not_model_the_account_setting" {
+  command = plan
+
+  variables {
+    sandbox_mode                = true
+    account_cloudwatch_role_arn = null
+  }
+
+  assert {
+    condition     = module.gateway.stage_name == "v1"
+    error_message = "sandbox_mode plans without the account role (moto does not model the setting)."
+  }
 }
 
 run "bot_control_lets_the_api_clients_through" {

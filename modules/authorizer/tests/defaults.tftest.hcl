@@ -48,8 +48,8 @@ run "security_defaults" {
     error_message = "Handler must follow the <function>.handler.handler contract."
   }
   assert {
-    condition     = aws_lambda_function.this[0].tracing_config[0].mode == "Active" && aws_lambda_function.this[0].reserved_concurrent_executions == 50
-    error_message = "X-Ray tracing must be Active and reserved concurrency set by default."
+    condition     = aws_lambda_function.this[0].tracing_config[0].mode == "Active" && coalesce(aws_lambda_function.this[0].reserved_concurrent_executions, -1) == -1
+    error_message = "X-Ray tracing must be Active; no reserved concurrency by default (a reservation fails in accounts whose quota leaves under 100 unreserved)."
   }
   assert {
     condition     = aws_lambda_function.this[0].filename == "dist/authorizer.zip" && aws_lambda_function.this[0].source_code_hash == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
@@ -275,4 +275,27 @@ run "rejects_bad_tracing_mode" {
     tracing_mode = "On"
   }
   expect_failures = [var.tracing_mode]
+}
+
+run "explicit_reserved_concurrency_is_passed_through" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 5
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].reserved_concurrent_executions == 5
+    error_message = "A reservation the caller sizes for the account must reach the function."
+  }
+}
+
+run "rejects_a_zero_reservation" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 0
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }

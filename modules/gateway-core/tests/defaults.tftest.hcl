@@ -125,7 +125,7 @@ variables {
         type               = "HTTP_PROXY"
         uri                = "http://internal-alb.example.internal/{proxy}"
         connection_id      = "vpclink-123"
-        integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/internal/abc/def"
+        integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/internal/abc"
         request_parameters = { "integration.request.path.proxy" = "method.request.path.proxy" }
       }
     }
@@ -228,7 +228,7 @@ run "log_groups_are_kms_encrypted_with_retention" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 0
+    condition     = module.account_cloudwatch_role.account_setting_role_arn == null
     error_message = "The account-wide CloudWatch role must be off by default."
   }
 }

@@ -213,6 +213,72 @@ run "canary_on_pinned_base_deployment" {
   }
 }
 
+# REST private integrations over a v2 VPC link name the load balancer (ALB or NLB) in
+# integrationTarget; API Gateway rejects a listener ARN there.
+run "integration_target_must_be_a_load_balancer" {
+  command = plan
+
+  variables {
+    routes = {
+      private_model = {
+        path   = "/v1/private"
+        method = "POST"
+        auth   = "AWS_IAM"
+        integration = {
+          type               = "HTTP_PROXY"
+          uri                = "https://models.internal.example.com/v1"
+          connection_id      = "v2link"
+          integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/models/abc/def"
+        }
+      }
+    }
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "integration_target_accepts_an_alb_arn" {
+  command = plan
+
+  variables {
+    routes = {
+      private_model = {
+        path   = "/v1/private"
+        method = "POST"
+        auth   = "AWS_IAM"
+        integration = {
+          type               = "HTTP_PROXY"
+          uri                = "https://models.internal.example.com/v1"
+          connection_id      = "v2link"
+          integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/abc"
+        }
+      }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(output.openapi_document).paths["/v1/private"].post["x-amazon-apigateway-integration"].integrationTarget == "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/abc"
+    error_message = "The ALB's ARN must be rendered as integrationTarget."
+  }
+}
+
+# A PRIVATE API can be mapped only to a private custom domain name; the module's custom
+# domain is REGIONAL, so the combination is refused before AWS would reject the mapping.
+run "private_api_with_the_regional_custom_domain_is_refused" {
+  command = plan
+
+  variables {
+    endpoint_type    = "PRIVATE"
+    vpc_endpoint_ids = ["vpce-0123456789abcdef0"]
+    domain = {
+      domain_name     = "api.example.com"
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    }
+  }
+
+  expect_failures = [aws_api_gateway_domain_name.this]
+}
+
 run "custom_domain_maps_the_stage" {
   command = plan
 
@@ -243,13 +309,13 @@ run "account_cloudwatch_role_is_opt_in_and_scoped" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 1 && length(aws_iam_role.cloudwatch) == 1
+    condition     = module.account_cloudwatch_role.role_name == "aigw-validation-apigw-cloudwatch" && module.account_cloudwatch_role.trust_policy != null
     error_message = "create_account_cloudwatch_role = true must manage the account's CloudWatch role."
   }
 
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(aws_iam_role_policy.cloudwatch[0].policy).Statement : [
+      for s in jsondecode(module.account_cloudwatch_role.permissions_policy).Statement : [
         for a in s.Action : a != "*" && a != "logs:*"
       ]
     ]))
@@ -258,7 +324,7 @@ run "account_cloudwatch_role_is_opt_in_and_scoped" {
 
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(aws_iam_role_policy.cloudwatch[0].policy).Statement : [
+      for s in jsondecode(module.account_cloudwatch_role.permissions_policy).Statement : [
         for r in s.Resource : startswith(r, "arn:")
       ]
     ]))

@@ -106,12 +106,12 @@ run "secure_defaults" {
     condition = (
       aws_lambda_function.this[0].runtime == "python3.13" &&
       aws_lambda_function.this[0].architectures[0] == "arm64" &&
-      aws_lambda_function.this[0].reserved_concurrent_executions == 50 &&
+      coalesce(aws_lambda_function.this[0].reserved_concurrent_executions, -1) == -1 &&
       aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
       aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn &&
       aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
     )
-    error_message = "Function defaults: python3.13 on arm64, reserved concurrency, X-Ray, KMS environment, JSON logs."
+    error_message = "Function defaults: python3.13 on arm64, no reserved concurrency, X-Ray, KMS environment, JSON logs."
   }
 
   assert {
@@ -406,4 +406,27 @@ run "with_the_layer_the_extension_reads_the_config" {
     condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && aws_lambda_function.this[0].layers[0] == "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
     error_message = "With the layer, the function reads its config through the extension."
   }
+}
+
+run "explicit_reserved_concurrency_is_passed_through" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 5
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].reserved_concurrent_executions == 5
+    error_message = "A reservation the caller sizes for the account must reach the function."
+  }
+}
+
+run "rejects_a_zero_reservation" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 0
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }

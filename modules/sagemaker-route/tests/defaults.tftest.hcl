@@ -171,12 +171,12 @@ run "lambda_mode_defaults" {
       aws_lambda_function.this[0].runtime == "python3.13" &&
       aws_lambda_function.this[0].handler == "sagemaker_proxy.handler.handler" &&
       aws_lambda_function.this[0].architectures[0] == "arm64" &&
-      aws_lambda_function.this[0].reserved_concurrent_executions == 20 &&
+      coalesce(aws_lambda_function.this[0].reserved_concurrent_executions, -1) == -1 &&
       aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
       aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn &&
       aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
     )
-    error_message = "Proxy defaults: python3.13 on arm64, reserved concurrency, X-Ray, KMS environment, JSON logs."
+    error_message = "Proxy defaults: python3.13 on arm64, no reserved concurrency, X-Ray, KMS environment, JSON logs."
   }
 
   assert {
@@ -245,17 +245,38 @@ run "created_endpoints" {
           autoscaling        = { min_capacity = 1, max_capacity = 4 }
         }
       }
+      cpu = {
+        create = {
+          image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1"
+          execution_role_arn = "arn:aws:iam::123456789012:role/sagemaker-exec"
+          instance_type      = "ml.m5.large"
+        }
+      }
+      nvme = {
+        create = {
+          image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1"
+          execution_role_arn = "arn:aws:iam::123456789012:role/sagemaker-exec"
+          instance_type      = "ml.c5d.xlarge"
+        }
+      }
     }
   }
 
   assert {
     condition = (
-      aws_sagemaker_endpoint_configuration.this["big"].kms_key_arn == module.kms_key.key_arn &&
+      aws_sagemaker_endpoint_configuration.this["cpu"].kms_key_arn == module.kms_key.key_arn &&
       aws_sagemaker_endpoint_configuration.this["big"].production_variants[0].instance_type == "ml.g5.xlarge" &&
       aws_sagemaker_endpoint_configuration.this["small"].production_variants[0].serverless_config[0].max_concurrency == 5 &&
       aws_sagemaker_endpoint_configuration.this["small"].kms_key_arn == null
     )
-    error_message = "Instance endpoints get KMS-encrypted volumes; serverless endpoints get a serverless variant."
+    error_message = "Instance endpoints on EBS-backed types get KMS-encrypted volumes; serverless endpoints get a serverless variant and no key."
+  }
+
+  # CreateEndpointConfig fails when KmsKeyId is set for an instance type with local
+  # instance storage (SageMaker encrypts those volumes with a hardware module).
+  assert {
+    condition     = aws_sagemaker_endpoint_configuration.this["big"].kms_key_arn == null && aws_sagemaker_endpoint_configuration.this["nvme"].kms_key_arn == null
+    error_message = "Endpoint configurations of instance types with local instance storage (ml.g5, ml.c5d, …) must not set kms_key_arn."
   }
 
   assert {
@@ -276,6 +297,42 @@ run "created_endpoints" {
   assert {
     condition     = output.routes.sagemaker_big.integration.uri == "arn:aws:apigateway:us-east-1:runtime.sagemaker:path//endpoints/big-llm/invocations"
     error_message = "Routes of created endpoints call them by name."
+  }
+}
+
+# Which instance types carry local instance storage (and so take no KMS key): SageMaker's
+# NVMe families and the `d` variants; EBS-backed types keep the customer-managed key.
+run "kms_key_only_on_ebs_backed_instance_types" {
+  command = plan
+
+  variables {
+    endpoints = {
+      for t, local_storage in {
+        "ml.g4dn.xlarge"   = true, "ml.g5.2xlarge" = true, "ml.g6.xlarge" = true, "ml.g6e.xlarge" = true,
+        "ml.p4d.24xlarge"  = true, "ml.p4de.24xlarge" = true, "ml.p5.48xlarge" = true, "ml.p5en.48xlarge" = true,
+        "ml.m5d.large"     = true, "ml.c5d.xlarge" = true, "ml.r5d.large" = true, "ml.m6gd.large" = true,
+        "ml.trn1.32xlarge" = true, "ml.trn2.48xlarge" = true,
+        "ml.m5.large"      = false, "ml.c5.xlarge" = false, "ml.c6gn.xlarge" = false, "ml.inf2.xlarge" = false,
+        "ml.p3.2xlarge"    = false, "ml.t2.medium" = false, "ml.r7i.large" = false, "ml.inf1.xlarge" = false,
+        "ml.c7g.large"     = false, "ml.r8g.large" = false,
+        } : "${replace(replace(t, "ml.", ""), ".", "-")}-${local_storage ? "nvme" : "ebs"}" => {
+        create = {
+          image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1"
+          execution_role_arn = "arn:aws:iam::123456789012:role/sagemaker-exec"
+          instance_type      = t
+        }
+      }
+    }
+    kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    create_kms_key = false
+  }
+
+  assert {
+    condition = alltrue([
+      for k, c in aws_sagemaker_endpoint_configuration.this :
+      endswith(k, "-nvme") ? c.kms_key_arn == null : c.kms_key_arn == "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    ])
+    error_message = "kms_key_arn must be set exactly on the endpoint configurations of EBS-backed instance types: ${join(", ", [for k, c in aws_sagemaker_endpoint_configuration.this : "${k}=${coalesce(c.kms_key_arn, "null")}"])}."
   }
 }
 
@@ -375,4 +432,29 @@ run "rejects_public_routes" {
     route_auth = "NONE"
   }
   expect_failures = [var.route_auth]
+}
+
+run "explicit_reserved_concurrency_is_passed_through" {
+  command = plan
+
+  variables {
+    mode                           = "lambda"
+    package                        = { filename = "dist/sagemaker_proxy.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    reserved_concurrent_executions = 5
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].reserved_concurrent_executions == 5
+    error_message = "A reservation the caller sizes for the account must reach the function."
+  }
+}
+
+run "rejects_a_zero_reservation" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 0
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }

@@ -185,7 +185,7 @@ run "alb_target_group_and_v2_link" {
     create_vpc_link_v2    = true
     v2_subnet_ids         = ["subnet-0a", "subnet-0b"]
     v2_security_group_ids = ["sg-0123456789abcdef0"]
-    alb_listener_arn      = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/models/0123456789abcdef/fedcba9876543210"
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
     alb_integration_uri   = "https://models.internal.example.com"
   }
 
@@ -200,13 +200,13 @@ run "alb_target_group_and_v2_link" {
   }
 
   assert {
-    condition     = output.integration_target == var.alb_listener_arn
-    error_message = "integration_target must be the ALB listener ARN."
+    condition     = output.integration_target == var.alb_arn
+    error_message = "integration_target must be the ALB's ARN (REST private integrations over a v2 link name the load balancer, not a listener)."
   }
 
   assert {
-    condition     = output.alb_integration.connection_id == "v2link" && output.alb_integration.type == "HTTP_PROXY" && output.alb_integration.uri == "https://models.internal.example.com" && output.alb_integration.integration_target == var.alb_listener_arn
-    error_message = "alb_integration must be HTTP_PROXY over the v2 link with the ALB listener as integration target."
+    condition     = output.alb_integration.connection_id == "v2link" && output.alb_integration.type == "HTTP_PROXY" && output.alb_integration.uri == "https://models.internal.example.com" && output.alb_integration.integration_target == var.alb_arn
+    error_message = "alb_integration must be HTTP_PROXY over the v2 link with the ALB as integration target."
   }
 }
 
@@ -218,7 +218,7 @@ run "v2_only_without_nlb" {
     create_vpc_link_v2    = true
     v2_subnet_ids         = ["subnet-0a"]
     v2_security_group_ids = ["sg-0123456789abcdef0"]
-    alb_listener_arn      = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/models/0123456789abcdef/fedcba9876543210"
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
     alb_integration_uri   = "https://models.internal.example.com"
   }
 
@@ -233,7 +233,7 @@ run "v2_only_without_nlb" {
   }
 }
 
-run "v2_link_without_listener_arn_is_rejected" {
+run "v2_link_without_alb_arn_is_rejected" {
   command = plan
 
   variables {
@@ -296,4 +296,49 @@ run "create_false_creates_nothing" {
     condition     = length(aws_lb.this) == 0 && length(aws_lb_target_group.this) == 0 && length(aws_api_gateway_vpc_link.this) == 0 && output.integration == null
     error_message = "create = false must create nothing."
   }
+}
+
+# integrationTarget of a REST private integration over a v2 VPC link is the load balancer's
+# ARN; API Gateway rejects a listener ARN there.
+run "listener_arn_as_alb_arn_is_rejected" {
+  command = plan
+
+  variables {
+    create_vpc_link_v2    = true
+    v2_subnet_ids         = ["subnet-0a"]
+    v2_security_group_ids = ["sg-0123456789abcdef0"]
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/models/0123456789abcdef/fedcba9876543210"
+    alb_integration_uri   = "https://models.internal.example.com"
+  }
+
+  expect_failures = [var.alb_arn]
+}
+
+run "network_load_balancer_as_alb_arn_is_rejected" {
+  command = plan
+
+  variables {
+    create_vpc_link_v2    = true
+    v2_subnet_ids         = ["subnet-0a"]
+    v2_security_group_ids = ["sg-0123456789abcdef0"]
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/models/0123456789abcdef"
+    alb_integration_uri   = "https://models.internal.example.com"
+  }
+
+  expect_failures = [var.alb_arn]
+}
+
+run "the_retired_alb_listener_arn_input_is_refused_with_a_pointer" {
+  command = plan
+
+  variables {
+    create_vpc_link_v2    = true
+    v2_subnet_ids         = ["subnet-0a"]
+    v2_security_group_ids = ["sg-0123456789abcdef0"]
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
+    alb_listener_arn      = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/models/0123456789abcdef/fedcba9876543210"
+    alb_integration_uri   = "https://models.internal.example.com"
+  }
+
+  expect_failures = [var.alb_listener_arn]
 }

@@ -1,7 +1,7 @@
 # A module that renders its REST API body from an input, like gateway-core: only a plan
 # (here the example's mocked plan) resolves the document.
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.11"
   required_providers {
     aws = {
       source  = "hashicorp/aws"

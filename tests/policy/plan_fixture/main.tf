@@ -1,7 +1,7 @@
 # A REST API whose OpenAPI body is computed from an input, as gateway-core does: the
 # plan resolves it, so the plan-JSON scan can read every operation.
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.11"
   required_providers {
     aws = {
       source  = "hashicorp/aws"

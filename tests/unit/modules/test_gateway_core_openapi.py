@@ -313,8 +313,10 @@ def test_http_proxy_over_vpc_link_with_integration_target(document: dict[str, An
     assert integration["type"] == "http_proxy"
     assert integration["connectionType"] == "VPC_LINK"
     assert integration["connectionId"] == "vpclink-abc123"
-    assert integration["integrationTarget"].startswith(
-        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/aigw-models/"
+    # REST private integrations over a v2 VPC link name the load balancer, not a listener.
+    assert integration["integrationTarget"] == (
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/aigw-models/"
+        "0123456789abcdef"
     )
     assert integration["httpMethod"] == "ANY"
     assert integration["uri"] == "http://models.internal.example/{proxy}"

@@ -279,3 +279,29 @@ def test_local_destroy_without_a_key_stack_state_leaves_the_key_stack_alone(tmp_
     monkeypatch.setattr(envs, "_key_enabled", lambda endpoint, arn: True)
     envs.destroy_local_key(root)
     assert tf.calls == []
+
+
+def test_local_env_gets_the_account_cloudwatch_role_the_key_stack_set(tmp_path, monkeypatch):
+    # envs/_bootstrap also sets API Gateway's account CloudWatch Logs role in the sandbox;
+    # the local env names it as a deployed env does (account_cloudwatch_role_arn).
+    root = _key_root(tmp_path, monkeypatch)
+    role = "arn:aws:iam::123456789012:role/aigw-local-apigateway-logs-us-east-1"
+
+    class WithRole(Recorder):
+        def __call__(self, args, cwd, env, tf=None, check=True, stream=False):
+            done = super().__call__(args, cwd, env, tf, check, stream)
+            if args[0] == "apply" and Path(cwd).name == "_bootstrap":
+                outputs = {
+                    "kms_key_arn": {"value": self.arn},
+                    "account_cloudwatch_role_arn": {"value": role},
+                }
+                envs.local_key_state(self.root).write_text(json.dumps({"outputs": outputs}))
+            return done
+
+    tf = WithRole(root, ARN_1)
+    monkeypatch.setattr(envs, "run_tf", tf)
+    monkeypatch.setattr(envs, "_key_enabled", lambda endpoint, arn: True)
+    envs.apply(root, "local")
+    env = tf.calls[-1][2]
+    assert env["TF_VAR_kms_key_arn"] == ARN_1
+    assert env["TF_VAR_account_cloudwatch_role_arn"] == role

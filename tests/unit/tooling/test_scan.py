@@ -34,7 +34,7 @@ def test_policy_docs_are_read_from_the_table() -> None:
     docs = scan.load_policy_docs(ROOT)
     assert "CKV_AIGW_1" in docs
     assert "x-aigw-public" in docs["CKV_AIGW_1"].what
-    assert docs["CKV_AIGW_11"].fix.startswith("Set `reserved_concurrent_executions`")
+    assert docs["CKV_AIGW_11"].fix.startswith("Leave `reserved_concurrent_executions` unset")
 
 
 def test_policy_docs_ignore_rows_of_other_shapes(tmp_path: Path) -> None:

@@ -34,6 +34,12 @@ variable "parameters_extension_layer_arn" {
   default     = null
 }
 
+variable "account_cloudwatch_role_arn" {
+  description = "API Gateway's account-level CloudWatch Logs role of the account and region (envs/_bootstrap's output account_cloudwatch_role_arn, or the role another stack set). Required in an AWS account; the sandbox does not model it."
+  type        = string
+  default     = null
+}
+
 variable "sandbox_mode" {
   description = "true only for the local AWS sandbox (see the module README)."
   type        = bool
@@ -56,6 +62,8 @@ module "gateway" {
   name         = "${var.name_prefix}-basic"
   packages     = local.packages
   sandbox_mode = var.sandbox_mode
+
+  account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
 
   # Examples are meant to be destroyed; keep the default (true) in real deployments.
   deletion_protection_enabled = false

@@ -35,6 +35,12 @@ variable "parameters_extension_layer_arn" {
   default     = null
 }
 
+variable "account_cloudwatch_role_arn" {
+  description = "API Gateway's account-level CloudWatch Logs role of the account and region (envs/_bootstrap's output account_cloudwatch_role_arn, or the role another stack set). Required in an AWS account; the sandbox does not model it."
+  type        = string
+  default     = null
+}
+
 variable "sandbox_mode" {
   description = "true only for the local AWS sandbox (see the module README)."
   type        = bool
@@ -71,6 +77,8 @@ module "gateway" {
   stage_name   = "v1"
   packages     = local.packages
   sandbox_mode = var.sandbox_mode
+
+  account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
 
   jwt_issuers = [{
     issuer       = var.oidc_issuer
@@ -135,7 +143,6 @@ module "gateway" {
     }
     routing                        = { deadline_ms = 25000 }
     parameters_extension_layer_arn = var.parameters_extension_layer_arn
-    reserved_concurrent_executions = 100
   }
 
   # Examples are meant to be destroyed; keep the default (true) in real deployments.

@@ -97,12 +97,11 @@ module "authorizer" {
   identity_sources   = ["method.request.header.Authorization"]
   result_ttl_seconds = 60
 
-  memory_size                    = 512
-  reserved_concurrent_executions = 200
-  tracing_mode                   = "Active"
-  vpc_subnet_ids                 = var.subnet_ids
-  vpc_security_group_ids         = var.security_group_ids
-  configure_lambda_logging       = var.configure_lambda_logging
+  memory_size              = 512
+  tracing_mode             = "Active"
+  vpc_subnet_ids           = var.subnet_ids
+  vpc_security_group_ids   = var.security_group_ids
+  configure_lambda_logging = var.configure_lambda_logging
 
   create_kms_key                 = false # the key below is created in the same apply
   kms_key_arn                    = module.kms_key.key_arn

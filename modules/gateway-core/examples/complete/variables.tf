@@ -34,7 +34,7 @@ variable "vpc_link_connection_id" {
 }
 
 variable "vpc_link_integration_target" {
-  description = "ALB listener ARN for a v2 VPC link (null for an NLB-backed v1 link)."
+  description = "The ALB's ARN for a v2 VPC link (integrationTarget; null for an NLB-backed v1 link)."
   type        = string
   default     = null
 }
@@ -92,7 +92,7 @@ variable "tags" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency of each example Lambda function."
+  description = "Reserved concurrency of each example Lambda function (null = none: a reservation needs an account quota that leaves 100 unreserved)."
   type        = number
-  default     = 10
+  default     = null
 }

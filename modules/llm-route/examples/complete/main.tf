@@ -75,7 +75,6 @@ module "llm" {
   }
   memory_size                       = 1024
   timeout                           = 600
-  reserved_concurrent_executions    = 100
   provisioned_concurrent_executions = var.provisioned_concurrent_executions
   config_source                     = var.config_source
   parameters_extension_layer_arn    = var.parameters_extension_layer_arn

@@ -143,8 +143,7 @@ module "sagemaker" {
     }
   }
 
-  route_auth                     = "CUSTOM"
-  reserved_concurrent_executions = 10
+  route_auth = "CUSTOM"
   # Examples are meant to be destroyed quickly.
   kms_deletion_window_in_days = 7
 

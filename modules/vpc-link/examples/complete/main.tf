@@ -182,7 +182,7 @@ module "vpc_link" {
   create_vpc_link_v2    = true
   v2_subnet_ids         = aws_subnet.private[*].id
   v2_security_group_ids = [aws_security_group.vpc_link.id]
-  alb_listener_arn      = aws_lb_listener.models.arn
+  alb_arn               = aws_lb.models.arn
   alb_integration_uri   = "http://${aws_lb.models.dns_name}"
 
   tags = {
@@ -207,6 +207,6 @@ output "alb_integration" {
 }
 
 output "integration_target" {
-  description = "ALB listener ARN for the OpenAPI integrationTarget."
+  description = "The ALB's ARN for the OpenAPI integrationTarget."
   value       = module.vpc_link.integration_target
 }

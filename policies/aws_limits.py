@@ -1,4 +1,4 @@
-"""Size limits AWS enforces and the local sandbox (moto) does not (CKV_AIGW_24, CKV_AIGW_25).
+"""Size limits AWS enforces and the local sandbox (moto) does not (CKV_AIGW_22, CKV_AIGW_23).
 
 - Lambda refuses a function whose environment variables, measured as one JSON object of
   names and values, exceed 4 KB ("Lambda was unable to configure your environment
@@ -33,15 +33,15 @@ def environment_bytes(variables: dict[str, Any]) -> int:
 
 
 class LambdaEnvironmentSize(BaseResourceCheck):
-    """CKV_AIGW_24: a function's environment fits Lambda's 4 KB."""
+    """CKV_AIGW_22: a function's environment fits Lambda's 4 KB."""
 
     def __init__(self) -> None:
         super().__init__(
             name="Lambda environment variables fit in 4 KB",
-            id="CKV_AIGW_24",
+            id="CKV_AIGW_22",
             categories=[CheckCategories.GENERAL_SECURITY],
             supported_resources=["aws_lambda_function"],
-            guideline=guideline("CKV_AIGW_24"),
+            guideline=guideline("CKV_AIGW_22"),
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
@@ -73,15 +73,15 @@ class LambdaEnvironmentSize(BaseResourceCheck):
 
 
 class SsmParameterSize(BaseResourceCheck):
-    """CKV_AIGW_25: a parameter's value fits its tier."""
+    """CKV_AIGW_23: a parameter's value fits its tier."""
 
     def __init__(self) -> None:
         super().__init__(
             name="SSM parameter values fit their tier (4096 standard, 8192 advanced)",
-            id="CKV_AIGW_25",
+            id="CKV_AIGW_23",
             categories=[CheckCategories.GENERAL_SECURITY],
             supported_resources=["aws_ssm_parameter"],
-            guideline=guideline("CKV_AIGW_25"),
+            guideline=guideline("CKV_AIGW_23"),
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:

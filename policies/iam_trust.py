@@ -1,4 +1,4 @@
-"""Trust policies of roles API Gateway assumes (CKV_AIGW_20).
+"""Trust policies of roles API Gateway assumes (CKV_AIGW_19).
 
 API Gateway sets no ``aws:SourceAccount`` / ``aws:SourceArn`` (nor the organization keys)
 when it assumes a role: an integration's credentials role or the account's CloudWatch
@@ -24,7 +24,7 @@ APIGATEWAY = "apigateway.amazonaws.com"
 # Global condition keys API Gateway does not put in the request context when it assumes a role.
 UNSET_KEYS = ("aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths")
 
-CHECK_ID = "CKV_AIGW_20"
+CHECK_ID = "CKV_AIGW_19"
 NAME = "Roles API Gateway assumes do not condition on keys API Gateway does not set"
 
 

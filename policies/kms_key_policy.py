@@ -1,4 +1,4 @@
-"""KMS key policies allow kms:CreateGrant only on purpose (CKV_AIGW_22).
+"""KMS key policies allow kms:CreateGrant only on purpose (CKV_AIGW_21).
 
 With ``kms:CreateGrant`` a principal can give itself (or anyone) every use of the key, past
 what the key policy and its IAM policies say. A key policy fails when an Allow statement
@@ -22,7 +22,7 @@ from aigw_common import as_list
 from checkov.common.models.enums import CheckCategories
 from json_document_check import JsonDocumentCheck
 
-CHECK_ID = "CKV_AIGW_22"
+CHECK_ID = "CKV_AIGW_21"
 CREATE_GRANT = "kms:creategrant"
 GRANT_KEY = "kms:grantisforawsresource"
 

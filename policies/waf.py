@@ -1,4 +1,4 @@
-"""Checks on the WAFv2 web ACL in front of the API (CKV_AIGW_6, CKV_AIGW_7, CKV_AIGW_21)."""
+"""Checks on the WAFv2 web ACL in front of the API (CKV_AIGW_6, CKV_AIGW_7, CKV_AIGW_20)."""
 
 from __future__ import annotations
 
@@ -112,11 +112,11 @@ class BodySizeRule(_WebAclCheck):
 
 
 class BotControlCountsApiClients(_WebAclCheck):
-    """CKV_AIGW_21: Bot Control counts (does not block) the rules that block SDKs and curl."""
+    """CKV_AIGW_20: Bot Control counts (does not block) the rules that block SDKs and curl."""
 
     def __init__(self) -> None:
         super().__init__(
-            "CKV_AIGW_21",
+            "CKV_AIGW_20",
             "Bot Control in the API web ACL counts the rules that block non-browser clients",
         )
 

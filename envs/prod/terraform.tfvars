@@ -32,7 +32,7 @@ waf = {
   rate_limit_per_credential = { limit = 2000 }
   enable_bot_control        = true
   # Bot Control's common level blocks non-browser user agents, i.e. this API's own clients
-  # (OpenAI SDKs, curl): these rules only label and count (CKV_AIGW_21, ADR 0046).
+  # (OpenAI SDKs, curl): these rules only label and count (CKV_AIGW_20, ADR 0046).
   bot_control_count_rules = ["CategoryHttpLibrary", "SignalNonBrowserUserAgent"]
   # Managed rule groups follow their default version (AWS tests each update before it
   # becomes the default). Pin one here to review updates first, e.g.

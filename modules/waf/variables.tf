@@ -86,7 +86,7 @@ variable "bot_control_inspection_level" {
 }
 
 variable "bot_control_count_rules" {
-  description = "Rules of AWSManagedRulesBotControlRuleSet switched to count (label only) when Bot Control is on. The default counts the two rules that block every non-browser user agent, i.e. the API's own clients (OpenAI SDKs, curl, server-side HTTP libraries): CategoryHttpLibrary and SignalNonBrowserUserAgent. Their labels stay available to later rules. Removing them makes Bot Control answer those clients 403 (CKV_AIGW_21 fails)."
+  description = "Rules of AWSManagedRulesBotControlRuleSet switched to count (label only) when Bot Control is on. The default counts the two rules that block every non-browser user agent, i.e. the API's own clients (OpenAI SDKs, curl, server-side HTTP libraries): CategoryHttpLibrary and SignalNonBrowserUserAgent. Their labels stay available to later rules. Removing them makes Bot Control answer those clients 403 (CKV_AIGW_20 fails)."
   type        = list(string)
   default     = ["CategoryHttpLibrary", "SignalNonBrowserUserAgent"]
   nullable    = false

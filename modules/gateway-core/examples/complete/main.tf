@@ -156,7 +156,7 @@ resource "aws_iam_role" "sagemaker_invoke" {
       Effect    = "Allow"
       Principal = { Service = "apigateway.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      # No aws:SourceAccount: API Gateway does not set it for integration roles (CKV_AIGW_20).
+      # No aws:SourceAccount: API Gateway does not set it for integration roles (CKV_AIGW_19).
     }]
   })
   tags = var.tags

@@ -18,71 +18,21 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from fixture_cases import (
+    CHECK_IDS,
+    FIXTURES,
+    GRAPH_CHECK_IDS,
+    ROOT,
+    all_cases,
+    expectations,
+    fixture_cases,
+)
 
 from aigw import scan
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SARIF_RULES = Path(__file__).resolve().parent / "sarif-2.1.0-structure.schema.json"
-
-
-def _pack_ids() -> tuple[set[str], set[str]]:
-    """The CKV_AIGW ids of policies/: (Python checks, YAML graph checks)."""
-    python: set[str] = set()
-    graph: set[str] = set()
-    for path in (ROOT / "policies").iterdir():
-        if path.suffix == ".py":
-            python |= set(re.findall(r"\"(CKV_AIGW_\d+)\"", path.read_text(encoding="utf-8")))
-        elif path.suffix in (".yaml", ".yml"):
-            graph |= set(re.findall(r"^\s+id:\s*(CKV_AIGW_\d+)", path.read_text(), re.M))
-    return python, graph
-
-
-def pack_check_ids() -> list[str]:
-    """Every CKV_AIGW id defined in policies/ (Python checks and YAML graph checks)."""
-    python, graph = _pack_ids()
-    return sorted(python | graph, key=lambda i: int(i.rsplit("_", 1)[1]))
-
-
-CHECK_IDS = pack_check_ids()
-GRAPH_CHECK_IDS = _pack_ids()[1]
-
-
-def fixture_cases(check_id: str, kind: str) -> list[str]:
-    """The fixture folders of a check whose name is ``kind`` or starts with ``kind-``."""
-    folder = FIXTURES / check_id.lower()
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in folder.iterdir()
-        if p.is_dir() and (p.name == kind or p.name.startswith(f"{kind}-"))
-    )
-
-
-def _all_cases(kind: str) -> list[tuple[str, str]]:
-    return [(check_id, case) for check_id in CHECK_IDS for case in fixture_cases(check_id, kind)]
-
-
-PASS_CASES = _all_cases("pass")
-FAIL_CASES = _all_cases("fail")
-
-
-def expectations(check_id: str, case: str) -> tuple[list[str], list[str]]:
-    """expect.txt of a failing fixture: (lines the details must contain, resource addresses).
-
-    A line ``resource: <type>.<name>`` names a resource that must fail; every other line
-    must appear in the details of every failing finding of the folder. YAML graph checks
-    report no details, so their expect.txt names the failing resources only.
-    """
-    path = FIXTURES / check_id.lower() / case / "expect.txt"
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-    lines = [line for line in lines if line]
-    resources = [
-        line.removeprefix("resource:").strip() for line in lines if line.startswith("resource:")
-    ]
-    details = [line for line in lines if not line.startswith("resource:")]
-    return details, resources
+PASS_CASES = all_cases("pass")
+FAIL_CASES = all_cases("fail")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -119,7 +119,7 @@ PYTEST_WORKERS ?= 3
 test: lint build toolchain tf-test $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
 	@$(AIGW) tf validate --skip-tested
 	@$(AIGW) scan --no-terraform
-	$(SCAN_VENV)/bin/python -m pytest tests/policy/test_policy_checks.py -q -p no:cacheprovider
+	$(SCAN_VENV)/bin/python -m pytest tests/policy/test_policy_checks.py tests/policy/test_policy_rules.py -q -p no:cacheprovider
 	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist worksteal --durations=15)
 
 .PHONY: test-aws

@@ -4,8 +4,8 @@ in-process layer (test_policy_checks.py); docs/policies.md describes it.
 ``tests/policy/fixtures/ckv_aigw_<n>/`` holds ``pass`` / ``pass-<case>`` folders that the
 check must pass, one ``fail`` / ``fail-<condition>`` folder per condition it enforces, and
 optionally ``unresolved/`` (no verdict). A failing folder's ``expect.txt`` lists lines that
-must each appear in the details of every failing finding; ``resource: <address>`` lines
-name failing resources instead (YAML graph checks report no details).
+must each appear, as whole words, in the details of every failing finding; ``resource:
+<address>`` lines name failing resources instead (YAML graph checks report no details).
 """
 
 from __future__ import annotations
@@ -64,3 +64,9 @@ def expectations(check_id: str, case: str) -> tuple[list[str], list[str]]:
     ]
     details = [line for line in lines if not line.startswith("resource:")]
     return details, resources
+
+
+def appears(line: str, details: list[str]) -> bool:
+    """``line`` stands in one of ``details`` as whole words (not glued to other letters)."""
+    pattern = re.compile(rf"(?<!\w){re.escape(line)}(?!\w)")
+    return any(pattern.search(d) for d in details)

@@ -24,6 +24,7 @@ from fixture_cases import (
     GRAPH_CHECK_IDS,
     ROOT,
     all_cases,
+    appears,
     expectations,
     fixture_cases,
 )
@@ -139,7 +140,7 @@ def test_check_fails_its_failing_fixture_naming_the_problem(
     details, resources = expectations(check_id, case)
     for finding in failed:
         for line in details:
-            assert any(line in d for d in finding["details"]), (
+            assert appears(line, finding["details"]), (
                 f"{check_id}/{case}: {line!r} not in the details of {finding['resource']}: "
                 f"{finding['details']}"
             )

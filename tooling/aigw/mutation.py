@@ -13,8 +13,8 @@ directory, ``.aigw/mutation/<area>/``, where the code sits under ``src/`` with t
 the tests import, next to a copy of ``tests/`` and a ``pyproject.toml`` carrying the
 mutmut and pytest settings. Nothing in the working tree is modified.
 
-policies/ runs with ``.venv-scan/bin/python`` (checkov is importable only there) and
-``tests/policy/test_policy_checks.py``, the in-process layer; the Lambda areas with the
+policies/ runs with ``.venv-scan/bin/python`` (checkov is importable only there) and the
+in-process policy tests (``POLICY_TESTS``); the Lambda areas with the
 project's interpreter and the unit suites minus the ``sandbox`` and ``terraform`` tests.
 """
 
@@ -34,6 +34,12 @@ from pathlib import Path
 from aigw.paths import project_root, state_dir
 
 NOT_SLOW = "not sandbox and not terraform"
+# The in-process policy layers (checkov imported, no checkov process per mutant).
+POLICY_TESTS = (
+    "tests/policy/test_policy_checks.py",
+    "tests/policy/test_policy_rules.py",
+    "tests/policy/test_policy_helpers.py",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Area:
 AREAS: dict[str, Area] = {
     a.name: a
     for a in (
-        Area("policies", ("src/*.py",), ("tests/policy/test_policy_checks.py",), scan_venv=True),
+        Area("policies", ("src/*.py",), POLICY_TESTS, scan_venv=True),
         Area("quotas", ("src/llm_gateway/quotas.py",), ("tests/unit/llm_gateway",)),
         Area("cache", ("src/llm_gateway/cache.py",), ("tests/unit/llm_gateway",)),
         Area("validation", ("src/llm_gateway/validation.py",), ("tests/unit/llm_gateway",)),

@@ -191,3 +191,47 @@ def test_the_default_client_has_short_timeouts(monkeypatch: pytest.MonkeyPatch) 
     s = QuotaStore(QuotaConfig(enabled=True, table_name="t"))
     assert s.client == "c" and s.client == "c"
     assert made == [("dynamodb", {"read_timeout": 2, "attempts": 2})]
+
+
+def test_reserve_applies_the_tenant_override_and_the_tier(table: Table) -> None:
+    s = store(table, tiers={"gold": 50}, tenants={"vip": 5}, default_tokens=1000)
+    with pytest.raises(errors.ApiError):
+        s.reserve("vip", "gold", 6)  # the override (5), not the tier or the default
+    with pytest.raises(errors.ApiError):
+        s.reserve("x", "gold", 51)  # the tier (50), not the default
+    assert s.reserve("x", "gold", 50) == Reservation("quota#x#2026-11", 50)
+
+
+def test_a_daily_budget_uses_the_day_as_its_period(table: Table) -> None:
+    s = store(table, period="day", default_tokens=100)
+    assert s.reserve("t", None, 40) == Reservation("quota#t#2026-11-28", 40)
+    assert table.item("quota#t#2026-11-28")["expires_at"] == {"N": str(NOV_29 + 35 * DAY)}
+    assert s.used("t") == 40
+
+
+def test_a_client_error_without_an_error_member_is_still_503() -> None:
+    from botocore.exceptions import ClientError
+
+    s = QuotaStore(
+        QuotaConfig(enabled=True, table_name="t", default_tokens=100),
+        FailingClient(ClientError({}, "UpdateItem")),
+    )
+    with pytest.raises(errors.ApiError) as caught:
+        s.reserve("t", None, 10)
+    assert (caught.value.status, caught.value.code) == (503, "quota_unavailable")
+
+
+def test_usage_is_read_strongly_consistent() -> None:
+    """DynamoDB reads are eventually consistent unless asked (GetItem ConsistentRead)."""
+    calls: list[dict] = []
+
+    class Recorder:
+        def get_item(self, **kw: object) -> dict:
+            calls.append(kw)
+            return {"Item": {"used": {"N": "7"}}}
+
+    s = QuotaStore(QuotaConfig(enabled=True, table_name="t"), Recorder(), clock=lambda: NOW)
+    assert s.used("acme") == 7
+    assert calls == [
+        {"TableName": "t", "Key": {"pk": {"S": "quota#acme#2026-11"}}, "ConsistentRead": True}
+    ]

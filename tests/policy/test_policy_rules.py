@@ -213,6 +213,15 @@ def test_body_size_names_every_near_miss() -> None:
     )
 
 
+def test_a_rule_that_does_not_block_names_each_of_its_size_limits() -> None:
+    top = stmt(or_statement={"statement": [size(), size(op="GE")]})
+    assert run(waf.body_size_rule, {"rule": [rule("watch", top, action="count")]})[1] == [
+        "no blocking rule with a size_constraint_statement on the body (GT/GE)",
+        "rule 'watch' limits the body size but does not block",
+        "rule 'watch' limits the body size but does not block",
+    ]
+
+
 def test_a_blocking_size_rule_after_near_misses_in_the_same_rule_passes() -> None:
     top = stmt(and_statement={"statement": [size("uri_path"), size(op="LE"), size(op="ge")]})
     assert run(waf.body_size_rule, {"rule": [rule("limit", top)]}) == (PASSED, [])
@@ -389,3 +398,6 @@ def test_secret_findings_report_every_key_and_skip_references() -> None:
         "value.nested[0].Client-Secret: an inline value under a credential-like key",
     ]
     assert llm_config.secret_findings("nothing here") == []
+    assert llm_config.secret_findings({"api_key": "x"}) == [
+        "$.api_key: an inline value under a credential-like key"
+    ]

@@ -150,6 +150,14 @@ CHAT_REJECTIONS = {
         call(id="c1", function={}),
         invalid_type(f"{C0}.function.name", "a string"),
     ),
+    "tool-call-name-empty": (
+        call(id="c1", function={"name": ""}),
+        value(f"{C0}.function.name", f"'{C0}.function.name' must not be empty."),
+    ),
+    "content-too-long": (
+        msg(role="user", content="x" * (MAX_STRING + 1)),
+        value(f"{M0}.content", f"'{M0}.content' is too long.", "string_above_max_length"),
+    ),
     "tool-call-arguments-not-string": (
         call(id="c1", function={"name": "f", "arguments": {}}),
         invalid_type(f"{C0}.function.arguments", "a string"),
@@ -262,6 +270,10 @@ CHAT_REJECTIONS = {
     ),
     "tool-choice-names-no-tool": (
         {**tool(), "tool_choice": {"type": "function", "function": {"name": "g"}}},
+        value("tool_choice.function.name", "'tool_choice.function.name' must name one of 'tools'."),
+    ),
+    "tool-choice-without-tools": (
+        chat(tool_choice={"type": "function", "function": {"name": "f"}}),
         value("tool_choice.function.name", "'tool_choice.function.name' must name one of 'tools'."),
     ),
     "response-format-not-object": (
@@ -542,6 +554,19 @@ def test_messages_are_normalised_to_what_providers_understand() -> None:
         url = {"url": "u", "detail": detail}
         out = chat_request(part(type="image_url", image_url=url), LIMITS)
         assert out["messages"][0]["content"][0]["image_url"] == url
+
+
+def test_empty_strings_are_allowed_where_no_rule_forbids_them() -> None:
+    out = chat_request(
+        chat(user="", messages=[{"role": "user", "content": "", "name": ""}]), LIMITS
+    )
+    assert out["user"] == "" and out["messages"] == [{"role": "user", "content": "", "name": ""}]
+    text = chat_request(part(type="text", text=""), LIMITS)["messages"][0]["content"]
+    assert text == [{"type": "text", "text": ""}]
+
+
+def test_a_string_of_the_maximum_length_is_accepted() -> None:
+    assert len(chat_request(chat(model="m" * MAX_STRING), LIMITS)["model"]) == MAX_STRING
 
 
 def test_the_message_limit_is_inclusive() -> None:

@@ -133,8 +133,11 @@ def test_the_router_draws_with_its_own_rng() -> None:
         seen.append(target.model)
         return "ok"
 
-    Router(CircuitBreaker(5, 60), clock=Clock(), rng=lambda: 0.9).run(weighted(A, B), call, 200.0)
-    assert seen == ["b"]
+    heavy = Target("p", "heavy", weight=10**9)  # what a random draw would pick
+    Router(CircuitBreaker(5, 60), clock=Clock(), rng=lambda: 0.0).run(
+        weighted(A, heavy), call, 200.0
+    )
+    assert seen == ["a"]
 
 
 def test_a_breaker_half_opens_after_the_cooldown_and_closes_on_success() -> None:

@@ -110,30 +110,28 @@ def _service_actions(actions: list[str], service: str) -> list[str]:
 
 def _secret_resource_ok(resource: str) -> bool:
     resource = resource.strip()
-    if is_expression(resource):
-        return True  # a reference to a named secret resource
     if resource == "*":
         return False
     m = SECRET_ARN.match(resource)
-    if not m:
-        # Another service's ARN grants nothing on secrets; a malformed secrets ARN is a wildcard.
-        return ":secretsmanager:" not in resource
-    # Secrets Manager appends "-" and six random characters: allow that suffix only.
-    base = re.sub(r"-(\?{6}|\*)$", "", m.group("name"))
-    return bool(base) and not any(c in base for c in "*?")
+    if m:
+        # Secrets Manager appends "-" and six random characters: allow that suffix only. A
+        # wildcard in the name is one even when other parts of the ARN are interpolated.
+        base = re.sub(r"-(\?{6}|\*)$", "", m.group("name"))
+        return bool(base) and not any(c in base for c in "*?")
+    # A reference to a named secret (unresolved here), or another service's ARN, which
+    # grants nothing on secrets; any other secrets ARN is malformed: a wildcard.
+    return is_expression(resource) or ":secretsmanager:" not in resource
 
 
 def _table_resource_ok(resource: str) -> bool:
     resource = resource.strip()
-    if is_expression(resource):
-        return True
     if resource == "*":
         return False
     m = TABLE_ARN.match(resource)
-    if not m:
-        return ":dynamodb:" not in resource
-    name = m.group("name")
-    return bool(name) and not any(c in name for c in "*?")
+    if m:
+        name = m.group("name")
+        return bool(name) and not any(c in name for c in "*?")
+    return is_expression(resource) or ":dynamodb:" not in resource
 
 
 def scope_problems(statements: list[Statement]) -> list[str]:

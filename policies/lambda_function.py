@@ -142,8 +142,13 @@ class LogGroupRetentionKms(_Check):
         retention = get(conf, "retention_in_days")
         if not is_expression(retention):
             days = _int(retention)
-            if days is None or days <= 0:
-                self.details.append(f"retention_in_days is {retention!r} (logs kept forever)")
+            if retention is None:
+                self.details.append("retention_in_days is not set: logs are kept forever")
+            elif days is None or days <= 0:
+                self.details.append(
+                    f"retention_in_days is {retention!r}: not a number of days > 0, "
+                    "logs are kept forever"
+                )
         if not get(conf, "kms_key_id"):
             self.details.append("kms_key_id is not set")
         return CheckResult.FAILED if self.details else CheckResult.PASSED

@@ -62,12 +62,17 @@ class UsagePlanLimits(BaseResourceCheck):
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         self.details = []
-        throttle = block(conf, "throttle_settings")
-        quota = block(conf, "quota_settings")
-        if not throttle or None in (get(throttle, "rate_limit"), get(throttle, "burst_limit")):
-            self.details.append("throttle_settings with rate_limit and burst_limit is missing")
-        if not quota or None in (get(quota, "limit"), get(quota, "period")):
-            self.details.append("quota_settings with limit and period is missing")
+        for name, fields in (
+            ("throttle_settings", ("rate_limit", "burst_limit")),
+            ("quota_settings", ("limit", "period")),
+        ):
+            settings = block(conf, name)
+            if settings is None:
+                self.details.append(f"no {name} block (it needs {' and '.join(fields)})")
+                continue
+            missing = [f for f in fields if get(settings, f) is None]
+            if missing:
+                self.details.append(f"{name} sets no {' and no '.join(missing)}")
         return CheckResult.FAILED if self.details else CheckResult.PASSED
 
     def get_evaluated_keys(self) -> list[str]:

@@ -93,21 +93,34 @@ class BodySizeRule(_WebAclCheck):
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         self.details = []
+        near_misses: list[str] = []
         for rule in blocks(conf, "rule"):
+            name = get(rule, "name")
             action = block(rule, "action")
-            if not action or block(action, "block") is None:
-                continue
+            blocks_requests = bool(action) and block(action, "block") is not None
             for st in _rule_statements(rule):
                 size = block(st, "size_constraint_statement")
                 if not size:
                     continue
                 field = block(size, "field_to_match")
                 if field is None or block(field, "body") is None:
+                    near_misses.append(
+                        f"rule {name!r} limits the size of another field, not the body"
+                    )
                     continue
                 op = str(get(size, "comparison_operator", "")).upper()
-                if op in ("GT", "GE"):
-                    return CheckResult.PASSED
+                if op not in ("GT", "GE"):
+                    shown = op or "no operator"
+                    near_misses.append(
+                        f"rule {name!r} compares the body size with {shown}, not GT/GE"
+                    )
+                    continue
+                if not blocks_requests:
+                    near_misses.append(f"rule {name!r} limits the body size but does not block")
+                    continue
+                return CheckResult.PASSED
         self.details.append("no blocking rule with a size_constraint_statement on the body (GT/GE)")
+        self.details.extend(near_misses)
         return CheckResult.FAILED
 
 

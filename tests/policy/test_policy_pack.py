@@ -18,26 +18,22 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from fixture_cases import (
+    CHECK_IDS,
+    FIXTURES,
+    GRAPH_CHECK_IDS,
+    ROOT,
+    all_cases,
+    appears,
+    expectations,
+    fixture_cases,
+)
 
 from aigw import scan
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SARIF_RULES = Path(__file__).resolve().parent / "sarif-2.1.0-structure.schema.json"
-
-
-def pack_check_ids() -> list[str]:
-    """Every CKV_AIGW id defined in policies/ (Python checks and YAML graph checks)."""
-    ids: set[str] = set()
-    for path in (ROOT / "policies").iterdir():
-        if path.suffix == ".py":
-            ids |= set(re.findall(r"\"(CKV_AIGW_\d+)\"", path.read_text(encoding="utf-8")))
-        elif path.suffix in (".yaml", ".yml"):
-            ids |= set(re.findall(r"^\s+id:\s*(CKV_AIGW_\d+)", path.read_text(), re.M))
-    return sorted(ids, key=lambda i: int(i.rsplit("_", 1)[1]))
-
-
-CHECK_IDS = pack_check_ids()
+PASS_CASES = all_cases("pass")
+FAIL_CASES = all_cases("fail")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,7 +85,7 @@ def fixture_scan(tmp_path_factory: pytest.TempPathFactory) -> FixtureScan:
 
 
 def results(fs: FixtureScan, check_id: str, case: str, status: str) -> list[dict]:
-    folder = f"tests/policy/fixtures/{check_id.lower()}/{case}/"
+    folder = f"tests/policy/fixtures/{check_id.lower()}/{case}/"  # the exact folder
     return [
         f
         for f in fs.findings
@@ -103,25 +99,52 @@ def test_the_pack_has_the_checks_the_issue_asks_for() -> None:
 
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
-def test_every_check_has_a_doc_row_and_both_fixtures(check_id: str) -> None:
+def test_every_check_has_a_doc_row_and_fixtures(check_id: str) -> None:
     docs = scan.load_policy_docs(ROOT)
     assert check_id in docs, f"docs/policies.md has no row for {check_id}"
     assert docs[check_id].why and docs[check_id].fix
-    for case in ("pass", "fail"):
-        assert list((FIXTURES / check_id.lower() / case).glob("*.tf")), f"{check_id}: no {case}"
+    for kind in ("pass", "fail"):
+        cases = fixture_cases(check_id, kind)
+        assert cases, f"{check_id}: no {kind}* fixture folder"
+        for case in cases:
+            assert list((FIXTURES / check_id.lower() / case).glob("*.tf")), f"{check_id}/{case}"
 
 
-@pytest.mark.parametrize("check_id", CHECK_IDS)
-def test_check_passes_its_passing_fixture(fixture_scan: FixtureScan, check_id: str) -> None:
-    assert results(fixture_scan, check_id, "pass", "passed"), f"{check_id} did not run"
-    assert results(fixture_scan, check_id, "pass", "failed") == []
+@pytest.mark.parametrize(("check_id", "case"), FAIL_CASES)
+def test_every_failing_fixture_says_what_it_expects(check_id: str, case: str) -> None:
+    details, resources = expectations(check_id, case)
+    if check_id in GRAPH_CHECK_IDS:
+        assert resources, f"{check_id}/{case}/expect.txt names no failing resource"
+    else:
+        assert details, f"{check_id}/{case}/expect.txt names no detail"
 
 
-@pytest.mark.parametrize("check_id", CHECK_IDS)
-def test_check_fails_its_failing_fixture(fixture_scan: FixtureScan, check_id: str) -> None:
-    failed = results(fixture_scan, check_id, "fail", "failed")
-    assert failed, f"{check_id} did not fail its failing fixture"
+@pytest.mark.parametrize(("check_id", "case"), PASS_CASES)
+def test_check_passes_its_passing_fixture(
+    fixture_scan: FixtureScan, check_id: str, case: str
+) -> None:
+    assert results(fixture_scan, check_id, case, "passed"), f"{check_id} did not run on {case}"
+    assert results(fixture_scan, check_id, case, "failed") == []
+
+
+@pytest.mark.parametrize(("check_id", "case"), FAIL_CASES)
+def test_check_fails_its_failing_fixture_naming_the_problem(
+    fixture_scan: FixtureScan, check_id: str, case: str
+) -> None:
+    failed = results(fixture_scan, check_id, case, "failed")
+    assert failed, f"{check_id} did not fail {case}"
+    assert results(fixture_scan, check_id, case, "passed") == [], (
+        f"{check_id}: a resource of {case} passed; a failing fixture holds only failing resources"
+    )
     assert all(f["file"].endswith(".tf") and f["start_line"] >= 1 for f in failed)
+    details, resources = expectations(check_id, case)
+    for finding in failed:
+        for line in details:
+            assert appears(line, finding["details"]), (
+                f"{check_id}/{case}: {line!r} not in the details of {finding['resource']}: "
+                f"{finding['details']}"
+            )
+    assert set(resources) <= {f["resource"] for f in failed}
 
 
 def test_scan_exits_non_zero_and_names_every_failed_check(fixture_scan: FixtureScan) -> None:
@@ -135,9 +158,10 @@ def test_scan_exits_non_zero_and_names_every_failed_check(fixture_scan: FixtureS
 
 def test_summary_explains_why_and_how_to_fix(fixture_scan: FixtureScan) -> None:
     docs = scan.load_policy_docs(ROOT)
-    block = fixture_scan.stdout.split("FAILED CKV_AIGW_16 ", 1)[1].split("\nFAILED ", 1)[0]
-    assert "tests/policy/fixtures/ckv_aigw_16/fail/main.tf:" in block
-    assert "detail: value.providers.openai.api_key" in block
+    blocks = fixture_scan.stdout.split("FAILED CKV_AIGW_16 ")[1:]
+    block = next(b for b in blocks if "ckv_aigw_16/fail-credential-key/" in b).split("\nFAILED ")[0]
+    assert "tests/policy/fixtures/ckv_aigw_16/fail-credential-key/main.tf:" in block
+    assert "detail: value.providers.openai.api_key: an inline value under" in block
     assert f"why: {docs['CKV_AIGW_16'].why}" in block
     assert f"fix: {docs['CKV_AIGW_16'].fix}" in block
 
@@ -221,14 +245,20 @@ def test_scan_of_a_clean_fixture_exits_zero(tmp_path: Path, capsys) -> None:
     assert (tmp_path / "scan.sarif").is_file() and (tmp_path / "scan-junit.xml").is_file()
 
 
-@pytest.mark.parametrize("check_id", ["CKV_AIGW_1", "CKV_AIGW_2", "CKV_AIGW_16"])
-def test_unresolved_values_get_no_verdict(fixture_scan: FixtureScan, check_id: str) -> None:
+@pytest.mark.parametrize(
+    ("check_id", "folder"),
+    [
+        ("CKV_AIGW_1", "ckv_aigw_1/unresolved"),
+        ("CKV_AIGW_2", "ckv_aigw_1/unresolved"),
+        ("CKV_AIGW_6", "ckv_aigw_6/unresolved"),
+        ("CKV_AIGW_16", "ckv_aigw_16/unresolved"),
+    ],
+)
+def test_unresolved_values_get_no_verdict(
+    fixture_scan: FixtureScan, check_id: str, folder: str
+) -> None:
     """A check that cannot read its input neither passes nor fails it in the HCL scan."""
-    folder = (
-        "tests/policy/fixtures/ckv_aigw_16/unresolved/"
-        if check_id == "CKV_AIGW_16"
-        else "tests/policy/fixtures/ckv_aigw_1/unresolved/"
-    )
+    folder = f"tests/policy/fixtures/{folder}/"
     assert list((ROOT / folder).glob("*.tf"))
     verdicts = [
         f

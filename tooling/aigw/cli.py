@@ -257,9 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _plugins():
     """Command groups that live in their own modules (imported when the parser is built)."""
-    from aigw import docs, scan, serve, tenancy
+    from aigw import docs, mutation, scan, serve, tenancy
 
-    return [tenancy.register, scan.register, docs.register, serve.register]
+    return [tenancy.register, scan.register, docs.register, serve.register, mutation.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -111,15 +111,26 @@ unit: build ## unit tests (fast, no sandbox)
 	$(call run_pytest,tests -m "not sandbox and not terraform")
 
 .PHONY: test
-# pytest runs on PYTEST_WORKERS processes: the sandbox suites spend most of their time
-# waiting on Terraform and the sandbox, not on the CPU.
-PYTEST_WORKERS ?= 3
+# pytest runs on PYTEST_WORKERS processes: the sandbox suites spend much of their time
+# waiting on Terraform and the sandbox (the provider's read-back waits), not on the CPU.
+# --dist loadgroup: the tests sharing one envs/local apply (xdist_group "envs-local") run
+# on one worker; every other test is scheduled on its own.
 # --durations: the CI log lists the slowest tests, so a slower suite shows where.
+PYTEST_WORKERS ?= 3
+STATIC_LOG := $(STATE)/reports/static-checks.log
 
-test: lint build toolchain tf-test $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
-	@$(AIGW) tf validate --skip-tested
-	@$(AIGW) scan --no-terraform
-	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist worksteal --durations=15)
+# The static checks (module tests, validate, the compliance scan) need no sandbox: they
+# run next to pytest, their output kept in STATIC_LOG and printed when both are done.
+test: lint build toolchain $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
+	@mkdir -p $(dir $(STATIC_LOG))
+	@( $(AIGW) tf test && $(AIGW) tf validate --skip-tested && $(AIGW) scan --no-terraform ) \
+	  > $(STATIC_LOG) 2>&1 & static=$$!; \
+	  set +e; $(VPY) -m pytest tests -n $(PYTEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS); \
+	  rc=$$?; wait $$static; src=$$?; set -e; \
+	  echo "== module tests, validate and compliance scan ($(STATIC_LOG)) =="; cat $(STATIC_LOG); \
+	  if [ $$rc -eq 5 ]; then echo "pytest: no tests selected"; rc=0; fi; \
+	  if [ $$src -ne 0 ]; then echo "make test: the static checks failed (exit $$src)"; fi; \
+	  exit $$(( rc != 0 ? rc : src ))
 
 .PHONY: test-aws
 # The integration suite against a real sandbox account (docs/testing.md): names carry a

@@ -2,9 +2,10 @@
 
 The first half needs nothing but Python: route matching, API Gateway event shapes, body
 validation, gateway responses, the authorizer cache and the HTTP server, over a
-hand-made OpenAPI document. The second half applies `envs/local` into a private sandbox
-(once per module), creates a tenant and keys with the CLI, starts `aigw serve` as a
-process and drives it with the official openai SDK and curl.
+hand-made OpenAPI document. The second half takes the session's `envs/local` apply (in a
+private sandbox, shared with tests/integration/test_make_apply_local.py), creates a tenant
+and keys with the CLI, starts `aigw serve` as a process and drives it with the official
+openai SDK and curl.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 import openai
 import pytest
+from local_env import GROUP, LocalEnv, free_port
 
 from aigw import serve
 
@@ -32,8 +34,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def e2e(test: Any) -> Any:
-    """Marks of the tests that apply `envs/local` into a private sandbox."""
-    return pytest.mark.sandbox(pytest.mark.terraform(pytest.mark.slow(test)))
+    """Marks of the tests that use the session's `envs/local` apply (``local_env``,
+    tests/integration/local_env.py), all on one pytest-xdist worker."""
+    marks = (pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow)
+    for mark in (*marks, pytest.mark.xdist_group(GROUP)):
+        test = mark(test)
+    return test
 
 
 STAGE = serve.Stage("abc123", "v1", "us-east-1", "123456789012")
@@ -521,71 +527,11 @@ def test_http_server_refuses_oversized_bodies_without_reading_them() -> None:
 # ============================================================================ sandbox e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LocalEnv:
-    """`envs/local` applied into a private sandbox and state directory."""
-
-    def __init__(self, state: Path, port: int) -> None:
-        self.state = state
-        self.port = port
-        self.endpoint = f"http://127.0.0.1:{port}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
-        self.env["AIGW_STATE_DIR"] = str(state)
-
-    def make(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            ["make", *args, f"SANDBOX_PORT={self.port}"],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if check:
-            assert proc.returncode == 0, f"make {args}: {proc.stdout[-3000:]}\n{proc.stderr}"
-        return proc
-
-    def outputs(self) -> dict[str, Any]:
-        state = json.loads((self.state / "state" / "local.tfstate").read_text())
-        return {k: v["value"] for k, v in state["outputs"].items()}
-
-    def cli_env(self) -> dict[str, str]:
-        env = dict(self.env)
-        env.update(self.outputs()["cli_environment"])
-        env.update(
-            AWS_ENDPOINT_URL=self.endpoint,
-            AWS_DEFAULT_REGION="us-east-1",
-            AWS_REGION="us-east-1",
-            AWS_ACCESS_KEY_ID="sandbox",
-            AWS_SECRET_ACCESS_KEY="sandbox",
-        )
-        return env
-
-    def aigw(self, *args: str) -> Any:
-        proc = subprocess.run(
-            [sys.executable, "-m", "aigw", *args],
-            cwd=ROOT,
-            env=self.cli_env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert proc.returncode == 0, f"aigw {args}: {proc.stdout}\n{proc.stderr}"
-        return json.loads(proc.stdout)
-
-
 class ServeProcess:
     """`aigw serve` as a child process; stopped with SIGTERM."""
 
     def __init__(self, env: LocalEnv) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = env.state / f"serve-{self.port}.log"
         self._log = self.log_path.open("w")
@@ -622,18 +568,6 @@ class ServeProcess:
                 self.proc.wait(timeout=10)
         self._log.close()
         return self.proc.returncode
-
-
-@pytest.fixture(scope="module")
-def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEnv]:
-    env = LocalEnv(tmp_path_factory.mktemp("serve-state"), _free_port())
-    try:
-        env.make("apply", "ENV=local")
-        yield env
-    finally:
-        destroyed = env.make("destroy", "ENV=local", check=False)
-        env.make("sandbox-down", check=False)
-        assert destroyed.returncode == 0, destroyed.stdout[-3000:] + destroyed.stderr
 
 
 @pytest.fixture(scope="module")
@@ -712,12 +646,28 @@ def test_model_outside_the_allow_list_is_404(server: ServeProcess, tenant_key: s
     assert info.value.body["code"] == "model_not_found"
 
 
+# What the mock provider answers for "a" and "b" (8 dimensions from the SHA-256 of the
+# text): the gateway, the Lambda proxy and `aigw serve` must hand them over unchanged.
+MOCK_EMBEDDINGS = {
+    "a": [-0.85542, 0.583896, 0.399956, -0.391719, 0.94481, -0.10698, 0.042709, 0.463163],
+    "b": [-0.821041, -0.419152, -0.20851, -0.588322, -0.996254, -0.420507, 0.366652, 0.226581],
+}
+
+
 @e2e
 def test_embeddings_for_an_allowed_tenant(local_env: LocalEnv, server: ServeProcess) -> None:
     local_env.aigw("tenants", "create", "embedder", "--tier", "premium", "--models", "*")
     key = local_env.aigw("keys", "create", "--tenant", "embedder")["key"]
-    reply = _client(server, key).embeddings.create(model="mock-embed", input=["a", "b"])
-    assert len(reply.data) == 2 and len(reply.data[0].embedding) > 0
+    reply = _client(server, key).embeddings.create(
+        model="mock-embed", input=["a", "b"], encoding_format="float"
+    )
+    assert reply.object == "list" and reply.model == "mock-embed"
+    assert [d.index for d in reply.data] == [0, 1]
+    assert reply.data[0].embedding == pytest.approx(MOCK_EMBEDDINGS["a"], abs=1e-6)
+    assert reply.data[1].embedding == pytest.approx(MOCK_EMBEDDINGS["b"], abs=1e-6)
+    assert reply.usage.prompt_tokens == 2 and reply.usage.total_tokens == 2  # 1 per input
+    lines = [ln for ln in server.output().splitlines() if ln.startswith("POST /v1/embeddings ")]
+    assert lines and " 200 " in lines[-1] and "tenant=embedder" in lines[-1]
 
 
 @e2e
@@ -729,19 +679,37 @@ def test_missing_key_is_401_with_an_openai_body(server: ServeProcess) -> None:
     assert json.loads(info.value.read())["error"]["code"] == "invalid_api_key"
 
 
+def _refused_models_calls(server: ServeProcess) -> list[str]:
+    return [ln for ln in server.output().splitlines() if ln.startswith("GET /v1/models ")]
+
+
 @e2e
 def test_wrong_key_is_401_for_the_sdk(server: ServeProcess) -> None:
     with pytest.raises(openai.AuthenticationError) as info:
         _client(server, "aigw-v1-notakey").models.list()
     assert info.value.status_code == 401
+    assert info.value.code == "invalid_api_key" and info.value.type == "invalid_request_error"
+    # The authorizer refused it: the function never ran, so no tenant is on the line.
+    assert " 401 " in _refused_models_calls(server)[-1]
+    assert "tenant=-" in _refused_models_calls(server)[-1]
 
 
 @e2e
 def test_revoked_key_is_401(local_env: LocalEnv, server: ServeProcess) -> None:
+    # Two keys issued alike; one is revoked before first use (the authorizer caches
+    # decisions per key for its TTL, as API Gateway does, so a used key would stay
+    # allowed until the cache entry expires).
+    kept = local_env.aigw("keys", "create", "--tenant", "acme")
     issued = local_env.aigw("keys", "create", "--tenant", "acme")
     local_env.aigw("keys", "revoke", issued["key_id"])
-    with pytest.raises(openai.AuthenticationError):
+    assert [m.id for m in _client(server, kept["key"]).models.list()] == ["mock-chat"]
+    with pytest.raises(openai.AuthenticationError) as info:
         _client(server, issued["key"]).models.list()
+    assert info.value.status_code == 401
+    assert info.value.code == "invalid_api_key" and info.value.type == "invalid_request_error"
+    refused = _refused_models_calls(server)[-1]
+    assert " 401 " in refused and "tenant=-" in refused, "the function must not run"
+    assert issued["key"] not in server.output()
 
 
 @e2e
@@ -806,7 +774,7 @@ def test_serve_without_an_applied_env_fails_clearly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
     env["AIGW_STATE_DIR"] = str(tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-m", "aigw.serve", "--port", str(_free_port())],
+        [sys.executable, "-m", "aigw.serve", "--port", str(free_port())],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -113,8 +113,8 @@ unit: build ## unit tests (fast, no sandbox)
 .PHONY: test
 # pytest runs on PYTEST_WORKERS processes: the sandbox suites spend much of their time
 # waiting on Terraform and the sandbox (the provider's read-back waits), not on the CPU.
-# --dist loadgroup: the tests sharing one envs/local apply (xdist_group "envs-local") run
-# on one worker; every other test is scheduled on its own.
+# --dist loadgroup: the test files sharing one envs/local apply (GROUP_FILES in
+# tests/integration/local_env.py) run on one worker; every other test is scheduled alone.
 # --durations: the CI log lists the slowest tests, so a slower suite shows where.
 PYTEST_WORKERS ?= 3
 STATIC_LOG := $(STATE)/reports/static-checks.log

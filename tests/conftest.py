@@ -31,7 +31,7 @@ from harness import (  # tests/integration is on the path from here on
     sandbox_mode,
     target_from_env,
 )
-from local_env import LAST_MARK, LocalEnv, free_port
+from local_env import GROUP, GROUP_FILES, LAST_MARK, LocalEnv, free_port
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +42,23 @@ def pytest_configure(config: pytest.Config) -> None:
     if not os.environ.get("AIGW_RUN_PREFIX") and not os.environ.get("AIGW_RUN_ID"):
         # One run prefix for the whole session: pytest-xdist workers inherit it.
         os.environ["AIGW_RUN_PREFIX"] = run_prefix()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadgroup`, with the files that share the `envs/local` apply (GROUP_FILES)
+    as one work unit. (pytest-xdist's own ``xdist_group`` mark renames node ids, which
+    pytest 9 no longer allows: the group is named by its files instead.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class SharedEnvScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.split("::", 1)[0] in GROUP_FILES:
+                return GROUP
+            return super()._split_scope(nodeid)
+
+    return SharedEnvScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

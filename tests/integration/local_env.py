@@ -3,12 +3,13 @@
 Applying the env takes minutes (two stacks, a dozen KMS-keyed resources, the provider's
 read-back waits), so the suites that need it share one apply: the ``local_env`` session
 fixture (tests/conftest.py) hands the same :class:`LocalEnv` to the e2e suite
-(`aigw serve` against the applied env, tests/e2e/test_serve.py) and to the integration
-suite (review, re-apply, destroy and leftover checks, tests/integration/
-test_make_apply_local.py). Every test that takes the fixture carries the
-``xdist_group`` mark :data:`GROUP`, so `pytest -n N --dist loadgroup` (what `make test`
-runs) sends them to one worker; under any other distribution each worker that needs the
-env applies its own, which is slower but just as correct.
+(`aigw serve` against the applied env, tests/e2e/test_serve_local_env.py) and to the
+integration suite (review, re-apply, destroy and leftover checks, tests/integration/
+test_make_apply_local.py). Those files, :data:`GROUP_FILES`, are one unit of work for
+`pytest -n N --dist loadgroup` (what `make test` runs; the scheduler is
+``pytest_xdist_make_scheduler`` in tests/conftest.py), so one worker runs them all. Under
+any other distribution each worker that needs the env applies its own: slower, just as
+correct.
 
 The env lives in its own sandbox (a free port) and state directory. The integration
 suite's last test destroys it and checks that nothing is left (:data:`LAST_MARK` keeps
@@ -28,8 +29,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The xdist group of every test that uses the shared env.
+# The test files that use the shared env: one pytest-xdist work unit, named GROUP.
 GROUP = "envs-local"
+GROUP_FILES = ("tests/e2e/test_serve_local_env.py", "tests/integration/test_make_apply_local.py")
 # The mark of the test that destroys the shared env: it runs after every other test.
 LAST_MARK = "envs_local_destroys"
 

@@ -17,16 +17,13 @@ from pathlib import Path
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
-from local_env import GROUP, LAST_MARK, LocalEnv, free_port
+from local_env import LAST_MARK, LocalEnv
 
 from aigw import envs, scan
-from aigw.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
-shared_env = pytest.mark.xdist_group(GROUP)
 
 
 def _client(service: str, endpoint: str):
@@ -96,7 +93,6 @@ def _planned(plan: dict, type_: str) -> list[dict]:
     return out
 
 
-@shared_env
 def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monkeypatch):
     from llm_gateway.config import parse_config
 
@@ -240,7 +236,6 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
     assert "summarise" in config.prompts
 
 
-@shared_env
 @getattr(pytest.mark, LAST_MARK)
 def test_local_env_reapplies_clean_then_destroys_without_leftovers(local_env: LocalEnv):
     endpoint = local_env.endpoint
@@ -283,31 +278,3 @@ def test_local_env_reapplies_clean_then_destroys_without_leftovers(local_env: Lo
         assert s.connect_ex(("127.0.0.1", local_env.port)) != 0, (
             "the sandbox port must be closed after sandbox-down"
         )
-
-
-def test_local_key_survives_a_restarted_sandbox(tmp_path, monkeypatch):
-    """The sandbox keeps everything in memory: after a restart the key stack's state names a
-    key that no longer exists. The next use recreates the key instead of failing."""
-    state_dir = tmp_path / "state"
-    monkeypatch.setenv("AIGW_STATE_DIR", str(state_dir))
-    port = free_port()
-    box = Sandbox(state_dir, port=port)
-    box.up()
-    try:
-        first = envs.local_key(ROOT)
-        assert envs.local_key(ROOT) == first, "a second use keeps the key"
-        box.down()
-        box = Sandbox(state_dir, port=port)
-        box.up()
-        kms = _client("kms", box.endpoint)
-        with pytest.raises(ClientError, match="NotFound"):
-            kms.describe_key(KeyId=first)  # the restarted sandbox has lost it
-        second = envs.local_key(ROOT)
-        assert second != first
-        assert kms.describe_key(KeyId=second)["KeyMetadata"]["KeyState"] == "Enabled"
-        aliases = {a["AliasName"]: a for a in kms.list_aliases()["Aliases"]}
-        assert aliases["alias/aigw-local"]["TargetKeyId"] == second.rsplit("/", 1)[1]
-        assert _env_key_arn(state_dir) == second
-    finally:
-        # Nothing to destroy: the sandbox's memory goes with it.
-        box.down()

@@ -31,6 +31,7 @@ from harness import (  # tests/integration is on the path from here on
     sandbox_mode,
     target_from_env,
 )
+from local_env import GROUP, GROUP_FILES, LAST_MARK, LocalEnv, free_port
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,7 +44,27 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["AIGW_RUN_PREFIX"] = run_prefix()
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadgroup`, with the files that share the `envs/local` apply (GROUP_FILES)
+    as one work unit. (pytest-xdist's own ``xdist_group`` mark renames node ids, which
+    pytest 9 no longer allows: the group is named by its files instead.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class SharedEnvScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.split("::", 1)[0] in GROUP_FILES:
+                return GROUP
+            return super()._split_scope(nodeid)
+
+    return SharedEnvScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The test that destroys the shared envs/local apply runs after every test using it.
+    # (A stable sort: every worker collects the same order, as pytest-xdist requires.)
+    items.sort(key=lambda item: item.get_closest_marker(LAST_MARK) is not None)
     if sandbox_mode() != "aws":
         return
     skip = pytest.mark.skip(reason=f"AIGW_SANDBOX=aws: {MOTO_ONLY_REASON}")
@@ -73,6 +94,23 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield box.endpoint
     finally:
         box.down()
+
+
+@pytest.fixture(scope="session")
+def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEnv]:
+    """`envs/local` applied once per session (or per pytest-xdist worker that needs it) with
+    `make apply ENV=local`, in its own sandbox; tests/integration/local_env.py."""
+    env = LocalEnv(tmp_path_factory.mktemp("envs-local"), free_port())
+    try:
+        env.apply()
+        yield env
+    finally:
+        if not env.destroyed:
+            destroyed = env.destroy()
+            env.stop()
+            assert destroyed.returncode == 0, destroyed.stdout[-3000:] + destroyed.stderr
+        else:
+            env.stop()
 
 
 @pytest.fixture

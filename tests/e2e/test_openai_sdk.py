@@ -4,7 +4,10 @@ with a fake Bedrock runtime and a fake OpenAI-compatible upstream."""
 from __future__ import annotations
 
 import base64
+import io
+import json
 import struct
+from typing import Any
 
 import openai
 import pytest
@@ -227,22 +230,56 @@ def test_missing_key_is_401(gateway_url: str) -> None:
         anon.models.list()
 
 
-def test_mid_stream_failure_surfaces_as_api_error(client: openai.OpenAI) -> None:
+def _request_log(logs: io.StringIO) -> dict:
+    lines = [json.loads(ln) for ln in logs.getvalue().splitlines() if '"msg":"request"' in ln]
+    return lines[-1]
+
+
+def _stream_until_error(stream: Any) -> tuple[str, openai.APIError]:
+    """The text streamed before the failure, and the error the SDK raised for it."""
+    text = []
+    with pytest.raises(openai.APIError) as exc:
+        for chunk in stream:
+            text += [c.delta.content or "" for c in chunk.choices]
+    return "".join(text), exc.value
+
+
+def test_mid_stream_failure_surfaces_as_api_error(
+    client: openai.OpenAI, fake_openai: FakeOpenAI, gateway_logs: io.StringIO
+) -> None:
     stream = client.chat.completions.create(
         model="broken-stream", stream=True, messages=[{"role": "user", "content": "a b c d"}]
     )
-    with pytest.raises(openai.APIError):
-        list(stream)
+    text, err = _stream_until_error(stream)
+    # The chunks sent before the connection broke reach the client, then an error event
+    # (no [DONE]); the answer is not retried, so the upstream saw one request.
+    assert text == "fake-openai says:"
+    assert err.body == {
+        "message": "The upstream stream broke.",
+        "type": "upstream_error",
+        "code": "upstream_error",
+        "param": None,
+    }
+    assert len(fake_openai.requests) == 1
+    log = _request_log(gateway_logs)
+    assert (log["status"], log["error_code"], log["stream"]) == (502, "upstream_error", True)
 
 
-def test_bedrock_mid_stream_exception_surfaces_as_api_error(client: openai.OpenAI) -> None:
+def test_bedrock_mid_stream_exception_surfaces_as_api_error(
+    client: openai.OpenAI, fake_bedrock: FakeBedrock, gateway_logs: io.StringIO
+) -> None:
     stream = client.chat.completions.create(
         model="bedrock-broken-stream",
         stream=True,
         messages=[{"role": "user", "content": "a b c d"}],
     )
-    with pytest.raises(openai.APIError):
-        list(stream)
+    text, err = _stream_until_error(stream)
+    assert text == "fake-bedrock says:"
+    assert err.code == "upstream_error" and err.type == "upstream_error"
+    assert "stream broke" not in err.message, "the provider's own message is not passed on"
+    assert [r["op"] for r in fake_bedrock.requests] == ["converse-stream"]
+    log = _request_log(gateway_logs)
+    assert (log["status"], log["error_code"], log["stream"]) == (502, "upstream_error", True)
 
 
 def test_slow_upstream_times_out_and_falls_back(

@@ -2,41 +2,29 @@
 
 The first half needs nothing but Python: route matching, API Gateway event shapes, body
 validation, gateway responses, the authorizer cache and the HTTP server, over a
-hand-made OpenAPI document. The second half applies `envs/local` into a private sandbox
-(once per module), creates a tenant and keys with the CLI, starts `aigw serve` as a
-process and drives it with the official openai SDK and curl.
+hand-made OpenAPI document. tests/e2e/test_serve_local_env.py drives `aigw serve` over
+the applied `envs/local`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openai
 import pytest
+from local_env import free_port
 
 from aigw import serve
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
-from openai_contract import checking_http_client
-
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def e2e(test: Any) -> Any:
-    """Marks of the tests that apply `envs/local` into a private sandbox."""
-    return pytest.mark.sandbox(pytest.mark.terraform(pytest.mark.slow(test)))
 
 
 STAGE = serve.Stage("abc123", "v1", "us-east-1", "123456789012")
@@ -562,315 +550,11 @@ def test_http_server_refuses_oversized_bodies_without_reading_them() -> None:
     assert head.startswith("HTTP/1.1 413 ")
 
 
-# ============================================================================ sandbox e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LocalEnv:
-    """`envs/local` applied into a private sandbox and state directory."""
-
-    def __init__(self, state: Path, port: int) -> None:
-        self.state = state
-        self.port = port
-        self.endpoint = f"http://127.0.0.1:{port}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
-        self.env["AIGW_STATE_DIR"] = str(state)
-
-    def make(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            ["make", *args, f"SANDBOX_PORT={self.port}"],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if check:
-            assert proc.returncode == 0, f"make {args}: {proc.stdout[-3000:]}\n{proc.stderr}"
-        return proc
-
-    def outputs(self) -> dict[str, Any]:
-        state = json.loads((self.state / "state" / "local.tfstate").read_text())
-        return {k: v["value"] for k, v in state["outputs"].items()}
-
-    def cli_env(self) -> dict[str, str]:
-        env = dict(self.env)
-        env.update(self.outputs()["cli_environment"])
-        env.update(
-            AWS_ENDPOINT_URL=self.endpoint,
-            AWS_DEFAULT_REGION="us-east-1",
-            AWS_REGION="us-east-1",
-            AWS_ACCESS_KEY_ID="sandbox",
-            AWS_SECRET_ACCESS_KEY="sandbox",
-        )
-        return env
-
-    def aigw(self, *args: str) -> Any:
-        proc = subprocess.run(
-            [sys.executable, "-m", "aigw", *args],
-            cwd=ROOT,
-            env=self.cli_env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert proc.returncode == 0, f"aigw {args}: {proc.stdout}\n{proc.stderr}"
-        return json.loads(proc.stdout)
-
-
-class ServeProcess:
-    """`aigw serve` as a child process; stopped with SIGTERM."""
-
-    def __init__(self, env: LocalEnv) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = env.state / f"serve-{self.port}.log"
-        self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "aigw.serve", "--env", "local", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(240):  # at most ~60 s
-            if self.proc.poll() is not None:
-                raise AssertionError(f"aigw serve exited:\n{self.output()}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.25)
-        self.stop()
-        raise AssertionError(f"aigw serve did not listen:\n{self.output()}")
-
-    def output(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text()
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-        return self.proc.returncode
-
-
-@pytest.fixture(scope="module")
-def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEnv]:
-    env = LocalEnv(tmp_path_factory.mktemp("serve-state"), _free_port())
-    try:
-        env.make("apply", "ENV=local")
-        yield env
-    finally:
-        destroyed = env.make("destroy", "ENV=local", check=False)
-        env.make("sandbox-down", check=False)
-        assert destroyed.returncode == 0, destroyed.stdout[-3000:] + destroyed.stderr
-
-
-@pytest.fixture(scope="module")
-def tenant_key(local_env: LocalEnv) -> str:
-    local_env.aigw("tenants", "create", "acme", "--tier", "standard", "--models", "mock-chat")
-    return local_env.aigw("keys", "create", "--tenant", "acme")["key"]
-
-
-@pytest.fixture(scope="module")
-def server(local_env: LocalEnv, tenant_key: str) -> Iterator[ServeProcess]:
-    srv = ServeProcess(local_env)
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-def _client(server: ServeProcess, key: str) -> openai.OpenAI:
-    """An SDK client whose every response is checked against OpenAI's document."""
-    return openai.OpenAI(
-        base_url=server.url + "/v1",
-        api_key=key,
-        max_retries=0,
-        timeout=30,
-        http_client=checking_http_client(),
-    )
-
-
-@e2e
-def test_startup_output_lists_routes_and_snippets(server: ServeProcess) -> None:
-    out = server.output()
-    assert f"listening on {server.url}" in out
-    for path in ("/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/prompts/summarise"):
-        assert path in out
-    assert "keys create --tenant acme" in out
-    assert f'OpenAI(base_url="{server.url}/v1"' in out
-    assert "curl -sS" in out
-    assert "warning:" not in out  # the sandbox runs the build of this checkout
-
-
-@e2e
-def test_openai_sdk_chat_through_the_authorizer(server: ServeProcess, tenant_key: str) -> None:
-    reply = _client(server, tenant_key).chat.completions.create(
-        model="mock-chat", messages=[{"role": "user", "content": "hello serve"}]
-    )
-    assert reply.choices[0].message.content.endswith("hello serve")
-    assert reply.usage.total_tokens > 0
-
-
-@e2e
-def test_openai_sdk_streams(server: ServeProcess, tenant_key: str) -> None:
-    stream = _client(server, tenant_key).chat.completions.create(
-        model="mock-chat", messages=[{"role": "user", "content": "one two three"}], stream=True
-    )
-    chunks = list(stream)
-    assert len(chunks) > 2
-    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert text.endswith("one two three")
-    assert chunks[-1].choices[0].finish_reason == "stop"
-
-
-@e2e
-def test_openai_sdk_retrieves_a_model(server: ServeProcess, tenant_key: str) -> None:
-    client = _client(server, tenant_key)
-    assert client.models.retrieve("mock-chat").id == "mock-chat"
-    with pytest.raises(openai.NotFoundError) as info:
-        client.models.retrieve("mock-embed")  # configured, but not allowed for acme
-    assert info.value.body["code"] == "model_not_found"
-
-
-@e2e
-def test_openai_sdk_lists_only_the_tenants_models(server: ServeProcess, tenant_key: str) -> None:
-    assert [m.id for m in _client(server, tenant_key).models.list()] == ["mock-chat"]
-
-
-@e2e
-def test_prompt_template_route(server: ServeProcess, tenant_key: str) -> None:
-    client = _client(server, tenant_key)
-    reply = client.post(
-        "/prompts/summarise",
-        body={"variables": {"text": "the quick brown fox"}},
-        cast_to=object,
-    )
-    assert reply["object"] == "chat.completion"
-    assert "the quick brown fox" in reply["choices"][0]["message"]["content"]
-
-
-@e2e
-def test_model_outside_the_allow_list_is_404(server: ServeProcess, tenant_key: str) -> None:
-    with pytest.raises(openai.NotFoundError) as info:
-        _client(server, tenant_key).embeddings.create(model="mock-embed", input="x")
-    assert info.value.body["code"] == "model_not_found"
-
-
-@e2e
-def test_embeddings_for_an_allowed_tenant(local_env: LocalEnv, server: ServeProcess) -> None:
-    local_env.aigw("tenants", "create", "embedder", "--tier", "premium", "--models", "*")
-    key = local_env.aigw("keys", "create", "--tenant", "embedder")["key"]
-    reply = _client(server, key).embeddings.create(model="mock-embed", input=["a", "b"])
-    assert len(reply.data) == 2 and len(reply.data[0].embedding) > 0
-
-
-@e2e
-def test_missing_key_is_401_with_an_openai_body(server: ServeProcess) -> None:
-    req = urllib.request.Request(server.url + "/v1/models")
-    with pytest.raises(urllib.error.HTTPError) as info:
-        urllib.request.urlopen(req, timeout=10)
-    assert info.value.code == 401
-    assert json.loads(info.value.read())["error"]["code"] == "invalid_api_key"
-
-
-@e2e
-def test_wrong_key_is_401_for_the_sdk(server: ServeProcess) -> None:
-    with pytest.raises(openai.AuthenticationError) as info:
-        _client(server, "aigw-v1-notakey").models.list()
-    assert info.value.status_code == 401
-
-
-@e2e
-def test_revoked_key_is_401(local_env: LocalEnv, server: ServeProcess) -> None:
-    issued = local_env.aigw("keys", "create", "--tenant", "acme")
-    local_env.aigw("keys", "revoke", issued["key_id"])
-    with pytest.raises(openai.AuthenticationError):
-        _client(server, issued["key"]).models.list()
-
-
-@e2e
-def test_curl_streams_and_gets_validation_errors(server: ServeProcess, tenant_key: str) -> None:
-    if shutil.which("curl") is None:
-        pytest.skip("curl not installed")
-
-    def curl(body: str) -> tuple[int, str]:
-        out = subprocess.run(
-            [
-                *("curl", "-sS", "-N", "--max-time", "20", "-w", "\n%{http_code}"),
-                *(server.url + "/v1/chat/completions", "-H", f"Authorization: Bearer {tenant_key}"),
-                *("-H", "Content-Type: application/json", "--data-binary", body),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
-        text, _, code = out.stdout.rpartition("\n")
-        return int(code), text
-
-    code, text = curl(
-        json.dumps(
-            {"model": "mock-chat", "stream": True, "messages": [{"role": "user", "content": "x"}]}
-        )
-    )
-    assert code == 200
-    events = [ln[6:] for ln in text.splitlines() if ln.startswith("data: ")]
-    assert events[-1] == "[DONE]" and json.loads(events[0])["object"] == "chat.completion.chunk"
-
-    code, text = curl('{"model": ')
-    assert code == 400 and json.loads(text)["error"]["code"] == "invalid_request_body"
-    code, text = curl('{"model": "mock-chat"}')
-    # API Gateway's gateway response carries $context.error.messageString only: the
-    # validator's detail (which names `messages`) never reaches the client (ADR 0033).
-    error = json.loads(text)["error"]
-    assert code == 400 and error["code"] == "invalid_request_body"
-    assert error["message"] == "Invalid request body"
-
-
-@e2e
-def test_request_log_lines_name_the_tenant_not_the_key(
-    server: ServeProcess, tenant_key: str
-) -> None:
-    _client(server, tenant_key).chat.completions.create(
-        model="mock-chat", messages=[{"role": "user", "content": "confidential words"}]
-    )
-    out = server.output()
-    lines = [ln for ln in out.splitlines() if ln.startswith("POST /v1/chat/completions 200 ")]
-    assert lines and "tenant=acme" in lines[-1]
-    assert tenant_key not in out
-    assert "confidential words" not in out
-
-
-@e2e
-def test_sigterm_stops_the_server_gracefully(local_env: LocalEnv, tenant_key: str) -> None:
-    srv = ServeProcess(local_env)
-    assert srv.stop() == 0
-    assert "aigw serve: stopped" in srv.output()
-    with socket.socket() as s:
-        assert s.connect_ex(("127.0.0.1", srv.port)) != 0
-
-
 def test_serve_without_an_applied_env_fails_clearly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
     env["AIGW_STATE_DIR"] = str(tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-m", "aigw.serve", "--port", str(_free_port())],
+        [sys.executable, "-m", "aigw.serve", "--port", str(free_port())],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -1,59 +1,29 @@
 """`make apply ENV=local` end to end: the real Makefile, Terraform, provider and sandbox.
 
-Each run uses its own sandbox (free port) and its own state directory, destroys what it
-applied in `finally`, and stops its sandbox. The plan the first apply made (from empty
-state, the environment key already known) is scanned like a deployed env's plan.
+The env is the session's shared apply (the ``local_env`` fixture, tests/integration/
+local_env.py: its own sandbox and state directory), which the e2e suite drives with
+`aigw serve` too. The plan the first apply made (from empty state, the environment key
+already known) is scanned like a deployed env's plan; the last test re-applies (no
+changes), destroys, checks that nothing is left and stops the sandbox.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
+from local_env import LAST_MARK, LocalEnv
 
 from aigw import envs, scan
-from aigw.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Make:
-    def __init__(self, state: Path, port: int) -> None:
-        self.port = port
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
-        self.env["AIGW_STATE_DIR"] = str(state)
-
-    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            ["make", *args, f"SANDBOX_PORT={self.port}"],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if check:
-            assert proc.returncode == 0, (
-                f"make {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
-            )
-        return proc
 
 
 def _client(service: str, endpoint: str):
@@ -123,170 +93,171 @@ def _planned(plan: dict, type_: str) -> list[dict]:
     return out
 
 
-def test_apply_replan_destroy_local_env(tmp_path, monkeypatch):
+def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monkeypatch):
     from llm_gateway.config import parse_config
 
-    port = _free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    state_dir = tmp_path / "state"
-    make = Make(state_dir, port)
-    key_arn = ""
-    try:
-        first = make("apply", "ENV=local")
-        assert "Apply complete!" in first.stdout
-        out = _outputs(state_dir)
-        key_arn = _env_key_arn(state_dir)
-        assert key_arn.startswith("arn:aws:kms:us-east-1:"), "the env has its environment key"
-        assert out["kms_key_arn"] == key_arn
-        assert _kms_key_ids(state_dir) == [], "one environment key, no per-module keys"
-        assert (
-            _client("kms", endpoint).describe_key(KeyId=key_arn)["KeyMetadata"]["KeyState"]
-            == "Enabled"
+    endpoint = local_env.endpoint
+    state_dir = local_env.state
+    assert local_env.first_apply is not None
+    assert "Apply complete!" in local_env.first_apply.stdout
+    out = _outputs(state_dir)
+    key_arn = _env_key_arn(state_dir)
+    assert key_arn.startswith("arn:aws:kms:us-east-1:"), "the env has its environment key"
+    assert out["kms_key_arn"] == key_arn
+    assert _kms_key_ids(state_dir) == [], "one environment key, no per-module keys"
+    assert (
+        _client("kms", endpoint).describe_key(KeyId=key_arn)["KeyMetadata"]["KeyState"] == "Enabled"
+    )
+    # The key stack also set API Gateway's account CloudWatch Logs role, as in AWS.
+    key_stack = json.loads((state_dir / "state" / "bootstrap-local.tfstate").read_text())
+    role = key_stack["outputs"]["account_cloudwatch_role_arn"]["value"]
+    assert _client("apigateway", endpoint).get_account()["cloudwatchRoleArn"] == role
+
+    # The plan the apply made from empty state: every key reference is known at plan
+    # time, and checkov + the policy pack find nothing beyond the sandbox exceptions.
+    plan, findings = _scan_saved_local_plan(state_dir, tmp_path / "scan", monkeypatch)
+    assert envs.summarize_plan(plan)["create"] > 30, "the scanned plan creates the env"
+    functions = _planned(plan, "aws_lambda_function")
+    assert len(functions) == 2 and all(f["values"]["kms_key_arn"] == key_arn for f in functions)
+    groups = _planned(plan, "aws_cloudwatch_log_group")
+    assert groups and all(g["values"]["kms_key_id"] == key_arn for g in groups)
+    assert len(_planned(plan, "aws_wafv2_web_acl_association")) == 1
+    assert any(f.status == "passed" for f in findings), "checkov must have checked something"
+    failed = [
+        f"{f.check_id} {f.resource}: {f.check_name} {f.details}"
+        for f in findings
+        if f.status == "failed"
+    ]
+    assert failed == [], "\n".join(failed)
+    excepted = {
+        (f.check_id, f.resource)
+        for f in findings
+        if f.status == "skipped" and f.skip_reason.startswith("sandbox exception")
+    }
+    assert excepted == {
+        ("CKV_AIGW_12", "module.gateway.module.llm.aws_lambda_function.this[0]"),
+        ("CKV_AIGW_12", "module.gateway.module.authorizer.aws_lambda_function.this[0]"),
+    }
+    passed = {(f.check_id, f.resource) for f in findings if f.status == "passed"}
+    assert ("CKV_AIGW_5", "module.gateway.module.gateway.aws_api_gateway_stage.this[0]") in (
+        passed
+    ), "the sandbox stage has its web ACL"
+    for fn in ("llm", "authorizer"):
+        address = f"module.gateway.module.{fn}.aws_lambda_function.this[0]"
+        assert ("CKV_AIGW_13", address) in passed
+
+    manifest = json.loads((ROOT / "dist" / "manifest.json").read_text())
+
+    lam = _client("lambda", endpoint)
+    for fn_name, package in (
+        (out["llm_function_name"], "llm_gateway"),
+        (out["authorizer_function_name"], "authorizer"),
+    ):
+        fn = lam.get_function(FunctionName=fn_name)
+        cfg = fn["Configuration"]
+        assert cfg["CodeSha256"] == manifest["packages"][package]["sha256_base64"], (
+            f"{fn_name}: deployed code must be the built package"
         )
-        # The key stack also set API Gateway's account CloudWatch Logs role, as in AWS.
-        key_stack = json.loads((state_dir / "state" / "bootstrap-local.tfstate").read_text())
-        role = key_stack["outputs"]["account_cloudwatch_role_arn"]["value"]
-        assert _client("apigateway", endpoint).get_account()["cloudwatchRoleArn"] == role
+        assert cfg["Runtime"] == "python3.13"
+        assert cfg["Architectures"] == ["arm64"]
+        assert cfg["Handler"] == f"{package}.handler.handler"
+        assert cfg["TracingConfig"]["Mode"] == "Active"
+        # No reservation: it would fail in accounts whose quota leaves under 100 unreserved.
+        assert "ReservedConcurrentExecutions" not in fn.get("Concurrency", {})
+        assert cfg["KMSKeyArn"] == key_arn
+    live = lam.get_alias(FunctionName=out["llm_function_name"], Name="live")
+    assert live["FunctionVersion"] != "$LATEST"
 
-        # The plan the apply made from empty state: every key reference is known at plan
-        # time, and checkov + the policy pack find nothing beyond the sandbox exceptions.
-        plan, findings = _scan_saved_local_plan(state_dir, tmp_path / "scan", monkeypatch)
-        assert envs.summarize_plan(plan)["create"] > 30, "the scanned plan creates the env"
-        functions = _planned(plan, "aws_lambda_function")
-        assert len(functions) == 2 and all(f["values"]["kms_key_arn"] == key_arn for f in functions)
-        groups = _planned(plan, "aws_cloudwatch_log_group")
-        assert groups and all(g["values"]["kms_key_id"] == key_arn for g in groups)
-        assert len(_planned(plan, "aws_wafv2_web_acl_association")) == 1
-        assert any(f.status == "passed" for f in findings), "checkov must have checked something"
-        failed = [
-            f"{f.check_id} {f.resource}: {f.check_name} {f.details}"
-            for f in findings
-            if f.status == "failed"
-        ]
-        assert failed == [], "\n".join(failed)
-        excepted = {
-            (f.check_id, f.resource)
-            for f in findings
-            if f.status == "skipped" and f.skip_reason.startswith("sandbox exception")
-        }
-        assert excepted == {
-            ("CKV_AIGW_12", "module.gateway.module.llm.aws_lambda_function.this[0]"),
-            ("CKV_AIGW_12", "module.gateway.module.authorizer.aws_lambda_function.this[0]"),
-        }
-        passed = {(f.check_id, f.resource) for f in findings if f.status == "passed"}
-        assert ("CKV_AIGW_5", "module.gateway.module.gateway.aws_api_gateway_stage.this[0]") in (
-            passed
-        ), "the sandbox stage has its web ACL"
-        for fn in ("llm", "authorizer"):
-            address = f"module.gateway.module.{fn}.aws_lambda_function.this[0]"
-            assert ("CKV_AIGW_13", address) in passed
+    iam = _client("iam", endpoint)
+    for role in (out["llm_function_name"], out["authorizer_function_name"]):
+        for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+            doc = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+            doc = json.loads(doc) if isinstance(doc, str) else doc
+            for statement in doc["Statement"]:
+                actions = statement["Action"]
+                actions = actions if isinstance(actions, list) else [actions]
+                assert "*" not in actions and not any(a.endswith(":*") for a in actions)
 
-        manifest = json.loads((ROOT / "dist" / "manifest.json").read_text())
+    logs = _client("logs", endpoint)
+    groups = {g["logGroupName"]: g for g in logs.describe_log_groups()["logGroups"]}
+    for name in (
+        f"/aws/lambda/{out['llm_function_name']}",
+        f"/aws/lambda/{out['authorizer_function_name']}",
+        out["access_log_group_name"],
+    ):
+        assert groups[name]["retentionInDays"] == 365
+        assert groups[name]["kmsKeyId"] == key_arn
 
-        lam = _client("lambda", endpoint)
-        for fn_name, package in (
-            (out["llm_function_name"], "llm_gateway"),
-            (out["authorizer_function_name"], "authorizer"),
-        ):
-            fn = lam.get_function(FunctionName=fn_name)
-            cfg = fn["Configuration"]
-            assert cfg["CodeSha256"] == manifest["packages"][package]["sha256_base64"], (
-                f"{fn_name}: deployed code must be the built package"
-            )
-            assert cfg["Runtime"] == "python3.13"
-            assert cfg["Architectures"] == ["arm64"]
-            assert cfg["Handler"] == f"{package}.handler.handler"
-            assert cfg["TracingConfig"]["Mode"] == "Active"
-            # No reservation: it would fail in accounts whose quota leaves under 100 unreserved.
-            assert "ReservedConcurrentExecutions" not in fn.get("Concurrency", {})
-            assert cfg["KMSKeyArn"] == key_arn
-        live = lam.get_alias(FunctionName=out["llm_function_name"], Name="live")
-        assert live["FunctionVersion"] != "$LATEST"
+    apigw = _client("apigateway", endpoint)
+    api_id = out["rest_api_id"]
+    resources = {r["path"]: r for r in apigw.get_resources(restApiId=api_id)["items"]}
+    expected = {
+        "/v1/models": "GET",
+        "/v1/models/{model}": "GET",
+        "/v1/chat/completions": "POST",
+        "/v1/embeddings": "POST",
+        "/v1/prompts/summarise": "POST",
+    }
+    for path, verb in expected.items():
+        assert set(resources[path]["resourceMethods"]) == {verb}, path
+        method = apigw.get_method(
+            restApiId=api_id, resourceId=resources[path]["id"], httpMethod=verb
+        )
+        assert method["methodIntegration"]["type"].upper() == "AWS_PROXY"
+        assert f"function:{out['llm_function_name']}:live" in method["methodIntegration"]["uri"]
+    stage = apigw.get_stage(restApiId=api_id, stageName="v1")
+    assert stage["tracingEnabled"] is True
+    waf = _client("wafv2", endpoint)
+    stage_arn = f"arn:aws:apigateway:us-east-1::/restapis/{api_id}/stages/v1"
+    acl = waf.get_web_acl_for_resource(ResourceArn=stage_arn)["WebACL"]
+    assert acl["Name"] == "aigw-local" and stage["webAclArn"] == acl["ARN"]
+    waf_logging = waf.get_logging_configuration(ResourceArn=acl["ARN"])
+    account = key_arn.split(":")[4]
+    assert waf_logging["LoggingConfiguration"]["LogDestinationConfigs"] == [
+        f"arn:aws:logs:us-east-1:{account}:log-group:aws-waf-logs-aigw-local"
+    ]
+    log_format = stage["accessLogSettings"]["format"]
+    assert "$context.requestId" in log_format and "$context.authorizer.tenant" in log_format
+    plans = {p["name"]: p for p in apigw.get_usage_plans()["items"]}
+    for tier in ("standard", "premium"):
+        plan = plans[f"aigw-local-{tier}"]
+        assert plan["throttle"]["rateLimit"] > 0 and plan["quota"]["limit"] > 0
 
-        iam = _client("iam", endpoint)
-        for role in (out["llm_function_name"], out["authorizer_function_name"]):
-            for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
-                doc = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
-                doc = json.loads(doc) if isinstance(doc, str) else doc
-                for statement in doc["Statement"]:
-                    actions = statement["Action"]
-                    actions = actions if isinstance(actions, list) else [actions]
-                    assert "*" not in actions and not any(a.endswith(":*") for a in actions)
+    ddb = _client("dynamodb", endpoint)
+    for table in (
+        out["cli_environment"]["AIGW_TENANTS_TABLE"],
+        out["cli_environment"]["AIGW_KEYS_TABLE"],
+        out["cli_environment"]["AIGW_USAGE_TABLE"],
+    ):
+        desc = ddb.describe_table(TableName=table)["Table"]
+        assert desc["SSEDescription"]["Status"] == "ENABLED"
+        assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
 
-        logs = _client("logs", endpoint)
-        groups = {g["logGroupName"]: g for g in logs.describe_log_groups()["logGroups"]}
-        for name in (
-            f"/aws/lambda/{out['llm_function_name']}",
-            f"/aws/lambda/{out['authorizer_function_name']}",
-            out["access_log_group_name"],
-        ):
-            assert groups[name]["retentionInDays"] == 365
-            assert groups[name]["kmsKeyId"] == key_arn
+    # The config Terraform rendered is one the gateway itself accepts.
+    ssm = _client("ssm", endpoint)
+    param = ssm.get_parameter(Name=out["llm_config_parameter_name"], WithDecryption=True)
+    assert param["Parameter"]["Type"] == "SecureString"
+    config = parse_config(json.loads(param["Parameter"]["Value"]))
+    assert set(config.models) == {"mock-chat", "mock-embed"}
+    assert "summarise" in config.prompts
 
-        apigw = _client("apigateway", endpoint)
-        api_id = out["rest_api_id"]
-        resources = {r["path"]: r for r in apigw.get_resources(restApiId=api_id)["items"]}
-        expected = {
-            "/v1/models": "GET",
-            "/v1/models/{model}": "GET",
-            "/v1/chat/completions": "POST",
-            "/v1/embeddings": "POST",
-            "/v1/prompts/summarise": "POST",
-        }
-        for path, verb in expected.items():
-            assert set(resources[path]["resourceMethods"]) == {verb}, path
-            method = apigw.get_method(
-                restApiId=api_id, resourceId=resources[path]["id"], httpMethod=verb
-            )
-            assert method["methodIntegration"]["type"].upper() == "AWS_PROXY"
-            assert f"function:{out['llm_function_name']}:live" in method["methodIntegration"]["uri"]
-        stage = apigw.get_stage(restApiId=api_id, stageName="v1")
-        assert stage["tracingEnabled"] is True
-        waf = _client("wafv2", endpoint)
-        stage_arn = f"arn:aws:apigateway:us-east-1::/restapis/{api_id}/stages/v1"
-        acl = waf.get_web_acl_for_resource(ResourceArn=stage_arn)["WebACL"]
-        assert acl["Name"] == "aigw-local" and stage["webAclArn"] == acl["ARN"]
-        waf_logging = waf.get_logging_configuration(ResourceArn=acl["ARN"])
-        account = key_arn.split(":")[4]
-        assert waf_logging["LoggingConfiguration"]["LogDestinationConfigs"] == [
-            f"arn:aws:logs:us-east-1:{account}:log-group:aws-waf-logs-aigw-local"
-        ]
-        log_format = stage["accessLogSettings"]["format"]
-        assert "$context.requestId" in log_format and "$context.authorizer.tenant" in log_format
-        plans = {p["name"]: p for p in apigw.get_usage_plans()["items"]}
-        for tier in ("standard", "premium"):
-            plan = plans[f"aigw-local-{tier}"]
-            assert plan["throttle"]["rateLimit"] > 0 and plan["quota"]["limit"] > 0
 
-        ddb = _client("dynamodb", endpoint)
-        for table in (
-            out["cli_environment"]["AIGW_TENANTS_TABLE"],
-            out["cli_environment"]["AIGW_KEYS_TABLE"],
-            out["cli_environment"]["AIGW_USAGE_TABLE"],
-        ):
-            desc = ddb.describe_table(TableName=table)["Table"]
-            assert desc["SSEDescription"]["Status"] == "ENABLED"
-            assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-
-        # The config Terraform rendered is one the gateway itself accepts.
-        ssm = _client("ssm", endpoint)
-        param = ssm.get_parameter(Name=out["llm_config_parameter_name"], WithDecryption=True)
-        assert param["Parameter"]["Type"] == "SecureString"
-        config = parse_config(json.loads(param["Parameter"]["Value"]))
-        assert set(config.models) == {"mock-chat", "mock-embed"}
-        assert "summarise" in config.prompts
-
-        second = make("apply", "ENV=local")
+@getattr(pytest.mark, LAST_MARK)
+def test_local_env_reapplies_clean_then_destroys_without_leftovers(local_env: LocalEnv):
+    endpoint = local_env.endpoint
+    key_arn = _env_key_arn(local_env.state)
+    try:
+        second = local_env.make("apply", "ENV=local")
         assert "0 added, 0 changed, 0 destroyed" in second.stdout or "No changes." in second.stdout
         assert f"local env key: {key_arn} (unchanged)" in second.stdout, (
             "the second apply leaves the key stack alone"
         )
     finally:
-        destroyed = make("destroy", "ENV=local", check=False)
+        destroyed = local_env.destroy()
         if destroyed.returncode != 0 or sys.exc_info()[0] is not None:
             # A failed destroy or a failed assertion: the checks below will not run, so
             # stop the private sandbox here.
-            make("sandbox-down", check=False)
+            local_env.stop()
 
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     # Nothing the env created is left in the sandbox.
@@ -304,40 +275,12 @@ def test_apply_replan_destroy_local_env(tmp_path, monkeypatch):
     kms = _client("kms", endpoint)
     assert kms.describe_key(KeyId=key_arn)["KeyMetadata"]["KeyState"] == "PendingDeletion"
     assert "alias/aigw-local" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
-    key_stack = json.loads((state_dir / "state" / "bootstrap-local.tfstate").read_text())
+    key_stack = json.loads((local_env.state / "state" / "bootstrap-local.tfstate").read_text())
     assert key_stack.get("resources", []) == []
 
-    down = make("sandbox-down")
+    down = local_env.make("sandbox-down")
     assert "sandbox stopped" in down.stdout
     with socket.socket() as s:
-        assert s.connect_ex(("127.0.0.1", port)) != 0, (
+        assert s.connect_ex(("127.0.0.1", local_env.port)) != 0, (
             "the sandbox port must be closed after sandbox-down"
         )
-
-
-def test_local_key_survives_a_restarted_sandbox(tmp_path, monkeypatch):
-    """The sandbox keeps everything in memory: after a restart the key stack's state names a
-    key that no longer exists. The next use recreates the key instead of failing."""
-    state_dir = tmp_path / "state"
-    monkeypatch.setenv("AIGW_STATE_DIR", str(state_dir))
-    port = _free_port()
-    box = Sandbox(state_dir, port=port)
-    box.up()
-    try:
-        first = envs.local_key(ROOT)
-        assert envs.local_key(ROOT) == first, "a second use keeps the key"
-        box.down()
-        box = Sandbox(state_dir, port=port)
-        box.up()
-        kms = _client("kms", box.endpoint)
-        with pytest.raises(ClientError, match="NotFound"):
-            kms.describe_key(KeyId=first)  # the restarted sandbox has lost it
-        second = envs.local_key(ROOT)
-        assert second != first
-        assert kms.describe_key(KeyId=second)["KeyMetadata"]["KeyState"] == "Enabled"
-        aliases = {a["AliasName"]: a for a in kms.list_aliases()["Aliases"]}
-        assert aliases["alias/aigw-local"]["TargetKeyId"] == second.rsplit("/", 1)[1]
-        assert _env_key_arn(state_dir) == second
-    finally:
-        # Nothing to destroy: the sandbox's memory goes with it.
-        box.down()

@@ -159,25 +159,55 @@ run "given_kms_key_is_used_and_none_created" {
 run "jwt_issuers_reach_the_lambda" {
   command = apply
 
+  # Two issuers: one names its tenant claim and audience claim, the other leaves both to
+  # the module (audience_claim defaults to aud, tenant_claim to jwt_tenant_claim).
   variables {
-    jwt_issuers = [{
-      issuer         = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
-      jwks_uri       = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json"
-      audiences      = ["client-1"]
-      audience_claim = "client_id"
-      tenant_claim   = "custom:tenant"
-    }]
-    jwt_algorithms     = ["RS256"]
+    jwt_issuers = [
+      {
+        issuer         = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
+        jwks_uri       = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json"
+        audiences      = ["client-1"]
+        audience_claim = "client_id"
+        tenant_claim   = "custom:tenant"
+      },
+      {
+        issuer    = "https://login.example.com/"
+        jwks_uri  = "https://login.example.com/.well-known/jwks.json"
+        audiences = ["aigw", "aigw-admin"]
+      },
+    ]
+    jwt_tenant_claim   = "org"
+    jwt_algorithms     = ["ES256", "RS256"]
+    jwt_leeway_seconds = 45
     result_ttl_seconds = 60
   }
 
   assert {
-    condition     = jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_ISSUERS"])[0].tenant_claim == "custom:tenant" && jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_ISSUERS"])[0].audience_claim == "client_id"
-    error_message = "Issuer settings must reach the Lambda environment."
+    condition = jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_ISSUERS"]) == [
+      {
+        issuer         = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
+        jwks_uri       = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json"
+        audiences      = ["client-1"]
+        audience_claim = "client_id"
+        tenant_claim   = "custom:tenant"
+      },
+      {
+        issuer         = "https://login.example.com/"
+        jwks_uri       = "https://login.example.com/.well-known/jwks.json"
+        audiences      = ["aigw", "aigw-admin"]
+        audience_claim = "aud"
+        tenant_claim   = "org"
+      },
+    ]
+    error_message = "AIGW_JWT_ISSUERS must hold every issuer, in order, with the audience claim defaulting to aud and the tenant claim to jwt_tenant_claim."
   }
   assert {
-    condition     = output.authorizer.result_ttl_seconds == 60
-    error_message = "result_ttl_seconds must reach the authorizer spec."
+    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_ALGORITHMS"] == "ES256,RS256" && aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_LEEWAY_SECONDS"] == "45" && aws_lambda_function.this[0].environment[0].variables["AIGW_JWT_TENANT_CLAIM"] == "org"
+    error_message = "The algorithms (comma-joined), the leeway and the default tenant claim must reach the Lambda environment as the handler reads them."
+  }
+  assert {
+    condition     = output.authorizer.result_ttl_seconds == 60 && output.authorizer.lambda_function_name == "aigw-auth-test" && output.authorizer.lambda_invoke_arn == aws_lambda_function.this[0].invoke_arn
+    error_message = "The authorizer spec must name the function and carry its invoke ARN and result_ttl_seconds."
   }
 }
 

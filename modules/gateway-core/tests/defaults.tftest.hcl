@@ -362,17 +362,34 @@ run "usage_plans_from_tiers" {
   command = apply
 
   assert {
-    condition     = keys(output.usage_plan_ids) == ["free", "pro"]
-    error_message = "One usage plan per tier."
+    condition     = { for k, p in aws_api_gateway_usage_plan.this : k => p.name } == { free = "aigw-test-free", pro = "aigw-test-pro" }
+    error_message = "One usage plan per tier, named <name>-<tier>."
   }
 
   assert {
-    condition     = aws_api_gateway_usage_plan.this["free"].quota_settings[0].limit == 1000 && aws_api_gateway_usage_plan.this["free"].quota_settings[0].period == "DAY"
-    error_message = "Tier quota must be applied."
+    condition     = aws_api_gateway_usage_plan.this["free"].description == "Tier free of aigw-test"
+    error_message = "A tier without a description gets one naming the tier and the API."
   }
 
   assert {
-    condition     = aws_api_gateway_usage_plan.this["pro"].throttle_settings[0].rate_limit == 50 && length(aws_api_gateway_usage_plan.this["pro"].quota_settings) == 0
+    condition = alltrue([for p in aws_api_gateway_usage_plan.this : length(p.api_stages) == 1 && alltrue([
+      for s in p.api_stages : s.api_id == "abc123" && s.stage == "v1"
+    ])])
+    error_message = "Every usage plan must be bound to this API's stage (v1), and only to it."
+  }
+
+  assert {
+    condition     = output.usage_plan_ids == { for k, p in aws_api_gateway_usage_plan.this : k => p.id }
+    error_message = "usage_plan_ids must map each tier to its plan's id."
+  }
+
+  assert {
+    condition     = [for q in aws_api_gateway_usage_plan.this["free"].quota_settings : [q.limit, q.period]] == [[1000, "DAY"]] && [for t in aws_api_gateway_usage_plan.this["free"].throttle_settings : [t.rate_limit, t.burst_limit]] == [[5, 10]]
+    error_message = "The free tier's quota (1000 a DAY) and throttle (5/s, burst 10) must become the plan's settings."
+  }
+
+  assert {
+    condition     = [for t in aws_api_gateway_usage_plan.this["pro"].throttle_settings : [t.rate_limit, t.burst_limit]] == [[50, 100]] && length(aws_api_gateway_usage_plan.this["pro"].quota_settings) == 0
     error_message = "Tier throttle must be applied, and no quota when none is asked."
   }
 }
@@ -388,6 +405,47 @@ run "deployment_redeploys_on_document_change" {
   assert {
     condition     = aws_api_gateway_stage.this[0].deployment_id == aws_api_gateway_deployment.this[0].id
     error_message = "The stage must serve the current deployment."
+  }
+}
+
+# The same inputs again: the same document, so the same deployment (no needless redeploy).
+run "deployment_is_kept_for_an_unchanged_document" {
+  command = apply
+
+  assert {
+    condition     = output.openapi_document == run.deployment_redeploys_on_document_change.openapi_document
+    error_message = "The same inputs must render the same document."
+  }
+
+  assert {
+    condition     = output.deployment_id == run.deployment_redeploys_on_document_change.deployment_id
+    error_message = "An unchanged document must keep the deployment."
+  }
+}
+
+# One route changes (the models list moves): a new document, so a new redeployment trigger
+# (triggers force a replacement; the mocked provider keeps the mock id, so the trigger and
+# the deployment's description are what this run can see change).
+run "deployment_redeploys_when_a_route_changes" {
+  command = apply
+
+  variables {
+    routes = merge(var.routes, { models = merge(var.routes.models, { path = "/v1/catalogue" }) })
+  }
+
+  assert {
+    condition     = strcontains(output.openapi_document, "/v1/catalogue") && !strcontains(run.deployment_redeploys_on_document_change.openapi_document, "/v1/catalogue")
+    error_message = "The changed route must be in the new document only."
+  }
+
+  assert {
+    condition     = aws_api_gateway_deployment.this[0].triggers.redeployment == sha1(output.openapi_document) && aws_api_gateway_deployment.this[0].triggers.redeployment != sha1(run.deployment_redeploys_on_document_change.openapi_document)
+    error_message = "A changed document must change the redeployment trigger."
+  }
+
+  assert {
+    condition     = aws_api_gateway_stage.this[0].deployment_id == aws_api_gateway_deployment.this[0].id && strcontains(aws_api_gateway_deployment.this[0].description, sha1(output.openapi_document))
+    error_message = "The stage must serve the deployment of the changed document."
   }
 }
 

@@ -200,13 +200,23 @@ run "alb_target_group_and_v2_link" {
   }
 
   assert {
-    condition     = output.integration_target == var.alb_arn
+    condition     = output.integration_target == "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
     error_message = "integration_target must be the ALB's ARN (REST private integrations over a v2 link name the load balancer, not a listener)."
   }
 
   assert {
-    condition     = output.alb_integration.connection_id == "v2link" && output.alb_integration.type == "HTTP_PROXY" && output.alb_integration.uri == "https://models.internal.example.com" && output.alb_integration.integration_target == var.alb_arn
-    error_message = "alb_integration must be HTTP_PROXY over the v2 link with the ALB as integration target."
+    condition = output.alb_integration == {
+      type               = "HTTP_PROXY"
+      uri                = "https://models.internal.example.com"
+      credentials        = null
+      transfer_mode      = "BUFFERED"
+      timeout_ms         = 29000
+      connection_id      = "v2link"
+      request_templates  = {}
+      response_templates = {}
+      integration_target = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
+    }
+    error_message = "alb_integration must be the route-contract object for HTTP_PROXY over the v2 link (its id), buffered, with the ALB (not a listener) as integration target."
   }
 }
 

@@ -44,6 +44,8 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["AIGW_RUN_PREFIX"] = run_prefix()
 
 
+# optionalhook: the scan venv runs the policy layer without pytest-xdist.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """`--dist loadgroup`, with the files that share the `envs/local` apply (GROUP_FILES)
     as one work unit. (pytest-xdist's own ``xdist_group`` mark renames node ids, which

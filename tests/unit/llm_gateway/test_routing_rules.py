@@ -63,8 +63,10 @@ def test_attempts_record_every_target_and_the_answer() -> None:
     breaker.failure("p/a")
     outcomes = {"b": fail(503, "upstream_unavailable", True), "c": "answer"}
 
+    budgets: dict[str, float] = {}
+
     def call(target: Target, left: float) -> str:
-        assert left == 5.0
+        budgets[target.model] = left
         outcome = outcomes[target.model]
         if isinstance(outcome, Exception):
             raise outcome
@@ -78,6 +80,9 @@ def test_attempts_record_every_target_and_the_answer() -> None:
         Attempt("p/b", "upstream_unavailable", 503),
         Attempt("q/c", "ok", 200),
     ]
+    # Each attempt gets an equal share of the time left among the targets still to try
+    # (the open circuit is not one of them): b shares 5 s with c, c has the rest.
+    assert budgets == {"b": 2.5, "c": 5.0}
 
 
 def test_every_target_failing_answers_the_last_error_with_all_attempts() -> None:

@@ -212,7 +212,15 @@ CHAT_REJECTIONS = {
         chat(seed=-(2**63) - 1),
         value("seed", "'seed' must be between -9223372036854775808 and 9223372036854775807."),
     ),
-    "n-above-one": (chat(n=2), value("n", "'n' must be between 1 and 1.")),
+    "n-above-one": (
+        chat(n=2),
+        value(
+            "n",
+            "'n' greater than 1 is not supported: send one request per choice.",
+            "unsupported_value",
+        ),
+    ),
+    "n-above-its-range": (chat(n=129), value("n", "'n' must be between 1 and 128.")),
     "stop-not-string-or-array": (chat(stop=5), value("stop", STOP)),
     "stop-five-strings": (chat(stop=["a", "b", "c", "d", "e"]), value("stop", STOP)),
     "stop-empty-string": (chat(stop=["a", ""]), value("stop", STOP)),
@@ -387,11 +395,16 @@ def test_a_body_that_is_not_an_object_is_rejected(fn: Any, body: Any) -> None:
 
 def test_a_minimal_chat_request_gets_only_the_stream_default() -> None:
     assert chat_request(chat(), LIMITS) == {"model": "m", "messages": [USER], "stream": False}
-    assert chat_request(chat(stream=None, unknown=1, logprobs=True), LIMITS) == {
+    # Fields the gateway does not implement are refused by name, not dropped.
+    assert chat_request(chat(stream=None, logprobs=True), LIMITS) == {
         "model": "m",
         "messages": [USER],
         "stream": False,
+        "logprobs": True,
     }
+    with pytest.raises(ApiError) as refused:
+        chat_request(chat(unknown=1), LIMITS)
+    assert refused.value.param == "unknown"
 
 
 def test_every_field_at_its_boundaries_is_kept_as_given() -> None:

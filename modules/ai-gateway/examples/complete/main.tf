@@ -36,7 +36,7 @@ variable "parameters_extension_layer_arn" {
 }
 
 variable "account_cloudwatch_role_arn" {
-  description = "API Gateway's account-level CloudWatch Logs role of the account and region (envs/_bootstrap's output account_cloudwatch_role_arn, or the role another stack set). Required in an AWS account; the sandbox does not model it."
+  description = "API Gateway's account-level CloudWatch Logs role of the account and region (envs/_bootstrap's output account_cloudwatch_role_arn, or the role another stack set). When null outside sandbox_mode, the example creates the role and sets it for the account and region."
   type        = string
   default     = null
 }
@@ -78,7 +78,10 @@ module "gateway" {
   packages     = local.packages
   sandbox_mode = var.sandbox_mode
 
-  account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
+  # API Gateway's account CloudWatch Logs role: the given one, or (in an AWS account with
+  # none given) the example creates it; the sandbox does not model the account setting.
+  account_cloudwatch_role_arn    = var.account_cloudwatch_role_arn
+  create_account_cloudwatch_role = var.account_cloudwatch_role_arn == null && !var.sandbox_mode
 
   jwt_issuers = [{
     issuer       = var.oidc_issuer

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from authorizer import strictjson
 from authorizer.jose import SUPPORTED_ALGORITHMS
 
-_STAGE = re.compile(r"^[a-z0-9]{1,16}$")
+_STAGE = re.compile(r"[a-z0-9]{1,16}")  # whole value: fullmatch (``$`` allows a final \n)
 
 
 class ConfigError(Exception):
@@ -97,7 +97,7 @@ def _issuers(raw: str, default_tenant_claim: str) -> tuple[Issuer, ...]:
 def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     stage = env.get("AIGW_STAGE", "")
-    if not _STAGE.match(stage):
+    if not _STAGE.fullmatch(stage):
         raise ConfigError("AIGW_STAGE must be 1-16 lowercase letters or digits")
     tenants = env.get("AIGW_TENANTS_TABLE", "")
     keys = env.get("AIGW_KEYS_TABLE", "")

@@ -112,9 +112,10 @@ def test_an_unknown_tenant_is_denied_with_an_empty_tier_and_models() -> None:
 @pytest.mark.parametrize("status", ["disabled", "suspended", "Active", ""])
 def test_a_tenant_that_is_not_active_is_denied(store: MemoryStore, status: str) -> None:
     store.add_tenant("acme", status=status, tier="gold")
-    decision, _ = key_decision(store)
+    decision, key_id = key_decision(store)
     assert (decision.effect, decision.reason) == ("deny", "tenant disabled")
-    assert decision.context["tier"] == "gold"
+    assert decision.principal_id == f"acme/{key_id}"
+    assert (decision.context["tier"], decision.context["key_id"]) == ("gold", key_id)
     assert (decision.resources, decision.usage_identifier_key) == ([], None)
 
 
@@ -122,9 +123,11 @@ def test_a_tenant_that_is_not_active_is_denied(store: MemoryStore, status: str) 
 def test_a_tenant_without_a_usage_key_is_denied_while_one_is_required(
     store: MemoryStore, usage_key: str | None
 ) -> None:
-    store.add_tenant("acme", usage_key_value=usage_key)
-    decision, _ = key_decision(store)
+    store.add_tenant("acme", usage_key_value=usage_key, tier="gold")
+    decision, key_id = key_decision(store)
     assert (decision.effect, decision.reason) == ("deny", "tenant has no usage plan key")
+    assert decision.principal_id == f"acme/{key_id}"
+    assert (decision.context["tier"], decision.context["key_id"]) == ("gold", key_id)
 
 
 def test_a_tenant_without_a_usage_key_is_allowed_when_none_is_required(
@@ -151,10 +154,24 @@ def test_allowed_routes_become_one_resource_each(store: MemoryStore) -> None:
 
 
 def test_a_tenant_whose_routes_are_all_malformed_is_denied(store: MemoryStore) -> None:
-    store.add_tenant("acme", allowed_routes=("post /v1/chat", "POST v1"))
-    decision, _ = key_decision(store)
+    store.add_tenant("acme", allowed_routes=("post /v1/chat", "POST v1"), tier="gold")
+    decision, key_id = key_decision(store)
     assert (decision.effect, decision.reason) == ("deny", "tenant may call no route")
     assert decision.resources == []
+    assert decision.principal_id == f"acme/{key_id}"
+    assert (decision.context["tier"], decision.context["key_id"]) == ("gold", key_id)
+
+
+def test_the_principal_is_cut_to_256_characters(store: MemoryStore) -> None:
+    # A key record may name any tenant id; the principal API Gateway caches under is capped.
+    tenant = "t" * 300
+    store.add_tenant(tenant)
+    key = store.issue_key(tenant)
+    config = Config(stage="dev", tenants_table="t", keys_table="k")
+    decision = Authorizer(config, store).authorize(AuthRequest(METHOD_ARN, {"x-api-key": key}))
+    assert decision.effect == "allow"
+    assert decision.principal_id == "t" * 256
+    assert decision.context["tenant"] == tenant
 
 
 class TenantsDown(MemoryStore):

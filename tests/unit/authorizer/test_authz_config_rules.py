@@ -331,3 +331,41 @@ def test_a_bad_issuer_entry_is_refused_by_position(change: dict[str, Any], messa
     with pytest.raises(ConfigError) as err:
         load(issuers(ISSUER, bad))
     assert str(err.value) == message
+
+
+# ------------------------------------------------------------ settings reach the cache
+
+
+def test_the_jwks_settings_reach_the_jwks_cache() -> None:
+    from authorizer.core import jwks_cache_for
+
+    cfg = load(
+        {
+            **BASE,
+            "AIGW_JWKS_CACHE_SECONDS": "11",
+            "AIGW_JWKS_TIMEOUT_SECONDS": "3.5",
+            "AIGW_JWKS_FAILURE_CACHE_SECONDS": "12",
+            "AIGW_JWKS_STALE_IF_ERROR_SECONDS": "13",
+        }
+    )
+    cache = jwks_cache_for(cfg)
+    assert (
+        cache.ttl_seconds,
+        cache.timeout_seconds,
+        cache.failure_cache_seconds,
+        cache.stale_if_error_seconds,
+    ) == (11.0, 3.5, 12.0, 13.0)
+
+
+def test_the_fetch_timeout_is_the_configured_one() -> None:
+    from authorizer.core import jwks_cache_for
+
+    timeouts: list[float] = []
+
+    def fetcher(url: str, timeout: float) -> dict[str, Any]:
+        timeouts.append(timeout)
+        return {}
+
+    cache = jwks_cache_for(load({**BASE, "AIGW_JWKS_TIMEOUT_SECONDS": "3.5"}), fetcher=fetcher)
+    assert cache.get_key("https://i/jwks", "k1") is None
+    assert timeouts == [3.5]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from authz_fixtures import SigningKey
@@ -27,3 +28,36 @@ def test_a_document_that_is_not_acceptable_json_is_refused(body: bytes) -> None:
 def test_a_document_without_a_keys_array_is_refused(body: bytes) -> None:
     with pytest.raises(JwksUnavailable, match=r"^JWKS document has no keys array$"):
         parse_jwks(body)
+
+
+def _doc(*entries: object) -> bytes:
+    return json.dumps({"keys": list(entries)}).encode()
+
+
+def test_entries_that_are_not_objects_are_skipped(rsa_key: SigningKey) -> None:
+    assert list(parse_jwks(_doc(1, "k", None, [], rsa_key.jwk()))) == [rsa_key.kid]
+
+
+def test_an_unusable_key_is_skipped_and_logged(
+    rsa_key: SigningKey, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = {**rsa_key.jwk(), "kid": "hmac", "kty": "oct"}
+    with caplog.at_level(logging.WARNING, logger="authorizer.jwks"):
+        keys = parse_jwks(_doc(bad, rsa_key.jwk()))
+    assert list(keys) == [rsa_key.kid]
+    assert [r.getMessage() for r in caplog.records] == [
+        "skipping unusable JWK: unsupported JWK kty 'oct'"
+    ]
+
+
+def test_only_the_first_100_entries_are_read(rsa_key: SigningKey) -> None:
+    first = [{**rsa_key.jwk(), "kid": f"k{i}"} for i in range(100)]
+    keys = parse_jwks(_doc(*first, {**rsa_key.jwk(), "kid": "k100"}))
+    assert len(keys) == 100 and "k99" in keys and "k100" not in keys
+
+
+def test_a_later_key_with_the_same_kid_replaces_an_earlier_one(
+    rsa_key: SigningKey, ec_key: SigningKey
+) -> None:
+    keys = parse_jwks(_doc({**rsa_key.jwk(), "kid": "same"}, {**ec_key.jwk(), "kid": "same"}))
+    assert keys["same"].alg == "ES256"

@@ -1,5 +1,6 @@
-"""jwks.parse_jwks: what a JWKS document must look like, and what it may get away with
-(duplicate members, as json.loads and the identity providers' own clients allow)."""
+"""Fetching a JWKS document (jwks.fetch_jwks: which URLs, which request) and reading it
+(jwks.parse_jwks: what it must look like, and what it may get away with: duplicate
+members, as json.loads and the identity providers' own clients allow)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,36 @@ import json
 import logging
 
 import pytest
-from authz_fixtures import SigningKey
+from authz_fixtures import JwksServer, SigningKey
 
-from authorizer.jwks import JwksUnavailable, parse_jwks
+from authorizer.jwks import JwksUnavailable, _check_url, fetch_jwks, parse_jwks
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://issuer.test/jwks",
+        "HTTPS://issuer.test/jwks",
+        "http://127.0.0.1:8080/jwks",
+        "http://localhost/jwks",
+        "http://[::1]/jwks",
+    ],
+)
+def test_https_and_loopback_http_urls_may_be_fetched(url: str) -> None:
+    assert _check_url(url) is None
+
+
+@pytest.mark.parametrize("url", ["http://issuer.test/jwks", "https:///jwks", "ftp://127.0.0.1/"])
+def test_other_urls_are_refused_with_the_rule(url: str) -> None:
+    with pytest.raises(
+        JwksUnavailable, match=r"^JWKS URL must be https \(http only for loopback\)$"
+    ):
+        _check_url(url)
+
+
+def test_the_document_is_requested_as_json(jwks_server: JwksServer, rsa_key: SigningKey) -> None:
+    assert rsa_key.kid in fetch_jwks(jwks_server.url, 2)
+    assert jwks_server.accept == "application/json"
 
 
 def test_a_duplicate_member_is_tolerated_and_the_last_one_wins(rsa_key: SigningKey) -> None:

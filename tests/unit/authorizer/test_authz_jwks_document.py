@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import threading
+import time
 
 import pytest
 from authz_fixtures import JwksServer, SigningKey
@@ -89,3 +92,28 @@ def test_a_later_key_with_the_same_kid_replaces_an_earlier_one(
 ) -> None:
     keys = parse_jwks(_doc({**rsa_key.jwk(), "kid": "same"}, {**ec_key.jwk(), "kid": "same"}))
     assert keys["same"].alg == "ES256"
+
+
+@pytest.mark.parametrize("status", [201, 203, 204])
+def test_a_success_status_other_than_200_is_refused(jwks_server: JwksServer, status: int) -> None:
+    jwks_server.status = status
+    with pytest.raises(JwksUnavailable, match=f"^JWKS endpoint answered {status}$"):
+        fetch_jwks(jwks_server.url, 2)
+
+
+def test_an_endpoint_that_never_answers_fails_within_the_timeout() -> None:
+    # The listener accepts connections (the kernel completes them) but never answers; it
+    # closes after 3 s, so a fetch that ignored its timeout would end then, too late.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    closer = threading.Timer(3.0, listener.close)
+    closer.start()
+    try:
+        start = time.monotonic()
+        with pytest.raises(JwksUnavailable, match=r"^JWKS fetch failed: "):
+            fetch_jwks(f"http://127.0.0.1:{listener.getsockname()[1]}/jwks", 0.3)
+        assert time.monotonic() - start < 2.0
+    finally:
+        closer.cancel()
+        listener.close()

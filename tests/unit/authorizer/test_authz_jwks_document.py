@@ -117,3 +117,15 @@ def test_an_endpoint_that_never_answers_fails_within_the_timeout() -> None:
     finally:
         closer.cancel()
         listener.close()
+
+
+def test_a_failed_fetch_names_the_error(jwks_server: JwksServer) -> None:
+    jwks_server.drop = True  # the connection closes without a response
+    with pytest.raises(JwksUnavailable, match=r"^JWKS fetch failed: RemoteDisconnected$"):
+        fetch_jwks(jwks_server.url, 2)
+
+
+def test_a_document_over_256_kib_is_refused_as_too_large(jwks_server: JwksServer) -> None:
+    jwks_server.body = b" " * (256 * 1024 + 1)
+    with pytest.raises(JwksUnavailable, match=r"^JWKS document too large$"):
+        fetch_jwks(jwks_server.url, 2)

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from authorizer import apikeys
 from authorizer.jose import TokenInvalid, decode_unverified, parse_jwk, verify_signature
 from authorizer.jwks import JwksCache, JwksUnavailable
-from authorizer.signatures import EcPublicKey, InvalidKey
+from authorizer.signatures import EcPublicKey, InvalidKey, RsaPublicKey
 
 # The P-256 field prime (FIPS 186-4, D.1.2.3), written out rather than imported.
 P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
@@ -82,3 +82,14 @@ def test_each_fetch_is_counted_once() -> None:
     cache.get_key("https://i/jwks", "k1")
     cache.get_key("https://j/jwks", "k1")
     assert cache.fetches == 2
+
+
+def test_an_even_rsa_modulus_is_refused() -> None:
+    with pytest.raises(InvalidKey, match=r"^RSA modulus is even$"):
+        RsaPublicKey((1 << 2047) + 2, 65537)
+
+
+@pytest.mark.parametrize("e", [1, 2, 65536, (1 << 2047) + 3])
+def test_an_rsa_exponent_that_is_small_even_or_not_below_n_is_refused(e: int) -> None:
+    with pytest.raises(InvalidKey, match=r"^RSA public exponent is invalid$"):
+        RsaPublicKey((1 << 2047) + 1, e)

@@ -6,7 +6,7 @@ negative-cache reason and fetch count."""
 from __future__ import annotations
 
 import pytest
-from authz_fixtures import SigningKey, make_token
+from authz_fixtures import SigningKey, b64u, make_token
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from authorizer import apikeys
@@ -93,3 +93,34 @@ def test_an_even_rsa_modulus_is_refused() -> None:
 def test_an_rsa_exponent_that_is_small_even_or_not_below_n_is_refused(e: int) -> None:
     with pytest.raises(InvalidKey, match=r"^RSA public exponent is invalid$"):
         RsaPublicKey((1 << 2047) + 1, e)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"kid": None}, "JWK without kid"),
+        ({"kid": ""}, "JWK without kid"),
+        ({"kid": 5}, "JWK without kid"),
+        ({"use": "enc"}, "JWK is not a signature key"),
+        ({"n": None}, "JWK member n missing"),
+        ({"n": 5}, "JWK member n missing"),
+        ({"n": ""}, "JWK member n missing"),
+        ({"n": "a+b/"}, "JWK member n is not base64url"),
+        ({"e": None}, "JWK member e missing"),
+    ],
+)
+def test_an_unusable_rsa_jwk_is_refused_by_its_reason(
+    rsa_key: SigningKey, change: dict, reason: str
+) -> None:
+    jwk = {k: v for k, v in {**rsa_key.jwk(), **change}.items() if v is not None}
+    with pytest.raises(InvalidKey) as err:
+        parse_jwk(jwk)
+    assert str(err.value) == reason
+
+
+@pytest.mark.parametrize(("member", "size"), [("x", 31), ("y", 33)])
+def test_ec_coordinates_must_be_32_bytes(ec_key: SigningKey, member: str, size: int) -> None:
+    jwk = {**ec_key.jwk(), member: b64u(b"\x01" * size)}
+    with pytest.raises(InvalidKey) as err:
+        parse_jwk(jwk)
+    assert str(err.value) == f"JWK member {member} must be 32 bytes"

@@ -124,3 +124,21 @@ def test_ec_coordinates_must_be_32_bytes(ec_key: SigningKey, member: str, size: 
     with pytest.raises(InvalidKey) as err:
         parse_jwk(jwk)
     assert str(err.value) == f"JWK member {member} must be 32 bytes"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"crv": "P-384"}, "EC JWK must use P-256"),
+        ({"crv": None}, "EC JWK must use P-256"),
+        ({"kty": "OKP"}, "unsupported JWK kty 'OKP'"),
+        ({"alg": "RS256"}, "JWK alg 'RS256' does not match its key type"),
+    ],
+)
+def test_an_unusable_ec_jwk_is_refused_by_its_reason(
+    ec_key: SigningKey, change: dict, reason: str
+) -> None:
+    jwk = {k: v for k, v in {**ec_key.jwk(), **change}.items() if v is not None}
+    with pytest.raises(InvalidKey) as err:
+        parse_jwk(jwk)
+    assert str(err.value) == reason

@@ -70,3 +70,15 @@ def test_a_deny_names_the_method_arn_of_the_event(authz: Authorizer, store: Memo
         handler_mod._AUTHORIZER = saved
     assert response["policyDocument"]["Statement"][0]["Resource"] == [METHOD_ARN]
     assert handler_outcome(authz, {"x-api-key": key}) == "deny"
+
+
+@pytest.mark.parametrize("alg", ["HS256", "none", "ES384"])
+def test_an_algorithm_outside_the_list_is_unauthorized_by_name(authz: Authorizer, alg: str) -> None:
+    from authorizer.core import AuthRequest
+
+    token = f"{seg({'alg': alg, 'kid': 'k1'})}.{PAYLOAD}.{SIG}"
+    decision = authz.authorize(AuthRequest(METHOD_ARN, {"authorization": f"Bearer {token}"}))
+    assert (decision.effect, decision.reason) == (
+        "unauthorized",
+        f"jwt: algorithm '{alg}' not allowed",
+    )

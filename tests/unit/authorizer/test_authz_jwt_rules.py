@@ -108,3 +108,10 @@ def test_unreachable_keys_fail_closed_and_are_logged(
             "reason": "jwks unavailable: JWKS endpoint answered 503",
         }
     ]
+
+
+def test_a_claim_failure_is_unauthorized_with_its_reason(
+    store: MemoryStore, rsa_key: SigningKey
+) -> None:
+    token = make_token(rsa_key, fixed_claims(aud="someone-else"))
+    assert outcome(decide(store, rsa_key, token)) == ("unauthorized", "jwt: wrong audience")

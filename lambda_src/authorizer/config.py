@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from authorizer import strictjson
 from authorizer.jose import SUPPORTED_ALGORITHMS
 
-_STAGE = re.compile(r"^[a-z0-9]{1,16}$")
+_STAGE = re.compile(r"[a-z0-9]{1,16}")  # whole value: fullmatch (``$`` allows a final \n)
 
 
 class ConfigError(Exception):
@@ -97,10 +97,10 @@ def _issuers(raw: str, default_tenant_claim: str) -> tuple[Issuer, ...]:
 def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     stage = env.get("AIGW_STAGE", "")
-    if not _STAGE.match(stage):
+    if not _STAGE.fullmatch(stage):
         raise ConfigError("AIGW_STAGE must be 1-16 lowercase letters or digits")
-    tenants = env.get("AIGW_TENANTS_TABLE", "")
-    keys = env.get("AIGW_KEYS_TABLE", "")
+    tenants = env.get("AIGW_TENANTS_TABLE")
+    keys = env.get("AIGW_KEYS_TABLE")
     if not tenants or not keys:
         raise ConfigError("AIGW_TENANTS_TABLE and AIGW_KEYS_TABLE are required")
     algs = frozenset(
@@ -111,7 +111,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(
             f"AIGW_JWT_ALGORITHMS must be a non-empty subset of RS256, ES256; got {sorted(algs)}"
         )
-    tenant_claim = env.get("AIGW_JWT_TENANT_CLAIM", "tenant") or "tenant"
+    tenant_claim = env.get("AIGW_JWT_TENANT_CLAIM") or "tenant"
     require = env.get("AIGW_REQUIRE_USAGE_KEY", "true").lower()
     if require not in ("true", "false"):
         raise ConfigError("AIGW_REQUIRE_USAGE_KEY must be true or false")
@@ -119,7 +119,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         stage=stage,
         tenants_table=tenants,
         keys_table=keys,
-        issuers=_issuers(env.get("AIGW_JWT_ISSUERS", "[]") or "[]", tenant_claim),
+        issuers=_issuers(env.get("AIGW_JWT_ISSUERS") or "[]", tenant_claim),
         algorithms=algs,
         leeway_seconds=_float(env, "AIGW_JWT_LEEWAY_SECONDS", 60.0, 0.0, 300.0),
         jwks_cache_seconds=_float(env, "AIGW_JWKS_CACHE_SECONDS", 300.0, 0.0, 86400.0),

@@ -34,7 +34,7 @@ _METHOD_ARN = re.compile(
     r"^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):(\d{12}):([A-Za-z0-9]+)/([^/]+)/([A-Z*]+)(/.*)?$"
 )
 _PATH_PARAM = re.compile(r"\{[^/{}]+\}")
-_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_TENANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")  # whole value: fullmatch
 _ROUTE = re.compile(r"^(\*|[A-Z]+) (/[A-Za-z0-9._~{}/*+-]*)$")
 
 
@@ -223,7 +223,7 @@ class Authorizer:
         tenant_id = token.payload.get(issuer.tenant_claim)
         if not isinstance(tenant_id, str) or not tenant_id:
             return Decision("deny", f"jwt: claim {issuer.tenant_claim} missing")
-        if not _TENANT_ID.match(tenant_id):
+        if not _TENANT_ID.fullmatch(tenant_id):
             return Decision("deny", f"jwt: claim {issuer.tenant_claim} is not a tenant name")
         sub = token.payload.get("sub")
         subject = sub[:128] if isinstance(sub, str) else ""

@@ -125,6 +125,7 @@ class JwksServer:
     body: bytes | None = None  # a raw document instead of {"keys": keys}
     raw_response: bytes | None = None  # raw bytes instead of an HTTP response
     hits: int = 0
+    accept: str | None = None  # the Accept header of the last request
     url: str = ""
 
 
@@ -135,6 +136,7 @@ def jwks_server(rsa_key: SigningKey, ec_key: SigningKey) -> Iterator[JwksServer]
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.hits += 1
+            state.accept = self.headers.get("Accept")
             if state.drop:
                 self.close_connection = True
                 return

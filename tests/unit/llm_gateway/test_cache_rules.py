@@ -8,8 +8,8 @@ import hashlib
 from collections.abc import Iterator
 
 import pytest
-from ddb_inprocess import Table, dynamodb_table
 
+from ddb_inprocess import Table, dynamodb_table
 from llm_gateway.cache import ResponseCache, cache_key, eligible
 from llm_gateway.config import CacheConfig
 

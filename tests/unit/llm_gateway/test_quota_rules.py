@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from ddb_inprocess import Table, dynamodb_table
 
 from aigw_shared import errors
+from ddb_inprocess import Table, dynamodb_table
 from llm_gateway.config import QuotaConfig
 from llm_gateway.quotas import QuotaStore, Reservation, period_id
 

@@ -532,6 +532,11 @@ def test_http_server_streams_chunks_and_logs_one_line_per_request() -> None:
         assert headers["x-amzn-requestid"]
         status, _, body = _http(srv.url + "/v1/chat/completions", CHAT)
         assert status == 401 and json.loads(body)["error"]["code"] == "invalid_api_key"
+        # The handler thread logs after the client has the whole answer: wait for it
+        # (bounded) before closing the server, which does not join its handler threads.
+        deadline = time.monotonic() + 5
+        while len(lines) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
     assert len(lines) == 2
     assert lines[0].startswith("POST /v1/chat/completions 200 ") and "tenant=acme" in lines[0]
     assert lines[1].startswith("POST /v1/chat/completions 401 ")

@@ -497,6 +497,44 @@ def test_direct_integration_routes_answer_501() -> None:
     assert "direct AWS service integration" in err["message"]
 
 
+def test_integration_types_bind_and_answer_through_the_registry() -> None:
+    doc = _doc()
+    doc["paths"]["/v1/health"] = {
+        "get": {"security": [], "x-amazon-apigateway-integration": {"type": "mock"}}
+    }
+    rec = Recorder()
+
+    def functions(arn: str) -> serve.Function:
+        assert arn == FN_ARN
+        return serve.Function({"FunctionName": "svc-llm", "Timeout": 3}, rec)
+
+    routes = serve.routes_from_openapi(doc)
+    bindings = [serve.integration_type(r.integration_type).bind(r, functions) for r in routes]
+    by_path = {b.route.template: b for b in bindings}
+    prompt = by_path["/v1/prompts/{name}"]
+    assert (prompt.integration, prompt.function_name, prompt.timeout_ms) == (rec, "svc-llm", 3000)
+    assert by_path["/v1/health"].integration is None
+    plane = serve.DataPlane(doc, STAGE, bindings, {})
+    status, err = _status_and_error(plane.dispatch(_incoming("GET", "/v1/health")))
+    assert status == 501 and err["code"] == "not_implemented_locally"
+    assert err["message"] == "GET /v1/health: mock integrations are not run locally"
+    status, err = _status_and_error(plane.dispatch(_incoming(path="/v1/translate", body=b"{}")))
+    assert status == 501 and "direct AWS service integration" in err["message"]
+
+
+def test_banner_names_each_routes_target() -> None:
+    plane, _ = _plane()
+
+    class Listening:
+        url = "http://127.0.0.1:1"
+
+    text = serve.banner(Listening(), plane, "local")  # type: ignore[arg-type]
+    rows = {line.split()[1]: line for line in text.splitlines() if line.startswith("  POST ")}
+    assert rows["/v1/chat/completions"].endswith("svc-llm (stream)")
+    assert rows["/v1/prompts/{name}"].endswith("svc-llm")
+    assert rows["/v1/translate"].endswith("direct AWS integration (501 locally)")
+
+
 def test_function_crash_is_a_502_without_a_traceback() -> None:
     def crash(event: dict[str, Any], timeout_ms: float) -> serve.Result:
         raise KeyError("secret detail")

@@ -10,6 +10,7 @@ Gateway answers read ``[object has missing required properties (["name"])]``,
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -256,3 +257,62 @@ def test_the_validator_never_raises_and_agrees_with_jsonschema(value: Any) -> No
     messages = validate_schema(value, SCHEMA)
     assert all(isinstance(m, str) and m for m in messages)
     assert bool(messages) == (not Draft4Validator(SCHEMA).is_valid(value))
+
+
+def _plane_with_a_validated_route() -> tuple[Any, list[dict[str, Any]]]:
+    from aigw import serve
+
+    calls: list[dict[str, Any]] = []
+
+    def function(event: dict[str, Any], timeout_ms: float) -> serve.Result:
+        calls.append(event)
+        return serve.Result(200, {"content-type": "application/json"}, b"{}")
+
+    doc = {
+        "x-amazon-apigateway-request-validators": {"body": {"validateRequestBody": True}},
+        "x-amazon-apigateway-gateway-responses": {
+            "BAD_REQUEST_BODY": {
+                "statusCode": "400",
+                "responseTemplates": {
+                    "application/json": '{"detail": $context.error.validationErrorString}'
+                },
+            }
+        },
+        "components": {"schemas": {"Body": SCHEMA}},
+        "paths": {
+            "/v1/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Body"}}
+                        }
+                    },
+                    "x-amazon-apigateway-request-validator": "body",
+                    "x-amazon-apigateway-integration": {
+                        "type": "aws_proxy",
+                        "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+                        "arn:aws:lambda:us-east-1:123456789012:function:f/invocations",
+                    },
+                }
+            }
+        },
+    }
+    routes = serve.routes_from_openapi(doc)
+    bindings = [serve.Binding(r, function, "f", 1000) for r in routes]
+    stage = serve.Stage("api", "v1", "us-east-1", "123456789012")
+    return serve.DataPlane(doc, stage, bindings, {}), calls
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=64) | JSON.map(lambda v: json.dumps(v).encode()))
+def test_any_body_gets_the_function_or_a_400_with_the_error_string(body: bytes) -> None:
+    from aigw import serve
+
+    plane, calls = _plane_with_a_validated_route()
+    result = plane.dispatch(serve.Incoming("POST", "/v1/x", [], [], body))
+    assert result.status in (200, 400)
+    assert (result.status == 200) == bool(calls)
+    if result.status == 400:
+        # The template puts the variable bare: the body is `{"detail": [ ... ]}` text.
+        text = result.body.decode()
+        assert text.startswith('{"detail": [') and text.endswith("]}")

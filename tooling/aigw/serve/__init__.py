@@ -29,7 +29,7 @@ from aigw.serve.cli import banner, cmd_serve, main, register
 from aigw.serve.environment import AwsClients, check_code, read_outputs
 from aigw.serve.events import Incoming, Stage, build_authorizer_event, build_proxy_event, is_binary
 from aigw.serve.functions import authorizer_invoker, llm_integration
-from aigw.serve.integrations import Binding, Integration, Result
+from aigw.serve.integrations import Binding, Function, Integration, Result, integration_type
 from aigw.serve.loader import load_plane
 from aigw.serve.plane import MAX_BODY_BYTES, DataPlane
 from aigw.serve.responses import GatewayResponses, ServeError, openai_error
@@ -47,6 +47,7 @@ __all__ = [
     "Binding",
     "BodyValidator",
     "DataPlane",
+    "Function",
     "GatewayResponses",
     "Incoming",
     "Integration",
@@ -63,6 +64,7 @@ __all__ = [
     "check_code",
     "cmd_serve",
     "evaluate_policy",
+    "integration_type",
     "is_binary",
     "llm_integration",
     "load_plane",

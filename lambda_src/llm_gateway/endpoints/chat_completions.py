@@ -1,9 +1,8 @@
 """``POST /v1/chat/completions``: OpenAI's Chat Completions API, buffered or streamed.
 
-Providers speak this shape natively (their adapters translate to and from it), so
-:func:`complete` is also the engine behind the other chat-like endpoints (``prompts``,
-and the next dialects): they translate their request into a validated chat request and
-the answer back.
+The dialect part of a chat answer (``llm_gateway.chat`` is the rest): the request's
+validation, the response cache, the ``chat.completion`` object and the
+``chat.completion.chunk`` events. ``prompts`` answers through :func:`complete` too.
 """
 
 from __future__ import annotations
@@ -12,10 +11,7 @@ import os
 import time
 
 from aigw_shared.http_event import Response
-from aigw_shared.text import text_of
-from llm_gateway import openai_shape, parameters, streaming, validation
-from llm_gateway.providers import base
-from llm_gateway.targets import run_targets
+from llm_gateway import chat, openai_shape, streaming, validation
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,47 +28,26 @@ def handle(ctx: Context) -> Response:
 
 def complete(ctx: Context, request: dict[str, Any]) -> Response:
     """Answer a validated chat request (``validation.chat_request``)."""
-    cfg, out = ctx.cfg, ctx.out
-    model = ctx.model(request["model"], "chat")
-    parameters.check_targets(request, {cfg.providers[t.provider].type for t in model.targets})
-    out.model, out.stream = model.alias, request["stream"]
-    out.prompt_text = "\n".join(text_of(m.get("content")) for m in request["messages"])
-    max_out = request.get("max_completion_tokens") or request.get("max_tokens")
-    reserve_out = cfg.quotas.reserve_output_tokens
-    estimate = base.rough_tokens(out.prompt_text) + (
-        min(max_out, reserve_out) if max_out else reserve_out
-    )
+    out = ctx.out
+    model, estimate = chat.prepare(ctx, request)
     cache, key = _cache_for(ctx, request)
     if cache is not None and key is not None:
         hit = _cache_get(ctx, cache, key)
         if hit is not None:
             out.cache = "hit"
-            out.completion_text = _choices_text(hit["choices"])
+            out.completion_text = chat.choices_text(hit["choices"])
             return _completion(model.alias, hit, {"x-aigw-cache": "hit"})
     if request["stream"]:
-        run = run_targets(
-            ctx,
-            model,
-            streaming.first_chunk(lambda p, t, left: p.chat_stream(t, request, left)),
-            estimate,
-        )
         include_usage = bool((request.get("stream_options") or {}).get("include_usage"))
-        return streaming.respond(ctx, run, ChunkEncoder(model.alias, include_usage))
-    run = run_targets(ctx, model, lambda p, t, left: p.chat(t, request, left), estimate)
+        return chat.stream(ctx, model, request, estimate, ChunkEncoder(model.alias, include_usage))
+    run = chat.answer(ctx, model, request, estimate)
     doc = run.value
-    out.usage = doc["usage"]
-    run.settle(int(out.usage.get("total_tokens") or 0))
-    out.completion_text = _choices_text(doc["choices"])
     headers = {"x-aigw-provider": run.target.provider}
     if cache is not None and key is not None:
         out.cache = "miss"
         headers["x-aigw-cache"] = "miss"
         _cache_put(ctx, cache, key, {"choices": doc["choices"], "usage": doc["usage"]})
     return _completion(model.alias, doc, headers)
-
-
-def _choices_text(choices: list[dict[str, Any]]) -> str:
-    return "".join(text_of(c.get("message", {}).get("content")) for c in choices)
 
 
 def _completion(alias: str, doc: dict[str, Any], headers: dict[str, str]) -> Response:

@@ -65,7 +65,8 @@ class Gateway:
 
     def provider(self, config: ProviderConfig) -> base.Provider:
         hit = self._providers.get(config.name)
-        if hit is None or hit[0] != config:
+        # the same config object as last time (the usual case) skips the field-by-field compare
+        if hit is None or (hit[0] is not config and hit[0] != config):
             hit = (config, make_provider(config))
             self._providers[config.name] = hit
         return hit[1]
@@ -84,14 +85,16 @@ class Gateway:
     def quota_store(self, cfg: GatewayConfig) -> QuotaStore | None:
         if not cfg.quotas.enabled:
             return None
-        if self._quota is None or self._quota[0] != cfg.quotas:
+        if self._quota is None or (
+            self._quota[0] is not cfg.quotas and self._quota[0] != cfg.quotas
+        ):
             from llm_gateway.quotas import QuotaStore
 
             self._quota = (cfg.quotas, QuotaStore(cfg.quotas, self._quota_client))
         return self._quota[1]
 
     def response_cache(self, cfg: GatewayConfig) -> ResponseCache:
-        if self._cache is None or self._cache[0] != cfg.cache:
+        if self._cache is None or (self._cache[0] is not cfg.cache and self._cache[0] != cfg.cache):
             from llm_gateway.cache import ResponseCache
 
             self._cache = (cfg.cache, ResponseCache(cfg.cache, self._quota_client))

@@ -51,7 +51,8 @@ class Run:
         return self._res.tokens if self._res is not None else 0
 
     def settle(self, tokens: int) -> None:
-        settle(self._ctx, self._store, self._res, tokens)
+        if self._res is not None:
+            settle(self._ctx, self._store, self._res, tokens)
 
 
 def settle(ctx: Context, store: QuotaStore | None, res: Reservation | None, tokens: int) -> None:

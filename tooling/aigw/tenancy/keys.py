@@ -13,10 +13,10 @@ from aigw.tenancy.store import (
     MAX_PAGES,
     Tenancy,
     TenancyError,
-    _call,
-    _de,
-    _now_iso,
-    _ser,
+    dynamodb_call,
+    from_item,
+    now_iso,
+    to_item,
 )
 from aigw.tenancy.tenants import ensure_usage_key, get_tenant
 
@@ -45,14 +45,14 @@ def create_key(
         "hash_alg": HASH_ALG,
         "status": "active",
         "label": label,
-        "created_at": _now_iso(),
+        "created_at": now_iso(),
     }
-    _call(
+    dynamodb_call(
         t.keys_table,
         t.region,
         t.dynamodb.put_item,
         TableName=t.keys_table,
-        Item=_ser(item),
+        Item=to_item(item),
         ConditionExpression="attribute_not_exists(key_id)",
     )
     return {
@@ -67,7 +67,7 @@ def create_key(
 def get_key(t: Tenancy, key_id: str) -> dict[str, Any]:
     if not _KEY_ID.match(key_id):
         raise TenancyError(f"invalid key id {key_id!r}: 16 letters or digits")
-    resp = _call(
+    resp = dynamodb_call(
         t.keys_table,
         t.region,
         t.dynamodb.get_item,
@@ -77,7 +77,7 @@ def get_key(t: Tenancy, key_id: str) -> dict[str, Any]:
     )
     if "Item" not in resp:
         raise TenancyError(f"unknown key {key_id!r}")
-    item = _de(resp["Item"])
+    item = from_item(resp["Item"])
     item.pop("secret_hash", None)
     return item
 
@@ -95,8 +95,8 @@ def list_keys(t: Tenancy, tenant_id: str) -> list[dict[str, Any]]:
         }
         if start:
             kwargs["ExclusiveStartKey"] = start
-        resp = _call(t.keys_table, t.region, t.dynamodb.query, **kwargs)
-        out.extend(_de(i) for i in resp.get("Items", []))
+        resp = dynamodb_call(t.keys_table, t.region, t.dynamodb.query, **kwargs)
+        out.extend(from_item(i) for i in resp.get("Items", []))
         start = resp.get("LastEvaluatedKey")
         if not start:
             return out
@@ -105,7 +105,7 @@ def list_keys(t: Tenancy, tenant_id: str) -> list[dict[str, Any]]:
 
 def revoke_key(t: Tenancy, key_id: str) -> dict[str, Any]:
     get_key(t, key_id)
-    _call(
+    dynamodb_call(
         t.keys_table,
         t.region,
         t.dynamodb.update_item,
@@ -114,7 +114,7 @@ def revoke_key(t: Tenancy, key_id: str) -> dict[str, Any]:
         UpdateExpression="SET #s = :r, revoked_at = :now",
         ConditionExpression="attribute_exists(key_id)",
         ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={":r": {"S": "revoked"}, ":now": {"S": _now_iso()}},
+        ExpressionAttributeValues={":r": {"S": "revoked"}, ":now": {"S": now_iso()}},
     )
     return get_key(t, key_id)
 
@@ -146,7 +146,7 @@ def rotate_key(
     current = old.get("expires_at")
     if current is not None and current < expires_at:
         expires_at = int(current)
-    _call(
+    dynamodb_call(
         t.keys_table,
         t.region,
         t.dynamodb.update_item,

@@ -56,11 +56,11 @@ class Tenancy:
         )
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _ser(value: dict[str, Any]) -> dict[str, Any]:
+def to_item(value: dict[str, Any]) -> dict[str, Any]:
     from boto3.dynamodb.types import TypeSerializer
 
     s = TypeSerializer()
@@ -79,14 +79,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _de(item: dict[str, Any]) -> dict[str, Any]:
+def from_item(item: dict[str, Any]) -> dict[str, Any]:
     from boto3.dynamodb.types import TypeDeserializer
 
     d = TypeDeserializer()
     return {k: _plain(d.deserialize(v)) for k, v in item.items()}
 
 
-def _call(table: str, region: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
+def dynamodb_call(table: str, region: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
     """Run a DynamoDB call, turning a missing table into a clear TenancyError."""
     from botocore.exceptions import ClientError
 
@@ -102,7 +102,7 @@ def _call(table: str, region: str, fn: Callable[..., Any], **kwargs: Any) -> Any
         raise
 
 
-def _is_conditional_failure(exc: Exception) -> bool:
+def is_conditional_failure(exc: Exception) -> bool:
     from botocore.exceptions import ClientError
 
     return (

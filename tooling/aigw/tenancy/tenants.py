@@ -10,11 +10,11 @@ from aigw.tenancy.store import (
     MAX_PAGES,
     Tenancy,
     TenancyError,
-    _call,
-    _de,
-    _is_conditional_failure,
-    _now_iso,
-    _ser,
+    dynamodb_call,
+    from_item,
+    is_conditional_failure,
+    now_iso,
+    to_item,
 )
 
 _TENANT = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -24,7 +24,7 @@ _ROUTE = re.compile(r"^(\*|[A-Z]+) (/[A-Za-z0-9._~{}/*+-]*)$")
 _MODEL = re.compile(r"^(\*|[A-Za-z0-9._:/@+-]{1,128})$")
 
 
-def _validate_tenant_id(tenant_id: str) -> None:
+def validate_tenant_id(tenant_id: str) -> None:
     if not _TENANT.match(tenant_id):
         raise TenancyError(
             f"invalid tenant name {tenant_id!r}: use 2-63 lowercase letters, digits or '-', "
@@ -33,8 +33,8 @@ def _validate_tenant_id(tenant_id: str) -> None:
 
 
 def get_tenant(t: Tenancy, tenant_id: str) -> dict[str, Any]:
-    _validate_tenant_id(tenant_id)
-    resp = _call(
+    validate_tenant_id(tenant_id)
+    resp = dynamodb_call(
         t.tenants_table,
         t.region,
         t.dynamodb.get_item,
@@ -44,7 +44,7 @@ def get_tenant(t: Tenancy, tenant_id: str) -> dict[str, Any]:
     )
     if "Item" not in resp:
         raise TenancyError(f"unknown tenant {tenant_id!r}")
-    return _de(resp["Item"])
+    return from_item(resp["Item"])
 
 
 def public_tenant(item: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def create_tenant(
     display_name: str | None = None,
 ) -> dict[str, Any]:
     """Create a tenant; the name is the identity, so a duplicate name is refused atomically."""
-    _validate_tenant_id(tenant_id)
+    validate_tenant_id(tenant_id)
     if not _TIER.match(tier):
         raise TenancyError(f"invalid tier {tier!r}: use lowercase letters, digits or '-'")
     bad_models = [m for m in allowed_models if not _MODEL.match(m)]
@@ -84,19 +84,19 @@ def create_tenant(
         "status": "active",
         "allowed_models": list(dict.fromkeys(allowed_models)),
         "allowed_routes": routes or None,
-        "created_at": _now_iso(),
+        "created_at": now_iso(),
     }
     try:
-        _call(
+        dynamodb_call(
             t.tenants_table,
             t.region,
             t.dynamodb.put_item,
             TableName=t.tenants_table,
-            Item=_ser(item),
+            Item=to_item(item),
             ConditionExpression="attribute_not_exists(tenant_id)",
         )
     except Exception as exc:
-        if _is_conditional_failure(exc):
+        if is_conditional_failure(exc):
             raise TenancyError(f"tenant {tenant_id!r} already exists") from exc
         raise
     return {k: v for k, v in item.items() if v is not None}
@@ -108,9 +108,9 @@ def _scan(t: Tenancy, table: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         page_args = dict(kwargs, TableName=table)
         if start:
             page_args["ExclusiveStartKey"] = start
-        resp = _call(table, t.region, t.dynamodb.scan, **page_args)
+        resp = dynamodb_call(table, t.region, t.dynamodb.scan, **page_args)
         for item in resp.get("Items", []):
-            yield _de(item)
+            yield from_item(item)
         start = resp.get("LastEvaluatedKey")
         if not start:
             return
@@ -128,7 +128,7 @@ def set_tenant_status(t: Tenancy, tenant_id: str, status: str) -> dict[str, Any]
     if status not in ("active", "disabled"):
         raise TenancyError("status must be active or disabled")
     tenant = get_tenant(t, tenant_id)
-    _call(
+    dynamodb_call(
         t.tenants_table,
         t.region,
         t.dynamodb.update_item,
@@ -136,7 +136,7 @@ def set_tenant_status(t: Tenancy, tenant_id: str, status: str) -> dict[str, Any]
         Key={"tenant_id": {"S": tenant_id}},
         UpdateExpression="SET #s = :s, updated_at = :u",
         ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={":s": {"S": status}, ":u": {"S": _now_iso()}},
+        ExpressionAttributeValues={":s": {"S": status}, ":u": {"S": now_iso()}},
         ConditionExpression="attribute_exists(tenant_id)",
     )
     if tenant.get("usage_key_id"):
@@ -205,7 +205,7 @@ def ensure_usage_key(
         t.apigateway.create_usage_plan_key(
             usagePlanId=usage_plan, keyId=created["id"], keyType="API_KEY"
         )
-        _call(
+        dynamodb_call(
             t.tenants_table,
             t.region,
             t.dynamodb.update_item,

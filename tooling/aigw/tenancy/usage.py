@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aigw.tenancy.store import MAX_PAGES, Tenancy, TenancyError, _call, _de
-from aigw.tenancy.tenants import _validate_tenant_id
+from aigw.tenancy.store import MAX_PAGES, Tenancy, TenancyError, dynamodb_call, from_item
+from aigw.tenancy.tenants import validate_tenant_id
 
 
 def show_usage(
@@ -18,7 +18,7 @@ def show_usage(
     ``YYYY-MM-DD``), ``used`` (tokens) and ``expires_at``. ``period`` may be a prefix
     (``2026`` or ``2026-11``).
     """
-    _validate_tenant_id(tenant_id)
+    validate_tenant_id(tenant_id)
     prefix = f"quota#{tenant_id}#"
     out: list[dict[str, Any]] = []
     start: dict[str, Any] | None = None
@@ -31,14 +31,14 @@ def show_usage(
         if start:
             kwargs["ExclusiveStartKey"] = start
         try:
-            resp = _call(usage_table, t.region, t.dynamodb.scan, **kwargs)
+            resp = dynamodb_call(usage_table, t.region, t.dynamodb.scan, **kwargs)
         except TenancyError as exc:
             raise TenancyError(
                 f"usage table {usage_table!r} not found in {t.region}: pass --usage-table "
                 "(AIGW_USAGE_TABLE), the table of modules/llm-route"
             ) from exc
         for raw in resp.get("Items", []):
-            item = _de(raw)
+            item = from_item(raw)
             out.append(
                 {
                     "tenant": tenant_id,

@@ -234,6 +234,7 @@ def test_defaults_must_be_literals() -> None:
         ("null", None),
         ("-1.5e2", -150.0),
         ('"x" # a comment', "x"),
+        ('"<<EOT is not a heredoc"', "<<EOT is not a heredoc"),
     ],
 )
 def test_literals_follow_terraform(source: str, value: object) -> None:
@@ -244,6 +245,7 @@ def test_literals_follow_terraform(source: str, value: object) -> None:
     "source",
     [
         '"${var.a}-b"',
+        '"%${var.a}"',
         '"%{if true}x%{endif}"',
         "<<EOT\n${var.a}\nEOT",
         "[for x in [1] : x]",

@@ -17,7 +17,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 # A template sequence that is not escaped ($${ and %%{ stand for a literal ${ and %{).
-_TEMPLATE = re.compile(r"(?<![$%])[$%]\{")
+_TEMPLATE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
 _NL = "NL_OR_COMMENT"  # the grammar's newline-or-comment terminal
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9._-]*)\r?\n")
 _LITERAL_OPTIONS = hcl2.SerializationOptions(
@@ -83,10 +83,7 @@ def parse_body(text: str) -> Block:
 
 
 # -- literal values (defaults, descriptions) --------------------------------------------------
-def _heredoc(source: str) -> str:
-    m = _HEREDOC.match(source)
-    if m is None:
-        raise HclError(f"bad heredoc {source[:20]!r}")
+def _heredoc(m: re.Match[str], source: str) -> str:
     lines = source[m.end() :].splitlines()[:-1]  # the last line is the closing marker
     if m.group(1):
         indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
@@ -98,7 +95,9 @@ def _string(source: str) -> str:
     """A quoted string (or heredoc) as hcl2 serialises it, without its quotes: its value."""
     if _TEMPLATE.search(source):
         raise HclError(f"template in a literal: {source[:40]!r}")
-    text = _heredoc(source) if source.startswith("<<") else process_escape_sequences(source)
+    # A quoted string cannot hold a raw newline, so `<<MARKER` + newline is a heredoc.
+    heredoc = _HEREDOC.match(source)
+    text = _heredoc(heredoc, source) if heredoc else process_escape_sequences(source)
     return text.replace("$${", "${").replace("%%{", "%{")
 
 

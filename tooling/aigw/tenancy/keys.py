@@ -48,10 +48,9 @@ def create_key(
         "created_at": now_iso(),
     }
     dynamodb_call(
+        t,
+        "put_item",
         t.keys_table,
-        t.region,
-        t.dynamodb.put_item,
-        TableName=t.keys_table,
         Item=to_item(item),
         ConditionExpression="attribute_not_exists(key_id)",
     )
@@ -68,10 +67,9 @@ def get_key(t: Tenancy, key_id: str) -> dict[str, Any]:
     if not _KEY_ID.match(key_id):
         raise TenancyError(f"invalid key id {key_id!r}: 16 letters or digits")
     resp = dynamodb_call(
+        t,
+        "get_item",
         t.keys_table,
-        t.region,
-        t.dynamodb.get_item,
-        TableName=t.keys_table,
         Key={"key_id": {"S": key_id}},
         ConsistentRead=True,
     )
@@ -88,14 +86,13 @@ def list_keys(t: Tenancy, tenant_id: str) -> list[dict[str, Any]]:
     start: dict[str, Any] | None = None
     for _ in range(MAX_PAGES):
         kwargs: dict[str, Any] = {
-            "TableName": t.keys_table,
             "IndexName": KEYS_BY_TENANT_INDEX,
             "KeyConditionExpression": "tenant_id = :t",
             "ExpressionAttributeValues": {":t": {"S": tenant_id}},
         }
         if start:
             kwargs["ExclusiveStartKey"] = start
-        resp = dynamodb_call(t.keys_table, t.region, t.dynamodb.query, **kwargs)
+        resp = dynamodb_call(t, "query", t.keys_table, **kwargs)
         out.extend(from_item(i) for i in resp.get("Items", []))
         start = resp.get("LastEvaluatedKey")
         if not start:
@@ -106,10 +103,9 @@ def list_keys(t: Tenancy, tenant_id: str) -> list[dict[str, Any]]:
 def revoke_key(t: Tenancy, key_id: str) -> dict[str, Any]:
     get_key(t, key_id)
     dynamodb_call(
+        t,
+        "update_item",
         t.keys_table,
-        t.region,
-        t.dynamodb.update_item,
-        TableName=t.keys_table,
         Key={"key_id": {"S": key_id}},
         UpdateExpression="SET #s = :r, revoked_at = :now",
         ConditionExpression="attribute_exists(key_id)",
@@ -147,10 +143,9 @@ def rotate_key(
     if current is not None and current < expires_at:
         expires_at = int(current)
     dynamodb_call(
+        t,
+        "update_item",
         t.keys_table,
-        t.region,
-        t.dynamodb.update_item,
-        TableName=t.keys_table,
         Key={"key_id": {"S": key_id}},
         UpdateExpression="SET expires_at = :e, rotated_to = :n",
         ExpressionAttributeValues={":e": {"N": str(expires_at)}, ":n": {"S": new["key_id"]}},

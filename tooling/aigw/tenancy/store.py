@@ -4,7 +4,6 @@ operation shares; ``create_tables`` makes the tables as modules/authorizer does.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -86,17 +85,18 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain(d.deserialize(v)) for k, v in item.items()}
 
 
-def dynamodb_call(table: str, region: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run a DynamoDB call, turning a missing table into a clear TenancyError."""
+def dynamodb_call(t: Tenancy, operation: str, table: str, **kwargs: Any) -> Any:
+    """``t.dynamodb.<operation>(TableName=table, ...)``, turning a missing table into a clear
+    TenancyError."""
     from botocore.exceptions import ClientError
 
     try:
-        return fn(**kwargs)
+        return getattr(t.dynamodb, operation)(TableName=table, **kwargs)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ResourceNotFoundException":
             raise TenancyError(
-                f"table {table!r} not found in {region}: deploy modules/authorizer, "
+                f"table {table!r} not found in {t.region}: deploy modules/authorizer, "
                 "or pass --tenants-table/--keys-table (AIGW_TENANTS_TABLE/AIGW_KEYS_TABLE)"
             ) from exc
         raise

@@ -35,10 +35,9 @@ def validate_tenant_id(tenant_id: str) -> None:
 def get_tenant(t: Tenancy, tenant_id: str) -> dict[str, Any]:
     validate_tenant_id(tenant_id)
     resp = dynamodb_call(
+        t,
+        "get_item",
         t.tenants_table,
-        t.region,
-        t.dynamodb.get_item,
-        TableName=t.tenants_table,
         Key={"tenant_id": {"S": tenant_id}},
         ConsistentRead=True,
     )
@@ -88,10 +87,9 @@ def create_tenant(
     }
     try:
         dynamodb_call(
+            t,
+            "put_item",
             t.tenants_table,
-            t.region,
-            t.dynamodb.put_item,
-            TableName=t.tenants_table,
             Item=to_item(item),
             ConditionExpression="attribute_not_exists(tenant_id)",
         )
@@ -105,10 +103,10 @@ def create_tenant(
 def _scan(t: Tenancy, table: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
     start: dict[str, Any] | None = None
     for _ in range(MAX_PAGES):
-        page_args = dict(kwargs, TableName=table)
+        page_args = dict(kwargs)
         if start:
             page_args["ExclusiveStartKey"] = start
-        resp = dynamodb_call(table, t.region, t.dynamodb.scan, **page_args)
+        resp = dynamodb_call(t, "scan", table, **page_args)
         for item in resp.get("Items", []):
             yield from_item(item)
         start = resp.get("LastEvaluatedKey")
@@ -129,10 +127,9 @@ def set_tenant_status(t: Tenancy, tenant_id: str, status: str) -> dict[str, Any]
         raise TenancyError("status must be active or disabled")
     tenant = get_tenant(t, tenant_id)
     dynamodb_call(
+        t,
+        "update_item",
         t.tenants_table,
-        t.region,
-        t.dynamodb.update_item,
-        TableName=t.tenants_table,
         Key={"tenant_id": {"S": tenant_id}},
         UpdateExpression="SET #s = :s, updated_at = :u",
         ExpressionAttributeNames={"#s": "status"},
@@ -206,10 +203,9 @@ def ensure_usage_key(
             usagePlanId=usage_plan, keyId=created["id"], keyType="API_KEY"
         )
         dynamodb_call(
+            t,
+            "update_item",
             t.tenants_table,
-            t.region,
-            t.dynamodb.update_item,
-            TableName=t.tenants_table,
             Key={"tenant_id": {"S": tenant_id}},
             UpdateExpression="SET usage_key_id = :i, usage_key_value = :v, usage_plan_id = :p",
             ConditionExpression=(

@@ -24,14 +24,13 @@ def show_usage(
     start: dict[str, Any] | None = None
     for _ in range(MAX_PAGES):
         kwargs: dict[str, Any] = {
-            "TableName": usage_table,
             "FilterExpression": "begins_with(pk, :p)",
             "ExpressionAttributeValues": {":p": {"S": prefix + (period or "")}},
         }
         if start:
             kwargs["ExclusiveStartKey"] = start
         try:
-            resp = dynamodb_call(usage_table, t.region, t.dynamodb.scan, **kwargs)
+            resp = dynamodb_call(t, "scan", usage_table, **kwargs)
         except TenancyError as exc:
             raise TenancyError(
                 f"usage table {usage_table!r} not found in {t.region}: pass --usage-table "

@@ -243,11 +243,12 @@ def parse_config(doc: Any) -> GatewayConfig:
     for model_id, p in obj(doc.get("prices"), "prices").items():
         pw = f"prices.{model_id}"
         p = obj(p, pw)
-        known(p, {"input_per_1m", "output_per_1m", "cache_read_per_1m"}, pw)
+        known(p, {"input_per_1m", "output_per_1m", "cache_read_per_1m", "cache_write_per_1m"}, pw)
         prices[model_id] = Price(
             number(p, "input_per_1m", pw),
             number(p, "output_per_1m", pw),
             number(p, "cache_read_per_1m", pw),
+            None if p.get("cache_write_per_1m") is None else number(p, "cache_write_per_1m", pw),
         )
     prompts = {
         name: _prompt(name, obj(p, f"prompts.{name}"), models)

@@ -68,6 +68,7 @@ class Price:
     input_per_1m: float = 0.0
     output_per_1m: float = 0.0
     cache_read_per_1m: float = 0.0
+    cache_write_per_1m: float | None = None  # None: cache writes cost the input price
 
 
 @record

@@ -38,7 +38,7 @@ locals {
     version   = 1
     providers = local.config_providers
     models    = local.config_models
-    prices    = var.prices
+    prices    = local.effective_prices
     prompts   = local.config_prompts
     routing   = { for k, v in var.routing : k => v if v != null }
     limits    = { for k, v in var.limits : k => v if v != null }

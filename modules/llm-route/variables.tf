@@ -348,14 +348,20 @@ variable "models" {
 }
 
 variable "prices" {
-  description = "USD prices per million tokens, keyed by target model id (for the EstimatedCostUSD metric)."
+  description = "USD prices per million tokens, keyed by target model id (for the EstimatedCostUSD metric and USD budgets). Overrides the module's dated Bedrock price table (prices/, docs/cost.md) model by model; every non-mock target needs a price from one or the other."
   type = map(object({
-    input_per_1m      = optional(number, 0)
-    output_per_1m     = optional(number, 0)
-    cache_read_per_1m = optional(number, 0)
+    input_per_1m       = optional(number, 0)
+    output_per_1m      = optional(number, 0)
+    cache_read_per_1m  = optional(number, 0)
+    cache_write_per_1m = optional(number)
   }))
   default  = {}
   nullable = false
+
+  validation {
+    condition     = alltrue([for k, p in var.prices : alltrue([for v in [p.input_per_1m, p.output_per_1m, p.cache_read_per_1m, coalesce(p.cache_write_per_1m, 0)] : v >= 0])])
+    error_message = "prices: input_per_1m, output_per_1m, cache_read_per_1m and cache_write_per_1m must be 0 or more (USD per million tokens); cache_write_per_1m unset bills cache writes at input_per_1m."
+  }
 }
 
 variable "prompt_templates" {

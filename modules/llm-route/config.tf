@@ -52,6 +52,7 @@ locals {
       },
       var.quotas.default_tokens == null ? {} : { default_tokens = var.quotas.default_tokens },
       var.quotas.reserve_output_tokens == null ? {} : { reserve_output_tokens = var.quotas.reserve_output_tokens },
+      { usd = { for k, v in var.quotas.usd : k => v if v != null } },
     )
     cache = {
       enabled     = var.response_cache.enabled

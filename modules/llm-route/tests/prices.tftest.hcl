@@ -101,3 +101,36 @@ run "rejects_a_negative_price" {
 
   expect_failures = [var.prices]
 }
+
+run "usd_budgets_reach_the_config_document" {
+  command = plan
+
+  variables {
+    quotas = { usd = { tiers = { standard = 100 }, tenants = { acme = 250.5 }, models = { acme = { haiku = 40 } } } }
+  }
+
+  assert {
+    condition     = jsondecode(aws_ssm_parameter.config[0].value).quotas.usd == { tiers = { standard = 100 }, tenants = { acme = 250.5 }, models = { acme = { haiku = 40 } } }
+    error_message = "quotas.usd must reach the config document (no default when unset)."
+  }
+}
+
+run "rejects_a_negative_usd_budget" {
+  command = plan
+
+  variables {
+    quotas = { usd = { tenants = { acme = -1 } } }
+  }
+
+  expect_failures = [var.quotas]
+}
+
+run "rejects_a_usd_budget_on_an_unknown_model" {
+  command = plan
+
+  variables {
+    quotas = { usd = { models = { acme = { opus = 10 } } } }
+  }
+
+  expect_failures = [var.quotas]
+}

@@ -12,6 +12,11 @@ USD budgets (ADR 0126) take the same path on their own items, in micro-USD:
 ``pk = "spend#<tenant>#<period>"`` for the tenant and ``spend#<tenant>#<period>#<model>``
 for a tenant's budget on one model alias. A refused USD reservation is a 429 with code
 ``budget_exceeded``.
+
+Every settled answer also adds to one chargeback item per tenant, UTC day and model
+alias: ``pk = "usage#<tenant>#<YYYY-MM-DD>#<alias>"`` with ``tenant``, ``day`` and
+``model`` (strings) and ``requests``, ``input_tokens``, ``output_tokens`` and
+``cost_micro_usd`` (numbers). These items have no TTL: ``aigw usage report`` reads them.
 """
 
 from __future__ import annotations
@@ -175,6 +180,31 @@ class QuotaStore:
         except BotoCoreError:
             raise _unavailable() from None
         return Reservation(pk, amount)
+
+    def record_usage(
+        self, tenant: str, model: str, input_tokens: int, output_tokens: int, micro_usd: int
+    ) -> None:
+        """Add one answer to the tenant's chargeback item of the day and model."""
+        t = time.gmtime(self.clock())
+        day = f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+        self.client.update_item(
+            TableName=self.config.table_name,
+            Key={"pk": {"S": f"usage#{tenant}#{day}#{model}"}},
+            UpdateExpression=(
+                "SET tenant = :t, #d = :d, model = :m "
+                "ADD requests :one, input_tokens :i, output_tokens :o, cost_micro_usd :c"
+            ),
+            ExpressionAttributeNames={"#d": "day"},
+            ExpressionAttributeValues={
+                ":t": {"S": tenant},
+                ":d": {"S": day},
+                ":m": {"S": model},
+                ":one": {"N": "1"},
+                ":i": {"N": str(input_tokens)},
+                ":o": {"N": str(output_tokens)},
+                ":c": {"N": str(micro_usd)},
+            },
+        )
 
     def reconcile(self, reservation: Reservation, actual_tokens: int) -> None:
         """Replace the reservation by the real usage (refunds when it was smaller)."""

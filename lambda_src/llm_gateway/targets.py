@@ -56,7 +56,8 @@ class Run:
 
     def settle(self, tokens: int) -> None:
         """Replace the reservations by ``tokens`` and the answer's cost (its usage at the
-        target's price; the reserved cost when no usage arrived)."""
+        target's price; the reserved cost when no usage arrived), and add the answer to the
+        tenant's chargeback item of the day and model."""
         hold = self._hold
         if hold is None or self._store is None:
             return
@@ -66,6 +67,17 @@ class Run:
         price = self._ctx.cfg.prices.get(self.target.model)
         micro = to_micro_usd(estimate_cost(usage, price)) if usage else hold.micro_usd
         settle(self._ctx, self._store, hold, tokens, micro)
+        ctx = self._ctx
+        try:
+            self._store.record_usage(
+                ctx.identity.tenant,
+                ctx.out.model or "",
+                int((usage or {}).get("prompt_tokens") or 0),
+                int((usage or {}).get("completion_tokens") or 0),
+                micro,
+            )
+        except Exception as exc:  # noqa: BLE001 - the answer is already decided
+            ctx.gateway.logger.error("usage_record_failed", error=type(exc).__name__)
 
 
 @record

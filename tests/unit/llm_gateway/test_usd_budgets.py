@@ -166,7 +166,8 @@ def _gateway(ddb: tuple[Any, str], usd: dict[str, Any]) -> Any:
         },
         prices={"echo": {"input_per_1m": 1000, "output_per_1m": 2000}},
     )
-    gw, cap = make_gateway(doc, quota_client=client, clock=lambda: NOW)
+    gw, cap = make_gateway(doc, quota_client=client)
+    gw.quota_store(gw._config()).clock = lambda: NOW  # periods and days of 2026-11-28
     return gw, cap
 
 
@@ -215,3 +216,29 @@ def test_unpriced_target_fails_closed_when_a_usd_budget_applies(ddb) -> None:
     )
     assert resp.status == 500
     assert json.loads(resp.body)["error"]["code"] == "price_missing"
+
+
+def test_every_answer_adds_to_the_chargeback_item_of_its_day_and_model(ddb) -> None:
+    client, table = ddb
+    t = tenant()
+    gw, _ = _gateway(ddb, {})  # no USD budget: the cost is still recorded
+    auth = {**TENANT, "tenant": t}
+    req = {"model": "chat", "messages": [{"role": "user", "content": "hello there"}]}
+    usages: list[dict[str, int]] = []
+    for _ in range(3):
+        usages.append(json.loads(post(gw, "/v1/chat/completions", req, auth).body)["usage"])
+    item = client.get_item(
+        TableName=table, Key={"pk": {"S": f"usage#{t}#2026-11-28#chat"}}, ConsistentRead=True
+    )["Item"]
+    prompt = sum(u["prompt_tokens"] for u in usages)
+    completion = sum(u["completion_tokens"] for u in usages)
+    assert item["tenant"]["S"] == t and item["day"]["S"] == "2026-11-28"
+    assert item["model"]["S"] == "chat"
+    assert int(item["requests"]["N"]) == 3
+    assert int(item["input_tokens"]["N"]) == prompt
+    assert int(item["output_tokens"]["N"]) == completion
+    per_answer = [
+        to_micro_usd((u["prompt_tokens"] * 1000 + u["completion_tokens"] * 2000) / 1e6)
+        for u in usages
+    ]
+    assert int(item["cost_micro_usd"]["N"]) == sum(per_answer)

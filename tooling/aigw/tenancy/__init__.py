@@ -11,7 +11,8 @@ round-trip tests issue keys here and verify them with the authorizer.
 
 One concern per module: ``store`` (the context, DynamoDB helpers, table set-up),
 ``keyformat`` (key format and hash), ``tenants`` (tenants and their usage-plan key),
-``keys`` (issue, list, revoke, rotate), ``usage`` (token usage) and ``cli``.
+``keys`` (issue, list, revoke, rotate), ``usage`` (token usage), ``report`` and
+``report_render`` (chargeback by tenant, model and day) and ``cli``.
 """
 
 from __future__ import annotations

@@ -128,6 +128,51 @@ def _cmd_usage_show(args: argparse.Namespace) -> None:
     _print(show_usage(t, table, args.tenant, args.period))
 
 
+def _env_table(args: argparse.Namespace) -> str | None:
+    """The usage table of ``--env`` (its ``cli_environment`` output), if one is named."""
+    if not getattr(args, "env", None):
+        return None
+    from aigw import envs
+    from aigw.commands.common import root_of
+    from aigw.terraform import TerraformError
+
+    try:
+        values = envs.outputs(root_of(args), args.env)
+    except (envs.EnvError, TerraformError) as exc:
+        raise TenancyError(f"cannot read the outputs of env {args.env!r}: {exc}") from exc
+    cli_env = values.get("cli_environment")
+    table = cli_env.get("AIGW_USAGE_TABLE") if isinstance(cli_env, dict) else None
+    if not table:
+        raise TenancyError(f"env {args.env!r} has no cli_environment.AIGW_USAGE_TABLE output")
+    return str(table)
+
+
+def _cmd_usage_report(args: argparse.Namespace) -> None:
+    from aigw.tenancy.report import parse_day, usage_report
+    from aigw.tenancy.report_render import render
+
+    start, end = parse_day(args.from_day, "--from"), parse_day(args.to_day, "--to")
+    table = args.usage_table or _env_table(args) or os.environ.get("AIGW_USAGE_TABLE")
+    if not table:
+        raise TenancyError("pass --env, --usage-table or set AIGW_USAGE_TABLE")
+    t = Tenancy.connect(
+        tenants_table=args.tenants_table or os.environ.get("AIGW_TENANTS_TABLE") or "",
+        keys_table=args.keys_table or os.environ.get("AIGW_KEYS_TABLE") or "",
+        region=args.tenancy_region or getattr(args, "region", None),
+        profile=args.tenancy_profile or getattr(args, "profile", None),
+        endpoint_url=args.tenancy_endpoint_url or getattr(args, "endpoint_url", None),
+    )
+    rows = usage_report(t, table, start, end, args.tenant)
+    who = f"tenant {args.tenant}" if args.tenant else "all tenants"
+    title = f"aigw usage {args.env or table}: {who}, {start} to {end}"
+    text = render(rows, args.format, title)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+
+
 def _runner(fn: Callable[[argparse.Namespace], None]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -235,3 +280,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--usage-table", help="the LLM gateway's usage table (default: AIGW_USAGE_TABLE)"
     )
     p.set_defaults(func=_runner(_cmd_usage_show))
+    p = usage.add_parser(
+        "report",
+        parents=[common],
+        help="tokens, requests and cost by tenant, model and day (chargeback)",
+    )
+    p.add_argument("--env", help="read the usage table from this env's cli_environment output")
+    p.add_argument("--from", dest="from_day", required=True, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--to", dest="to_day", required=True, help="last day, YYYY-MM-DD (UTC)")
+    p.add_argument("--tenant", help="one tenant only")
+    p.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
+    p.add_argument("--output", help="write to this file instead of stdout")
+    p.add_argument(
+        "--usage-table",
+        help="the LLM gateway's usage table (default: from --env, AIGW_USAGE_TABLE)",
+    )
+    p.set_defaults(func=_runner(_cmd_usage_report))

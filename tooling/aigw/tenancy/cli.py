@@ -92,9 +92,42 @@ def _cmd_tenants_enable(args: argparse.Namespace) -> None:
     _print(set_tenant_status(_context(args), args.name, "active"))
 
 
+def _cmd_tenants_update(args: argparse.Namespace) -> None:
+    from aigw.tenancy.lifecycle import update_tenant
+
+    _print(
+        update_tenant(
+            _context(args),
+            args.name,
+            tier=args.tier,
+            allowed_models=None if args.models is None else _split(args.models),
+            status=args.status,
+            **_plan_args(args),
+        )
+    )
+
+
+def _cmd_tenants_delete(args: argparse.Namespace) -> None:
+    from aigw.tenancy.lifecycle import delete_tenant
+
+    if not args.yes:
+        raise TenancyError(
+            f"deleting tenant {args.name!r} revokes all its keys and cannot be undone: "
+            "pass --yes (its usage stays in the usage table)"
+        )
+    _print(delete_tenant(_context(args), args.name))
+
+
 def _cmd_keys_create(args: argparse.Namespace) -> None:
+    from aigw.tenancy.keys import expiry_of
+
     result = create_key(
-        _context(args), args.tenant, stage=_stage(args), label=args.label, **_plan_args(args)
+        _context(args),
+        args.tenant,
+        stage=_stage(args),
+        label=args.label,
+        expires_at=None if args.expires is None else expiry_of(args.expires),
+        **_plan_args(args),
     )
     _print(result)
     sys.stderr.write("Store this key now: it is shown once and only its hash is kept.\n")
@@ -232,6 +265,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--display-name", help="human-readable name")
     p.set_defaults(func=_runner(_cmd_tenants_create))
+    p = tenants.add_parser(
+        "update", parents=[with_plan], help="change a tenant's tier, models or status"
+    )
+    p.add_argument("name")
+    p.add_argument("--tier", help="new tier; moves its API key to the plan <prefix>-<tier>")
+    p.add_argument("--models", help="comma-separated model names (replaces the list)")
+    p.add_argument("--status", choices=("active", "disabled"))
+    p.set_defaults(func=_runner(_cmd_tenants_update))
+    p = tenants.add_parser(
+        "delete", parents=[common], help="delete a tenant: keys revoked, usage kept"
+    )
+    p.add_argument("name")
+    p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    p.set_defaults(func=_runner(_cmd_tenants_delete))
     p = tenants.add_parser("list", parents=[common], help="list tenants")
     p.set_defaults(func=_runner(_cmd_tenants_list))
     for name, fn, text in (
@@ -250,6 +297,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--tenant", required=True)
     p.add_argument("--stage", help="stage the key is valid for (default: AIGW_STAGE)")
     p.add_argument("--label", help="free-text label")
+    p.add_argument("--expires", help="YYYY-MM-DD: the key stops working at 00:00 UTC that day")
     p.set_defaults(func=_runner(_cmd_keys_create))
     p = keys.add_parser("list", parents=[common], help="list a tenant's keys (no secrets)")
     p.add_argument("--tenant", required=True)

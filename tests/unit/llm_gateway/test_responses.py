@@ -438,3 +438,37 @@ def test_parse_never_raises_past_a_400(body: Any) -> None:
         responses_shape.parse(body, LimitsConfig())
     except ApiError as err:
         assert err.status == 400 and (err.param is None or isinstance(err.param, str))
+
+
+def test_a_gateway_fault_mid_stream_ends_with_an_error_event(
+    table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Any, target: Any, request: dict[str, Any], timeout: float) -> Any:
+        yield {"choices": [{"index": 0, "delta": {"content": "half"}, "finish_reason": None}]}
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(MockProvider, "chat_stream", broken)
+    gw, cap = make_gateway(quota_client=table.client)
+    evs = events(post(gw, "/v1/responses", {"model": "chat", "input": "x", "stream": True}))
+    assert [e["type"] for e in evs][-1] == "error"
+    assert (evs[-1]["code"], evs[-1]["param"]) == ("internal_error", None)
+    assert "a bug" not in json.dumps(evs)
+    assert items(table) == []  # a failed response is not stored
+
+
+def test_an_expired_response_is_gone_before_ttl_deletes_it(table: Table) -> None:
+    from llm_gateway.responses_store import ResponseStore
+
+    now = [1_800_000_000.0]
+    store = ResponseStore(table.name, 1, table.client, clock=lambda: now[0])
+    doc = {"id": "resp_1", "object": "response"}
+    store.put("acme", doc, [{"role": "user", "content": "hi"}])
+    assert table.item("resp#acme#resp_1")["expires_at"] == {"N": str(1_800_000_000 + 86400)}
+    assert store.get("acme", "resp_1") == doc
+    assert store.conversation("acme", "resp_1") == [{"role": "user", "content": "hi"}]
+    assert store.get("globex", "resp_1") is None
+    now[0] += 86400
+    assert store.get("acme", "resp_1") is None
+    assert store.conversation("acme", "resp_1") is None
+    assert store.delete("acme", "resp_1") is False
+    assert table.item("resp#acme#resp_1") is not None  # still there until TTL removes it

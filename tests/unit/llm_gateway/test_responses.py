@@ -454,6 +454,8 @@ def test_a_gateway_fault_mid_stream_ends_with_an_error_event(
     assert (evs[-1]["code"], evs[-1]["param"]) == ("internal_error", None)
     assert "a bug" not in json.dumps(evs)
     assert items(table) == []  # a failed response is not stored
+    request = next(log for log in cap.logs if log.get("msg") == "request")
+    assert (request["status"], request["error_code"]) == (500, "internal_error")
 
 
 def test_an_expired_response_is_gone_before_ttl_deletes_it(table: Table) -> None:

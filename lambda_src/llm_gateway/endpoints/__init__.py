@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 
 class Route:
-    """One route: its method, its name in logs and metrics, and its handler."""
+    """One route: its method (or methods, ``"GET|DELETE"``), its name in logs and
+    metrics, and its handler."""
 
     __slots__ = ("_handler", "_module", "_name", "method", "name")
 
@@ -39,6 +40,9 @@ class Route:
         self._module = f"{__name__}.{module}"
         self._name = func
         self._handler: Callable[[Context], Response] | None = None
+
+    def allows(self, method: str) -> bool:
+        return method in self.method.split("|")
 
     def handler(self) -> Callable[[Context], Response]:
         fn = self._handler
@@ -52,6 +56,7 @@ EXACT: dict[str, Route] = {
     "/v1/chat/completions": Route("POST", "chat_completions", "chat_completions:handle"),
     "/v1/embeddings": Route("POST", "embeddings", "embeddings:handle"),
     "/v1/models": Route("GET", "models", "models:list_models"),
+    "/v1/responses": Route("POST", "responses", "responses:create"),
 }
 # Routes with one path parameter (the first group), tried in order after EXACT.
 PATTERNS: tuple[tuple[re.Pattern[str], Route], ...] = (
@@ -60,6 +65,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], Route], ...] = (
         Route("POST", "prompts", "prompts:handle"),
     ),
     (re.compile(r"^/v1/models/(.{1,1000})$", re.S), Route("GET", "model", "models:retrieve")),
+    (
+        re.compile(r"^/v1/responses/([A-Za-z0-9_-]{1,128})$"),
+        Route("GET|DELETE", "response", "responses:item"),
+    ),
 )
 
 

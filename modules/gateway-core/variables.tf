@@ -344,7 +344,7 @@ variable "api_key_source" {
 }
 
 variable "binary_media_types" {
-  description = "Binary media types of the API (e.g. image/png for Rekognition routes)."
+  description = "Binary media types of the API (e.g. image/png). Routes add theirs (route spec binary_media_types, e.g. the speech route of ai-service-route)."
   type        = list(string)
   default     = []
   nullable    = false

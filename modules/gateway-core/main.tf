@@ -6,8 +6,12 @@ locals {
   cached_routes = { for k, r in var.routes : k => r if r.cache != null }
   # Routes with their own stage throttle and no cache (cached routes carry theirs).
   throttled_routes = { for k, r in var.routes : k => r if r.throttle != null && r.cache == null }
+  # AWS service integrations (not Lambda) that convert their answer to binary: a service
+  # such as Polly returns raw bytes, which CONVERT_TO_BINARY base64-decodes unless the API
+  # has binary media types. (A Lambda or HTTP back end may return base64 text on purpose.)
   binary_routes = sort([
-    for k, r in var.routes : k if anytrue([for resp in values(r.integration.responses) : resp.content_handling == "CONVERT_TO_BINARY"])
+    for k, r in var.routes : k
+    if r.integration.type == "AWS" && !strcontains(coalesce(r.integration.uri, "-"), ":lambda:path/") && anytrue([for resp in values(r.integration.responses) : resp.content_handling == "CONVERT_TO_BINARY"])
   ])
 
   # Integration limits API Gateway enforces and the sandbox does not.
@@ -92,7 +96,7 @@ resource "aws_api_gateway_rest_api" "this" {
     }
     precondition {
       condition     = length(local.binary_routes) == 0 || length(local.binary_media_types) > 0
-      error_message = "Route(s) ${join(", ", local.binary_routes)} convert answers to binary (content_handling = \"CONVERT_TO_BINARY\") but the API has no binary media types: API Gateway would base64-decode the integration's bytes. List the media types in the route's binary_media_types (or var.binary_media_types)."
+      error_message = "AWS service route(s) ${join(", ", local.binary_routes)} convert the service's answer to binary (content_handling = \"CONVERT_TO_BINARY\") but the API has no binary media types: API Gateway would base64-decode the service's raw bytes. List the answer's media types in the route's binary_media_types (or var.binary_media_types)."
     }
     precondition {
       condition     = length(local.buffered_over_quota) == 0

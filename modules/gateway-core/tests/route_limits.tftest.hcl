@@ -303,3 +303,28 @@ run "rejects_an_unknown_response_content_handling" {
 
   expect_failures = [var.routes]
 }
+
+run "lambda_answering_base64_may_convert_without_binary_media_types" {
+  command = plan
+
+  variables {
+    routes = {
+      thumbnail = {
+        path   = "/v1/thumbnail"
+        method = "POST"
+        auth   = "AWS_IAM"
+        integration = {
+          type        = "AWS"
+          uri         = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:thumbnail/invocations"
+          credentials = "arn:aws:iam::123456789012:role/invoke-thumbnail"
+          responses   = { default = { status_code = "200", content_handling = "CONVERT_TO_BINARY" } }
+        }
+      }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(output.openapi_document).paths["/v1/thumbnail"].post["x-amazon-apigateway-integration"].responses["default"].contentHandling == "CONVERT_TO_BINARY"
+    error_message = "A Lambda that answers base64 text may be decoded to binary without binary media types (API Gateway base64-decodes the text)."
+  }
+}

@@ -40,7 +40,7 @@ module "ai_services" {
     document    = true
     image_text  = true
     moderation  = true
-    speech      = true
+    speech      = var.enable_speech
   }
   paths = {
     sentiment   = "/v1/text/sentiment"
@@ -82,6 +82,12 @@ module "gateway" {
   logging_level = var.logging_level
 
   tags = { project = "aigw", example = "ai-service-route-complete" }
+}
+
+variable "enable_speech" {
+  description = "Enable the speech route (Polly), whose audio media types become the API's binary media types. The local sandbox (moto 5.2.5) records a binary media type added by its path (/binaryMediaTypes/audio~1mpeg) as an empty value, so the re-plan never settles; sandbox.tfvars turns this off (examples/basic still emits the route and grants its action)."
+  type        = bool
+  default     = true
 }
 
 variable "enable_route_throttles" {

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aigw import vtl
 
@@ -595,3 +597,42 @@ def test_streaming_on_non_proxy_integration_is_rejected(plan_errors: str) -> Non
 def test_valid_routes_are_not_reported(plan_errors: str) -> None:
     for valid in ("chat_completions", "sagemaker_invoke", "private_models", "health"):
         assert valid not in plan_errors
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["model", "messages", "role", "content", "text", "language", "image"])
+            | st.text(max_size=6),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=24,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_serve_validates_any_json_against_every_route_model(
+    document: dict[str, Any], data: st.DataObject
+) -> None:
+    """`aigw serve` checks bodies against these models: whatever the JSON, it answers
+    with API Gateway's messages (never raises), and only for what the model refuses."""
+    from jsonschema import Draft4Validator
+
+    from aigw.serve import routes_from_openapi
+
+    routes = [r for r in routes_from_openapi(document) if r.validator is not None]
+    assert routes, "the document has no body-validated route"
+    value = data.draw(_JSON)
+    for route in routes:
+        messages = route.validator.messages(value)
+        assert all(isinstance(m, str) and m for m in messages)
+        assert bool(messages) == (not Draft4Validator(route.schema).is_valid(value))

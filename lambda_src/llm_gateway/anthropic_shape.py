@@ -20,8 +20,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-# The API version this translation implements (the ``anthropic-version`` header).
-VERSIONS = ("2023-06-01",)
+# The API versions this translation implements (the ``anthropic-version`` header).
+# 2026-10-21 removed the sampling parameters: sending one is a 400 there.
+VERSIONS = ("2023-06-01", "2026-10-21")
+NO_SAMPLING_FROM = "2026-10-21"
 # Accepted and not forwarded: they change neither the answer nor the gateway's work.
 ACCEPTED_NOT_FORWARDED = ("service_tier",)
 MESSAGE_FIELDS = {
@@ -314,7 +316,7 @@ def _unknown(body: dict[str, Any], known: set[str]) -> None:
             raise _unsupported(str(key)[:100], f"The parameter '{str(key)[:100]}'")
 
 
-def chat_request(body: Any, *, count: bool = False) -> dict[str, Any]:
+def chat_request(body: Any, *, count: bool = False, version: str = VERSIONS[0]) -> dict[str, Any]:
     """The OpenAI chat request body for an Anthropic Messages (or count_tokens) body."""
     if not isinstance(body, dict):
         raise invalid_request("The request body must be a JSON object.", None, "invalid_type")
@@ -360,6 +362,10 @@ def chat_request(body: Any, *, count: bool = False) -> dict[str, Any]:
                 )
     if count:
         return out
+    if version >= NO_SAMPLING_FROM:
+        for key in ("temperature", "top_p", "top_k"):
+            if key in body:
+                raise _unsupported(key, f"'{key}' (removed in API version {version})")
     for key in ("temperature", "top_p"):
         v = _num(body, key, 0, 1)
         if v is not None:

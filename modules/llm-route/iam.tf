@@ -38,6 +38,8 @@ locals {
     )
   ]))
 
+  count_tokens_arns = [for a in local.bedrock_model_arns : a if strcontains(a, ":foundation-model/")]
+
   guardrail_arns = distinct([
     for t in local.bedrock_targets : (
       startswith(t.guardrail.id, "arn:") ? t.guardrail.id : "arn:${local.partition}:bedrock:${t.region}:${local.account_id}:guardrail/${t.guardrail.id}"
@@ -88,6 +90,15 @@ locals {
         Effect   = "Allow"
         Action   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
         Resource = local.bedrock_model_arns
+      },
+    ] : [],
+    # POST /v1/messages/count_tokens: CountTokens takes foundation-model ids only.
+    var.enable_messages_routes && length(local.count_tokens_arns) > 0 ? [
+      {
+        Sid      = "CountConfiguredModelTokens"
+        Effect   = "Allow"
+        Action   = ["bedrock:CountTokens"]
+        Resource = local.count_tokens_arns
       },
     ] : [],
     length(local.guardrail_arns) > 0 ? [

@@ -33,7 +33,7 @@ def error_response(err: ApiError, req: Request | None = None) -> Response:
     return Response(err.status, {**JSON_HEADERS, **err.headers}, json_bytes(body))
 
 
-def check_headers(req: Request) -> None:
+def check_headers(req: Request) -> str:
     """``anthropic-version`` is required and must name a version the gateway speaks;
     ``anthropic-beta`` features are not implemented and are refused, not ignored."""
     version = req.headers.get("anthropic-version")
@@ -58,11 +58,12 @@ def check_headers(req: Request) -> None:
             "anthropic-beta",
             "unsupported_parameter",
         )
+    return version.strip()
 
 
 def _chat_request(ctx: Context, *, count: bool) -> dict[str, Any]:
-    check_headers(ctx.req)
-    body = anthropic_shape.chat_request(ctx.req.json(), count=count)
+    version = check_headers(ctx.req)
+    body = anthropic_shape.chat_request(ctx.req.json(), count=count, version=version)
     if count:
         body["stream"] = False
     return validation.chat_request(body, ctx.cfg.limits)

@@ -95,7 +95,7 @@ run "environment_stays_small_with_many_prompt_routes" {
   }
 
   assert {
-    condition     = length(output.routes) == 44 # chat, models, one model, embeddings + 40
+    condition     = length(output.routes) == 46 # chat, models, one model, embeddings, messages, count_tokens + 40
     error_message = "Every prompt template must still be its own route."
   }
 

@@ -276,6 +276,11 @@ def test_anthropic_version_is_required_and_beta_refused() -> None:
     assert "anthropic-version" in assert_error(raw, 400, resp, "invalid_request_error")
     resp, raw = call(gw, body, headers={**HEADERS, "anthropic-version": "2020-01-01"})
     assert "2020-01-01" in assert_error(raw, 400, resp, "invalid_request_error")
+    later = {**HEADERS, "anthropic-version": "2026-10-21"}  # no sampling parameters there
+    resp, raw = call(gw, {**body, "temperature": 0.5}, headers=later)
+    assert assert_error(raw, 400, resp, "invalid_request_error").startswith("temperature")
+    resp, raw = call(gw, body, headers=later)
+    assert resp.status == 200, raw
     resp, raw = call(gw, body, headers={**HEADERS, "anthropic-beta": "prompt-caching-2024-07-31"})
     assert "anthropic-beta" in assert_error(raw, 400, resp, "invalid_request_error")
 

@@ -39,8 +39,9 @@ STOP_REASONS = {
     "function_call": "tool_use",
     "content_filter": "refusal",
 }
-# Anthropic error ``type`` by HTTP status (https://docs.anthropic.com/en/api/errors):
-# other 4xx are invalid_request_error, other 5xx api_error.
+# Anthropic error ``type`` by HTTP status (https://docs.anthropic.com/en/api/errors;
+# ``timeout_error`` is the SDK's type for 504): other 4xx are invalid_request_error,
+# other 5xx api_error.
 ERROR_TYPES = {
     401: "authentication_error",
     403: "permission_error",
@@ -48,6 +49,7 @@ ERROR_TYPES = {
     413: "request_too_large",
     429: "rate_limit_error",
     503: "overloaded_error",
+    504: "timeout_error",
     529: "overloaded_error",
 }
 

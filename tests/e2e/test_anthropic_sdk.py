@@ -77,6 +77,7 @@ def test_message_over_bedrock_with_system_prompt(
     )
     assert msg.content[0].type == "text" and msg.content[0].text == "fake-bedrock says: hi there"
     assert (msg.model, msg.stop_reason, msg.stop_sequence) == ("claude", "end_turn", None)
+    assert msg._request_id  # the request-id header, as Anthropic's API sends it
     # Converse: 10 input tokens plus 2 read from the prompt cache, 6 output
     assert (msg.usage.input_tokens, msg.usage.cache_read_input_tokens) == (10, 2)
     assert msg.usage.output_tokens == 6

@@ -30,7 +30,10 @@ def error_response(err: ApiError, req: Request | None = None) -> Response:
     """The Anthropic error body for ``err``, with its status and headers."""
     request_id = req.request_id if req is not None else None
     body = anthropic_shape.error_body(err, request_id)
-    return Response(err.status, {**JSON_HEADERS, **err.headers}, json_bytes(body))
+    headers = {**JSON_HEADERS, **err.headers}
+    if request_id:
+        headers["request-id"] = request_id  # Anthropic's SDKs expose it as _request_id
+    return Response(err.status, headers, json_bytes(body))
 
 
 def check_headers(req: Request) -> str:
@@ -80,10 +83,13 @@ def handle(ctx: Context) -> Response:
         raise
     if request["stream"]:
         encoder = MessageEncoder(model.alias, ctx.req.request_id)
-        return chat.stream(ctx, model, request, estimate, encoder)
+        resp = chat.stream(ctx, model, request, estimate, encoder)
+        resp.headers["request-id"] = ctx.req.request_id
+        return resp
     run = chat.answer(ctx, model, request, estimate)
     body = anthropic_shape.message(model.alias, run.value)
-    return Response.json(200, body, {"x-aigw-provider": run.target.provider})
+    headers = {"x-aigw-provider": run.target.provider, "request-id": ctx.req.request_id}
+    return Response.json(200, body, headers)
 
 
 def count_tokens(ctx: Context) -> Response:
@@ -109,4 +115,5 @@ def count_tokens(ctx: Context) -> Response:
     except base.ProviderError as exc:
         raise exc.to_api_error() from None
     ctx.out.provider, ctx.out.target = target.provider, target
-    return Response.json(200, {"input_tokens": tokens}, {"x-aigw-provider": target.provider})
+    headers = {"x-aigw-provider": target.provider, "request-id": ctx.req.request_id}
+    return Response.json(200, {"input_tokens": tokens}, headers)

@@ -31,6 +31,7 @@ ERROR_TYPES = {
     "rate_limit_error",
     "api_error",
     "overloaded_error",
+    "timeout_error",
 }
 
 
@@ -55,7 +56,8 @@ def events(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
 def assert_error(raw: bytes, status: int, resp: Any, kind: str) -> str:
     assert resp.status == status, raw
     doc = json.loads(raw)
-    anthropic.types.ErrorResponse.model_validate(doc, strict=True)
+    if kind != "request_too_large":  # documented for 413, absent from the SDK's union
+        anthropic.types.ErrorResponse.model_validate(doc, strict=True)
     assert doc["type"] == "error" and doc["error"]["type"] == kind
     return doc["error"]["message"]
 
@@ -298,6 +300,10 @@ def test_gateway_errors_on_the_route_are_anthropic_shaped() -> None:
     assert_error(raw, 400, resp, "invalid_request_error")
     resp, raw = call(gw, {**body, "model": "emb"})
     assert_error(raw, 400, resp, "invalid_request_error")
+    assert resp.headers["request-id"] == json.loads(raw)["request_id"]
+    small, _ = make_gateway(base_config(limits={"max_body_bytes": 100}))
+    resp, raw = call(small, {**body, "system": "x" * 200})
+    assert_error(raw, 413, resp, "request_too_large")
     # an upstream failure after fallback (every target of "strict" is tried in order)
     doc = base_config()
     doc["models"]["down"] = {"targets": [{"provider": "mock", "model": "fail-500"}]}
@@ -307,6 +313,10 @@ def test_gateway_errors_on_the_route_are_anthropic_shaped() -> None:
     assert_error(raw, 502, resp, "api_error")
     resp, raw = call(gw, {**body, "model": "busy"})
     assert_error(raw, 429, resp, "rate_limit_error")
+    doc["models"]["slow"] = {"targets": [{"provider": "mock", "model": "fail-timeout"}]}
+    gw, _ = make_gateway(doc)
+    resp, raw = call(gw, {**body, "model": "slow"})
+    assert_error(raw, 504, resp, "timeout_error")
 
 
 def test_bedrock_limits_are_named_in_anthropic_terms() -> None:

@@ -5,6 +5,7 @@ models in strict mode."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -219,3 +220,25 @@ def test_midstream_failure_raises_in_the_sdk(client: anthropic.Anthropic) -> Non
             for _ in stream:
                 pass
     assert "api_error" in str(exc.value.body)
+
+
+def test_images_over_bedrock_base64_only(
+    client: anthropic.Anthropic, fake_bedrock: FakeBedrock
+) -> None:
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": png}}
+    client.messages.create(
+        model="claude",
+        max_tokens=20,
+        messages=[{"role": "user", "content": [image, {"type": "text", "text": "what is it?"}]}],
+    )
+    sent = fake_bedrock.requests[-1]["body"]["messages"][0]["content"][0]["image"]
+    assert sent["format"] == "png" and base64.b64decode(sent["source"]["bytes"]) == (
+        b"\x89PNG\r\n\x1a\nfake"
+    )
+    remote = {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}
+    with pytest.raises(anthropic.BadRequestError) as exc:  # the gateway never fetches URLs
+        client.messages.create(
+            model="claude", max_tokens=20, messages=[{"role": "user", "content": [remote]}]
+        )
+    assert "base64" in exc.value.message

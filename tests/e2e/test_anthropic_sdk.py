@@ -36,7 +36,8 @@ def _strict(response: httpx2.Response) -> None:
             anthropic.types.ErrorResponse.model_validate(json.loads(body), strict=True)
         elif response.headers["content-type"].startswith("text/event-stream"):
             for block in body.decode().split("\n\n"):
-                data = [line[6:] for line in block.splitlines() if line.startswith("data: ")]
+                lines = block.split("\n")  # not splitlines: U+2028 in a text is no line end
+                data = [line[6:] for line in lines if line.startswith("data: ")]
                 if data and '"ping"' not in data[0] and '"error"' not in data[0]:
                     EVENT.validate_python(json.loads(data[0]), strict=True)
         elif response.url.path == "/v1/messages":
@@ -242,3 +243,12 @@ def test_images_over_bedrock_base64_only(
             model="claude", max_tokens=20, messages=[{"role": "user", "content": [remote]}]
         )
     assert "base64" in exc.value.message
+
+
+def test_stream_keeps_unicode_line_separators_inside_text(client: anthropic.Anthropic) -> None:
+    text = "a\u2028b\x85c"
+    with client.messages.stream(
+        model="claude", max_tokens=50, messages=[{"role": "user", "content": text}]
+    ) as stream:
+        final = stream.get_final_message()
+    assert final.content[0].text == f"fake-bedrock says: {text}"

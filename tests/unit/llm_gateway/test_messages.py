@@ -48,7 +48,8 @@ def events(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
     for block in raw.decode().split("\n\n"):
         if not block.strip():
             continue
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        # SSE lines end with \n only (str.splitlines would also split on U+0085, U+2028)
+        lines = dict(line.split(": ", 1) for line in block.split("\n"))
         out.append((lines["event"], json.loads(lines["data"])))
     return out
 
@@ -425,3 +426,73 @@ def test_any_json_body_is_an_anthropic_4xx_or_a_valid_message(body: Any) -> None
 
 
 _GW = make_gateway()
+
+
+text_delta = st.text(min_size=1, max_size=8).map(lambda t: {"content": t})
+chunk_choices = st.lists(
+    st.one_of(
+        text_delta,
+        st.integers(0, 2).map(
+            lambda i: {
+                "tool_calls": [
+                    {"index": i, "id": f"call_{i}", "function": {"name": f"f{i}", "arguments": ""}}
+                ]
+            }
+        ),
+        st.integers(0, 2).map(
+            lambda i: {"tool_calls": [{"index": i, "function": {"arguments": '{"a":'}}]}
+        ),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chunk_choices, st.sampled_from(["stop", "length", "tool_calls", "content_filter", None]))
+def test_any_chunk_sequence_encodes_to_well_nested_events(
+    deltas: list[dict[str, Any]], finish: str | None
+) -> None:
+    """Whatever the provider streams, the events are valid and well nested — or the
+    encoder refuses it as an upstream error (a tool call's arguments after another
+    block started), which ``streaming.respond`` sends as an ``error`` event."""
+    from pydantic import TypeAdapter
+
+    from llm_gateway.anthropic_stream import MessageEncoder
+    from llm_gateway.providers.base import ProviderError
+
+    adapter = TypeAdapter(anthropic.types.RawMessageStreamEvent)
+    enc = MessageEncoder("chat")
+    data = b""
+    try:
+        for delta in deltas:
+            data += enc.chunk({"choices": [{"index": 0, "delta": delta}]}) or b""
+        data += enc.chunk({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}) or b""
+        usage = {"prompt_tokens": 3, "completion_tokens": 2}
+        data += enc.chunk({"choices": [], "usage": usage}) or b""
+        data += enc.end()
+    except ProviderError as exc:
+        assert exc.status == 502
+        return
+    evs = events(data)
+    assert [n for n, _ in evs][:2] == ["message_start", "ping"]
+    assert [n for n, _ in evs][-2:] == ["message_delta", "message_stop"]
+    open_index = None
+    seen = -1
+    for name, payload in evs:
+        if name != "ping":
+            adapter.validate_python(payload, strict=True)
+        if name == "content_block_start":
+            assert open_index is None and payload["index"] == seen + 1
+            open_index = seen = payload["index"]
+        elif name == "content_block_delta":
+            assert payload["index"] == open_index
+        elif name == "content_block_stop":
+            assert payload["index"] == open_index
+            open_index = None
+    assert open_index is None
+    assert evs[-2][1]["usage"] == {
+        "input_tokens": 3,
+        "output_tokens": 2,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+    }

@@ -38,7 +38,17 @@ locals {
     )
   ]))
 
-  count_tokens_arns = [for a in local.bedrock_model_arns : a if strcontains(a, ":foundation-model/")]
+  # CountTokens (POST /v1/messages/count_tokens) on the foundation models of the chat
+  # targets, in the provider's region: the gateway counts a cross-region inference
+  # profile on its foundation model (CountTokens takes no profile ids).
+  count_tokens_arns = distinct(flatten([
+    for alias, m in var.models : [
+      for t in m.targets : (
+        startswith(t.model, "arn:") ? (strcontains(t.model, ":foundation-model/") ? [t.model] : []) :
+        ["arn:${local.partition}:bedrock:${try(coalesce(var.providers_config[t.provider].region, local.region), "")}::foundation-model/${replace(t.model, "/${local.inference_profile_prefix}/", "")}"]
+      ) if try(var.providers_config[t.provider].type, "") == "bedrock" && try(coalesce(m.type, "chat"), "chat") == "chat"
+    ]
+  ]))
 
   guardrail_arns = distinct([
     for t in local.bedrock_targets : (
@@ -92,7 +102,6 @@ locals {
         Resource = local.bedrock_model_arns
       },
     ] : [],
-    # POST /v1/messages/count_tokens: CountTokens takes foundation-model ids only.
     var.enable_messages_routes && length(local.count_tokens_arns) > 0 ? [
       {
         Sid      = "CountConfiguredModelTokens"

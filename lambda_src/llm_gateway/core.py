@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from llm_gateway.cache import ResponseCache
     from llm_gateway.providers import base
     from llm_gateway.quotas import QuotaStore
+    from llm_gateway.responses_store import ResponseStore
 
 
 class Gateway:
@@ -99,6 +100,12 @@ class Gateway:
 
             self._cache = (cfg.cache, ResponseCache(cfg.cache, self._quota_client))
         return self._cache[1]
+
+    def responses_store(self) -> ResponseStore | None:
+        """The stored-responses table the environment names, if any."""
+        from llm_gateway.responses_store import store_for
+
+        return store_for(self._quota_client)
 
     def finish(self, cfg: GatewayConfig, out: Outcome) -> None:
         """Write the request's log line and metric record."""
@@ -174,7 +181,7 @@ class Gateway:
     ) -> Response:
         route, param = endpoints.find(req.path)
         out.route = route.name
-        if req.method != route.method:
+        if not route.allows(req.method):
             raise errors.method_not_allowed(req.method, req.path)
         out.identity = identity = Identity.from_auth(req.auth, cfg.allow_anonymous)
         if len(req.body) > cfg.limits.max_body_bytes:

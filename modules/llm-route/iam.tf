@@ -94,6 +94,7 @@ locals {
         Resource = ["${try(aws_cloudwatch_log_group.this[0].arn, local.log_group_arn)}:*"]
       },
     ],
+    local.responses_policy_statements,
     length(local.bedrock_model_arns) > 0 ? [
       {
         Sid      = "InvokeConfiguredModels"

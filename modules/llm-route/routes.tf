@@ -105,6 +105,7 @@ locals {
         request_schema = local.embeddings_schema
       })
     } : {},
+    local.responses_routes,
     {
       for name, p in var.prompt_templates : "llm_prompt_${name}" => merge(local.route_base, {
         path           = "/v1/prompts/${name}"

@@ -241,14 +241,14 @@ variable "log_retention_days" {
 }
 
 variable "deletion_protection_enabled" {
-  description = "Deletion protection on the usage table."
+  description = "Deletion protection on the usage and responses tables."
   type        = bool
   default     = true
   nullable    = false
 }
 
 variable "point_in_time_recovery_enabled" {
-  description = "Point-in-time recovery on the usage table."
+  description = "Point-in-time recovery on the usage and responses tables."
   type        = bool
   default     = true
   nullable    = false

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 
 class Route:
-    """One route: its method, its name in logs and metrics, and its handler."""
+    """One route: its method (or methods, ``"GET|DELETE"``), its name in logs and
+    metrics, and its handler."""
 
     __slots__ = ("_errors", "_handler", "_module", "_name", "method", "name")
 
@@ -42,6 +43,9 @@ class Route:
         self._name = func
         self._handler: Callable[[Context], Response] | None = None
         self._errors = errors  # "function" of the same module rendering its errors
+
+    def allows(self, method: str) -> bool:
+        return method in self.method.split("|")
 
     def handler(self) -> Callable[[Context], Response]:
         fn = self._handler
@@ -62,6 +66,7 @@ EXACT: dict[str, Route] = {
     "/v1/chat/completions": Route("POST", "chat_completions", "chat_completions:handle"),
     "/v1/embeddings": Route("POST", "embeddings", "embeddings:handle"),
     "/v1/models": Route("GET", "models", "models:list_models"),
+    "/v1/responses": Route("POST", "responses", "responses:create"),
     "/v1/messages": Route("POST", "messages", "messages:handle", "error_response"),
     "/v1/messages/count_tokens": Route(
         "POST", "messages_count_tokens", "messages:count_tokens", "error_response"
@@ -74,6 +79,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], Route], ...] = (
         Route("POST", "prompts", "prompts:handle"),
     ),
     (re.compile(r"^/v1/models/(.{1,1000})$", re.S), Route("GET", "model", "models:retrieve")),
+    (
+        re.compile(r"^/v1/responses/([A-Za-z0-9_-]{1,128})$"),
+        Route("GET|DELETE", "response", "responses:item"),
+    ),
 )
 
 

@@ -177,8 +177,8 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_model", "llm_embeddings", "llm_messages", "llm_messages_count_tokens", "llm_prompt_summarise"])
-    error_message = "Routes: chat completions, models, one model, embeddings, messages, count_tokens and one per prompt template."
+    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_model", "llm_embeddings", "llm_responses", "llm_response_get", "llm_response_delete", "llm_messages", "llm_messages_count_tokens", "llm_prompt_summarise"])
+    error_message = "Routes: chat completions, models, one model, embeddings, responses (create, get, delete), messages, count_tokens and one per prompt template."
   }
 
   assert {

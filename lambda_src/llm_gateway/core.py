@@ -148,7 +148,7 @@ class Gateway:
         try:
             resp = self._dispatch(cfg, req, out, deadline)
         except ApiError as err:
-            resp = Response.error(err)
+            resp = endpoints.error_response(err, req)
             out.status, out.error_code = err.status, err.code
         except ConfigError as exc:  # a config built in code, past parse_config's checks
             resp = self._config_unavailable(req, out, exc)
@@ -157,7 +157,7 @@ class Gateway:
             self.logger.error(
                 "unhandled_exception", request_id=req.request_id, error=type(exc).__name__
             )
-            resp = Response.error(err)
+            resp = endpoints.error_response(err, req)
             out.status, out.error_code = err.status, err.code
         if resp.stream is None:
             self.finish(cfg, out)
@@ -174,7 +174,7 @@ class Gateway:
             503, "The gateway configuration is unavailable.", errors.SERVER, "config_unavailable"
         )
         out.status, out.error_code = err.status, err.code
-        return Response.error(err)
+        return endpoints.error_response(err, req)
 
     def _dispatch(
         self, cfg: GatewayConfig, req: Request, out: Outcome, deadline: float

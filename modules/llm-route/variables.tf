@@ -480,6 +480,13 @@ variable "route_auth" {
   }
 }
 
+variable "enable_messages_routes" {
+  description = "Emit POST /v1/messages and POST /v1/messages/count_tokens (Anthropic's Messages API)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "enable_embeddings_route" {
   description = "Emit POST /v1/embeddings."
   type        = bool

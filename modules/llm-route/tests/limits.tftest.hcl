@@ -95,7 +95,7 @@ run "environment_stays_small_with_many_prompt_routes" {
   }
 
   assert {
-    condition     = length(output.routes) == 47 # chat, models, one model, embeddings, 3 responses + 40
+    condition     = length(output.routes) == 49 # chat, models, one model, embeddings, 3 responses, 2 messages + 40
     error_message = "Every prompt template must still be its own route."
   }
 

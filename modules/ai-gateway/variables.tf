@@ -262,9 +262,10 @@ variable "llm" {
       dimensions = optional(number)
     }))
     prices = optional(map(object({
-      input_per_1m      = optional(number, 0)
-      output_per_1m     = optional(number, 0)
-      cache_read_per_1m = optional(number, 0)
+      input_per_1m       = optional(number, 0)
+      output_per_1m      = optional(number, 0)
+      cache_read_per_1m  = optional(number, 0)
+      cache_write_per_1m = optional(number)
     })), {})
     prompt_templates = optional(map(object({
       model = string
@@ -297,6 +298,12 @@ variable "llm" {
       tenants               = optional(map(number), {})
       default_tokens        = optional(number)
       reserve_output_tokens = optional(number)
+      usd = optional(object({
+        tiers   = optional(map(number), {})
+        tenants = optional(map(number), {})
+        default = optional(number)
+        models  = optional(map(map(number)), {})
+      }), {})
     }), {})
     response_cache = optional(object({
       enabled     = optional(bool, false)

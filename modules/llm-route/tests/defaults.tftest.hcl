@@ -70,6 +70,8 @@ variables {
     }
   }
   quotas = { tiers = { standard = 2000000 } }
+  # gpt-4o is not in the Bedrock price table; the Bedrock targets are.
+  prices = { "gpt-4o" = { input_per_1m = 2.5, output_per_1m = 10 } }
 }
 
 run "secure_defaults" {
@@ -318,6 +320,7 @@ run "retry_policy_reaches_the_config_document" {
     ] } }
     routing          = { attempt_timeout_ms = 5000 }
     prompt_templates = {}
+    prices           = { a = {}, b = {} }
   }
   assert {
     condition = (

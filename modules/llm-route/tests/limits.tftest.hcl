@@ -2,7 +2,12 @@
 # the config parameter's size and tier, the function environment's size, and the
 # mock provider kept out of deployed gateways.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  # The Region picks the price table's rows (prices.tf).
+  mock_data "aws_region" {
+    defaults = { id = "us-east-1", name = "us-east-1" }
+  }
+}
 
 variables {
   name = "aigw-llm"

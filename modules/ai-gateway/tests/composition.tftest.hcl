@@ -91,7 +91,7 @@ run "production_shape" {
   command = apply
 
   assert {
-    condition     = toset(keys(jsondecode(output.openapi_document).paths)) == toset(["/v1/chat/completions", "/v1/models", "/v1/models/{model}", "/v1/embeddings", "/v1/prompts/triage"])
+    condition     = toset(keys(jsondecode(output.openapi_document).paths)) == toset(["/v1/chat/completions", "/v1/models", "/v1/models/{model}", "/v1/embeddings", "/v1/prompts/triage", "/v1/responses", "/v1/responses/{response_id}", "/v1/messages", "/v1/messages/count_tokens"])
     error_message = "The API serves every LLM route, one per prompt template."
   }
 
@@ -151,7 +151,7 @@ run "sandbox_mode_turns_off_only_what_moto_lacks" {
   }
 
   assert {
-    condition     = length(module.llm.routes) == 5 && module.llm.config_parameter_name == "/aigw-test-llm/config"
+    condition     = length(module.llm.routes) == 10 && module.llm.config_parameter_name == "/aigw-test-llm/config"
     error_message = "The gateway itself is complete in the sandbox."
   }
 }

@@ -2,7 +2,9 @@
 # the config parameter's size and tier, the function environment's size, and the
 # mock provider kept out of deployed gateways.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+}
 
 variables {
   name = "aigw-llm"

@@ -75,7 +75,6 @@ module "waf" {
   enable_bot_control          = var.waf.enable_bot_control
   bot_control_count_rules     = var.waf.bot_control_count_rules
   managed_rule_group_versions = var.waf.managed_rule_group_versions
-  create_kms_key              = local.kms_key_arn == null
   kms_key_arn                 = local.kms_key_arn
   log_retention_days          = var.log_retention_days
   tags                        = var.tags
@@ -100,9 +99,8 @@ module "gateway" {
   # of the two is set (outputs.tf, stage_invoke_url) so the check is its own (ADR 0092).
   account_cloudwatch_role_arn    = var.account_cloudwatch_role_arn
   create_account_cloudwatch_role = var.create_account_cloudwatch_role
-  create_kms_key                 = local.kms_key_arn == null
   kms_key_arn                    = local.kms_key_arn
-  access_log_retention_days      = var.log_retention_days
+  log_retention_days             = var.log_retention_days
   create_execution_log_group     = true
   tags                           = var.tags
 }
@@ -110,26 +108,26 @@ module "gateway" {
 module "observability" {
   source = "../observability"
 
+  # Every name below is a module output, never a name rebuilt here (ADR 0105).
   create                = var.create && var.observability.enabled
   name                  = var.name
-  rest_api_name         = var.name
-  stage_name            = var.stage_name
+  rest_api_name         = module.gateway.rest_api_name
+  stage_name            = module.gateway.stage_name
   access_log_group_name = module.gateway.access_log_group_name
   watch_access_log      = true
-  lambda_function_names = {
-    llm        = "${var.name}-llm"
-    authorizer = "${var.name}-authorizer"
+  function_names = {
+    llm        = module.llm.function_name
+    authorizer = module.authorizer.lambda_function_name
   }
-  web_acl_name  = local.waf_enabled ? var.name : null
-  watch_waf     = local.waf_enabled
-  emf_namespace = "aigw"
+  web_acl_name      = local.waf_enabled ? module.waf.web_acl_name : null
+  watch_waf         = local.waf_enabled
+  metrics_namespace = module.llm.metrics_namespace
   # Streamed answers: alarm on time to first token, not on the stage's Latency (the whole
   # stream); an explicit alarms.api_latency_alarm still wins.
-  alarms         = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
-  ttft_routes    = var.llm.streaming ? ["chat_completions", "prompts"] : []
-  token_budgets  = var.observability.token_budgets
-  subscriptions  = var.observability.alarm_subscriptions
-  create_kms_key = local.kms_key_arn == null
-  kms_key_arn    = local.kms_key_arn
-  tags           = var.tags
+  alarms        = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
+  ttft_routes   = var.llm.streaming ? ["chat_completions", "prompts"] : []
+  token_budgets = var.observability.token_budgets
+  subscriptions = var.observability.alarm_subscriptions
+  kms_key_arn   = local.kms_key_arn
+  tags          = var.tags
 }

@@ -232,7 +232,7 @@ variable "observability" {
 ################################################################################
 
 variable "llm" {
-  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs). Providers of type mock (canned answers, no model) are refused unless allow_mock_provider = true, which only the local sandbox and tests set."
+  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same types and defaults as modules/llm-route's inputs; tests/unit/modules/test_llm_type_agrees.py keeps them equal). Providers of type mock (canned answers, no model) are refused unless allow_mock_provider = true, which only the local sandbox and tests set."
   type = object({
     providers = map(object({
       type               = string
@@ -257,6 +257,11 @@ variable "llm" {
           id      = string
           version = optional(string, "DRAFT")
           trace   = optional(bool, false)
+        }))
+        retry = optional(object({
+          attempts      = optional(number)
+          base_delay_ms = optional(number)
+          max_delay_ms  = optional(number)
         }))
       }))
       dimensions = optional(number)
@@ -287,9 +292,10 @@ variable "llm" {
       }), {})
     })), {})
     routing = optional(object({
-      deadline_ms       = optional(number)
-      failure_threshold = optional(number)
-      cooldown_ms       = optional(number)
+      deadline_ms        = optional(number)
+      failure_threshold  = optional(number)
+      cooldown_ms        = optional(number)
+      attempt_timeout_ms = optional(number)
     }), {})
     quotas = optional(object({
       enabled               = optional(bool, true)

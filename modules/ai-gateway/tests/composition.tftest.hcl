@@ -1,60 +1,14 @@
 # The composition: authorizer + LLM route + WAF + gateway-core, with the AWS provider mocked.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn    = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-      key_id = "11111111-2222-3333-4444-555555555555"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:mock" }
-  }
-  mock_resource "aws_dynamodb_table" {
-    defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/mock" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = {
-      arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock"
-      version    = "1"
-      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock/invocations"
-    }
-  }
-  mock_resource "aws_lambda_alias" {
-    defaults = {
-      arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock:live"
-      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock:live/invocations"
-    }
-  }
-  mock_resource "aws_wafv2_web_acl" {
-    defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/aigw-test/11111111-2222-3333-4444-555555555555" }
-  }
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = {
-      id            = "abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:123456789012:abc123"
-    }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:us-east-1:123456789012:aigw-test-alarms" }
   }
+
   mock_resource "aws_cloudwatch_dashboard" {
     defaults = { dashboard_arn = "arn:aws:cloudwatch::123456789012:dashboard/aigw-test" }
-  }
-  mock_resource "aws_api_gateway_stage" {
-    defaults = { arn = "arn:aws:apigateway:us-east-1::/restapis/abc123/stages/v1" }
   }
 }
 

@@ -1,25 +1,26 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_data "aws_region" {
     defaults = { id = "eu-west-1", name = "eu-west-1" }
   }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
+
   mock_resource "aws_dynamodb_table" {
     defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/mock" }
   }
+
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
   }
+
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/aigw-auth-test" }
   }
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-auth-test" }
   }
+
   mock_resource "aws_lambda_function" {
     defaults = { invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:aigw-auth-test/invocations" }
   }

@@ -1,25 +1,18 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_dynamodb_table" {
     defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/aigw-llm-usage" }
   }
+
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/aigw-llm" }
   }
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-llm" }
   }
+
   mock_resource "aws_lambda_function" {
     defaults = {
       arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-llm"
@@ -27,6 +20,7 @@ mock_provider "aws" {
       invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-llm/invocations"
     }
   }
+
   mock_resource "aws_lambda_alias" {
     defaults = {
       arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-llm:live"

@@ -2,9 +2,8 @@
 # `prices` overrides it per model id; a target with neither fails the plan (ADR 0125).
 
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
+  # The shared mock Region (us-east-1) picks the price table's rows (prices.tf).
+  source = "../../tests/terraform/mocks/aws"
 }
 
 variables {

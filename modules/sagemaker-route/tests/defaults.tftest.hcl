@@ -1,36 +1,19 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/aigw-sm" }
   }
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-sm-apigw" }
   }
+
   mock_resource "aws_lambda_function" {
     defaults = {
       arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-sm"
       invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-sm/invocations"
     }
-  }
-  mock_resource "aws_sagemaker_endpoint" {
-    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/created" }
-  }
-  mock_resource "aws_sagemaker_endpoint_configuration" {
-    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/created" }
-  }
-  mock_resource "aws_sagemaker_model" {
-    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:model/created" }
   }
 }
 

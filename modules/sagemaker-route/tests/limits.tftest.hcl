@@ -1,7 +1,9 @@
 # The proxy's route table travels in its environment, which Lambda caps at 4 KB (measured
 # as one JSON object); the sandbox accepts any size, so the module refuses it at plan time.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+}
 
 variables {
   name = "aigw-sm"

@@ -15,6 +15,7 @@ from aigw.serve.events import Incoming, Stage
 from aigw.serve.integrations import Binding, Call, Result, integration_type
 from aigw.serve.responses import GatewayResponses
 from aigw.serve.routes import Route, match_route
+from aigw.serve.usage_plans import UsagePlans
 from aigw.serve.validation import (
     UNPARSABLE_BODY,
     BodyValidationError,
@@ -22,6 +23,7 @@ from aigw.serve.validation import (
     parse_body,
     validation_error_string,
 )
+from aigw.serve.waf import WebAcl
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 
@@ -35,6 +37,8 @@ class DataPlane:
         stage: Stage,
         bindings: list[Binding],
         authorizers: Mapping[str, LocalAuthorizer],
+        usage_plans: UsagePlans | None = None,
+        web_acl: WebAcl | None = None,
     ) -> None:
         self.doc = doc
         self.stage = stage
@@ -45,6 +49,9 @@ class DataPlane:
         self.routes = [b.route for b in bindings]
         self._by_route = {id(b.route): b for b in bindings}
         self.authorizers = dict(authorizers)
+        self.usage_plans = usage_plans
+        self.services: Any = None  # what non-Lambda integrations reach (set by load_plane)
+        self.web_acl = web_acl
         self.responses = GatewayResponses(doc.get("x-amazon-apigateway-gateway-responses") or {})
         self.api_key_source = doc.get("x-amazon-apigateway-api-key-source", "HEADER")
         schemes = (doc.get("components") or {}).get("securitySchemes") or {}
@@ -60,6 +67,10 @@ class DataPlane:
         return Result(status, headers, body)
 
     def dispatch(self, inc: Incoming) -> Result:
+        if self.web_acl is not None:
+            blocked = self.web_acl.inspect(inc)
+            if blocked is not None:
+                return blocked
         found = match_route(self.routes, inc.method, inc.path)
         if found is None:
             return self.refuse("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", inc)
@@ -81,6 +92,10 @@ class DataPlane:
             key = usage_key if self.api_key_source == "AUTHORIZER" else inc.header("x-api-key")
             if not key:
                 return self.refuse("INVALID_API_KEY", "Forbidden", inc)
+            if self.usage_plans is not None:
+                verdict = self.usage_plans.check(key, inc.method, route.template)
+                if verdict.kind:
+                    return self.refuse(verdict.kind, verdict.message, inc)
         refused = self._validate_body(inc, route)
         if refused is not None:
             return refused
@@ -92,6 +107,8 @@ class DataPlane:
             binding,
             auth_context,
             tenant=str((auth_context or {}).get("tenant", "-")),
+            refuse=lambda kind, message: self.refuse(kind, message, inc),
+            api_key=usage_key,
         )
         return integration_type(route.integration_type).invoke(call)
 

@@ -1,0 +1,376 @@
+"""``aws`` integrations in serve: templates, signing, selection, content handling.
+
+The routes are built as gateway-core renders ai-service-route's (the module's own template
+files, ``requestParameters``, ``passthroughBehavior: NEVER``, responses keyed by selection
+pattern). Translate is answered by serve's local fake over real HTTP, signed by botocore;
+the other tests use a recording back end.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aigw import serve
+from aigw.serve.backend import BackendAnswer
+from aigw.serve.fakes.translate import FakeTranslate, translate
+from aigw.serve.integrations import Services
+from aigw.serve.mapping import MappingError, map_request, map_response, select_response
+
+ROOT = Path(__file__).resolve().parents[3]
+AI = ROOT / "modules" / "ai-service-route" / "templates"
+STAGE = serve.Stage("api123", "v1", "us-east-1", "123456789012")
+ERRORS = {
+    "400|413": ("400", "invalid_request_error", "invalid_request", "The service rejected it."),
+    "429": ("429", "rate_limit_error", "throttled", "The service is throttling requests."),
+    "default": ("502", "upstream_error", "upstream_error", "The AI service returned an error."),
+}
+
+
+def tf_render(path: Path, **variables: object) -> str:
+    return re.sub(r"\$\{(\w+)\}", lambda m: str(variables[m.group(1)]), path.read_text())
+
+
+def ai_operation(name: str, service: str, action: str, target: str, **tvars: object) -> dict:
+    responses: dict[str, Any] = {
+        pattern: {
+            "statusCode": status,
+            "responseTemplates": {
+                "application/json": tf_render(AI / "error.vtl", message=msg, type=type_, code=code)
+            },
+        }
+        for pattern, (status, type_, code, msg) in ERRORS.items()
+    }
+    responses["2\\d{2}"] = {
+        "statusCode": "200",
+        "responseTemplates": {"application/json": (AI / f"{name}_response.vtl").read_text()},
+    }
+    return {
+        "post": {
+            "operationId": name,
+            "security": [],
+            "x-amazon-apigateway-integration": {
+                "type": "aws",
+                "httpMethod": "POST",
+                "uri": f"arn:aws:apigateway:us-east-1:{service}:action/{action}",
+                "credentials": "arn:aws:iam::123456789012:role/ai",
+                "timeoutInMillis": 5000,
+                "requestParameters": {
+                    "integration.request.header.X-Amz-Target": f"'{target}'",
+                    "integration.request.header.Content-Type": "'application/x-amz-json-1.1'",
+                },
+                "requestTemplates": {
+                    "application/json": tf_render(AI / f"{name}_request.vtl", **tvars)
+                },
+                "passthroughBehavior": "NEVER",
+                "responses": responses,
+            },
+        }
+    }
+
+
+def ai_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.1",
+        "paths": {
+            "/v1/translate": ai_operation(
+                "translate",
+                "translate",
+                "TranslateText",
+                "AWSShineFrontendService_20170701.TranslateText",
+            ),
+            "/v1/sentiment": ai_operation(
+                "sentiment",
+                "comprehend",
+                "DetectSentiment",
+                "Comprehend_20171127.DetectSentiment",
+                default_language="en",
+            ),
+        },
+        "x-amazon-apigateway-gateway-responses": {
+            "API_CONFIGURATION_ERROR": {
+                "statusCode": "500",
+                "responseTemplates": {
+                    "application/json": '{"error": {"message": $context.error.messageString, '
+                    '"type": "api_error", "code": "api_configuration_error", "param": null}}'
+                },
+            }
+        },
+    }
+
+
+def incoming(path: str, body: object, **headers: str) -> serve.Incoming:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    hdrs = {"content-type": "application/json", **headers}
+    return serve.Incoming("POST", path, [], list(hdrs.items()), raw)
+
+
+class Signed:
+    """Credentials the sandbox would hand out for the role (any value signs)."""
+
+    def __init__(self) -> None:
+        self.roles: list[str | None] = []
+
+    def __call__(self, role: str | None) -> Any:
+        from botocore.credentials import Credentials
+
+        self.roles.append(role)
+        return Credentials("AKIDLOCAL", "secret", "token")
+
+
+def plane_for(doc: dict[str, Any], services: Services) -> serve.DataPlane:
+    routes = serve.routes_from_openapi(doc)
+    bindings = [
+        serve.integration_type(r.integration_type).bind(r, lambda a: None, services)  # type: ignore[arg-type,return-value]
+        for r in routes
+    ]
+    return serve.DataPlane(doc, STAGE, bindings, {})
+
+
+@pytest.fixture
+def fake_translate():
+    fake = FakeTranslate().start()
+    yield fake
+    fake.close()
+
+
+def test_translate_route_renders_signs_calls_and_maps_back(fake_translate: FakeTranslate) -> None:
+    creds = Signed()
+    services = Services("http://127.0.0.1:9", "us-east-1", creds)
+    services.endpoints["translate"] = fake_translate.url
+    plane = plane_for(ai_document(), services)
+    result = plane.dispatch(
+        incoming("/v1/translate", {"text": 'Say "hi"\nnow', "target_language": "fr"})
+    )
+    assert result.status == 200, result.body
+    assert result.headers["content-type"] == "application/json"
+    assert json.loads(result.body) == {
+        "text": '[fr] Say "hi"\nnow',
+        "source_language": "en",
+        "target_language": "fr",
+    }
+    assert creds.roles == ["arn:aws:iam::123456789012:role/ai"]
+
+
+def test_a_service_error_selects_the_error_response_by_status(
+    fake_translate: FakeTranslate,
+) -> None:
+    services = Services("http://127.0.0.1:9", "us-east-1", Signed())
+    services.endpoints["translate"] = fake_translate.url
+    plane = plane_for(ai_document(), services)
+    # source == target: the fake answers 400 UnsupportedLanguagePairException.
+    result = plane.dispatch(
+        incoming("/v1/translate", {"text": "x", "source_language": "de", "target_language": "de"})
+    )
+    assert result.status == 400
+    assert json.loads(result.body) == {
+        "error": {
+            "message": "The service rejected it.",
+            "type": "invalid_request_error",
+            "code": "invalid_request",
+            "param": None,
+        }
+    }
+
+
+def test_the_fake_refuses_unsigned_calls_and_validates_like_translate() -> None:
+    assert translate({"Text": "a", "SourceLanguageCode": "auto", "TargetLanguageCode": "es"}) == (
+        200,
+        {"TranslatedText": "[es] a", "SourceLanguageCode": "en", "TargetLanguageCode": "es"},
+    )
+    status, doc = translate(
+        {"Text": "a" * 10001, "SourceLanguageCode": "en", "TargetLanguageCode": "fr"}
+    )
+    assert (status, doc["__type"]) == (400, "TextSizeLimitExceededException")
+    status, doc = translate({"Text": "a", "SourceLanguageCode": "en"})
+    assert (status, doc["__type"]) == (400, "ValidationException")
+    import http.client
+
+    fake = FakeTranslate().start()
+    try:
+        host, port = fake.httpd.server_address[:2]
+        conn = http.client.HTTPConnection(str(host), int(port), timeout=5)
+        conn.request(
+            "POST",
+            "/",
+            body=b"{}",
+            headers={"X-Amz-Target": "AWSShineFrontendService_20170701.TranslateText"},
+        )
+        resp = conn.getresponse()
+        assert resp.status == 403
+        assert json.loads(resp.read())["__type"] == "MissingAuthenticationTokenException"
+    finally:
+        fake.close()
+
+
+class Recorder:
+    def __init__(self, answer: BackendAnswer) -> None:
+        self.answer = answer
+        self.requests: list[Any] = []
+
+    def __call__(self, request: Any, timeout_ms: float) -> BackendAnswer:
+        self.requests.append((request, timeout_ms))
+        return self.answer
+
+
+def test_sentiment_request_template_and_headers_reach_the_service() -> None:
+    doc = ai_document()
+    plane = plane_for(doc, Services("http://127.0.0.1:9", "us-east-1", Signed()))
+    binding = next(b for b in plane.bindings if b.route.template == "/v1/sentiment")
+    rec = Recorder(
+        BackendAnswer(
+            200,
+            {"content-type": "application/x-amz-json-1.1"},
+            json.dumps(
+                {
+                    "Sentiment": "POSITIVE",
+                    "SentimentScore": {
+                        "Positive": 0.9,
+                        "Negative": 0.0,
+                        "Neutral": 0.1,
+                        "Mixed": 0.0,
+                    },
+                }
+            ).encode(),
+        )
+    )
+    binding.send = rec
+    result = plane.dispatch(incoming("/v1/sentiment", {"text": "it's great"}))
+    request, timeout = rec.requests[0]
+    assert json.loads(request.body) == {"Text": "it's great", "LanguageCode": "en"}
+    assert request.headers["X-Amz-Target"] == "Comprehend_20171127.DetectSentiment"
+    assert request.headers["Content-Type"] == "application/x-amz-json-1.1"
+    assert timeout == 5000
+    assert json.loads(result.body) == {
+        "sentiment": "POSITIVE",
+        "scores": {"positive": 0.9, "negative": 0.0, "neutral": 0.1, "mixed": 0.0},
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "expected_status", "code"),
+    [
+        (200, 200, None),
+        (204, 200, None),
+        (413, 400, "invalid_request"),
+        (429, 429, "throttled"),
+        (500, 502, "upstream_error"),
+        (4000, 502, "upstream_error"),
+    ],
+)
+def test_selection_matches_the_whole_status_code(
+    status: int, expected_status: int, code: str | None
+) -> None:
+    integration = ai_document()["paths"]["/v1/sentiment"]["post"]["x-amazon-apigateway-integration"]
+    chosen = select_response(integration["responses"], status)
+    assert chosen is not None and int(chosen["statusCode"]) == expected_status
+    if code:
+        out = map_response(integration, incoming("/", {}), status, {}, b"{}", {}, [])
+        assert json.loads(out.body)["error"]["code"] == code
+
+
+def test_no_matching_response_and_no_default_is_a_configuration_error() -> None:
+    assert select_response({"2\\d{2}": {"statusCode": "200"}}, 500) is None
+    with pytest.raises(MappingError) as err:
+        map_response(
+            {"responses": {"2\\d{2}": {"statusCode": "200"}}},
+            incoming("/", {}),
+            500,
+            {},
+            b"",
+            {},
+            [],
+        )
+    assert err.value.kind == "API_CONFIGURATION_ERROR"
+
+
+def test_a_template_that_fails_is_the_api_configuration_error_response() -> None:
+    doc = ai_document()
+    doc["paths"]["/v1/sentiment"]["post"]["x-amazon-apigateway-integration"]["requestTemplates"][
+        "application/json"
+    ] = "$input.path('not jsonpath')"
+    plane = plane_for(doc, Services("http://127.0.0.1:9", "us-east-1", Signed()))
+    result = plane.dispatch(incoming("/v1/sentiment", {"text": "x"}))
+    assert result.status == 500
+    assert json.loads(result.body)["error"]["code"] == "api_configuration_error"
+
+
+@pytest.mark.parametrize(
+    ("behavior", "templates", "passes"),
+    [
+        ("NEVER", {"application/json": "{}"}, False),
+        ("WHEN_NO_MATCH", {"application/json": "{}"}, True),
+        ("WHEN_NO_TEMPLATES", {"application/json": "{}"}, False),
+        ("WHEN_NO_TEMPLATES", {}, True),
+    ],
+)
+def test_passthrough_behavior_for_an_unmapped_content_type(
+    behavior: str, templates: dict, passes: bool
+) -> None:
+    integration = {"requestTemplates": templates, "passthroughBehavior": behavior}
+    inc = serve.Incoming("POST", "/", [], [("content-type", "text/plain")], b"plain words")
+    if passes:
+        out = map_request(integration, inc, {}, {}, [])
+        assert out.body == b"plain words"
+        assert out.headers["Content-Type"] == "text/plain"
+    else:
+        with pytest.raises(MappingError) as err:
+            map_request(integration, inc, {}, {}, [])
+        assert (err.value.status, err.value.message) == (415, "Unsupported Media Type")
+
+
+def test_content_handling_converts_binary_requests_and_responses() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\xff"
+    integration = {
+        "requestTemplates": {"image/png": '{"Image": {"Bytes": "$input.body"}}'},
+        "contentHandling": "CONVERT_TO_TEXT",
+        "responses": {"default": {"statusCode": "200", "contentHandling": "CONVERT_TO_BINARY"}},
+    }
+    inc = serve.Incoming("POST", "/", [], [("content-type", "image/png")], png)
+    out = map_request(integration, inc, {}, {}, ["image/png"])
+    assert json.loads(out.body) == {"Image": {"Bytes": base64.b64encode(png).decode()}}
+    # Without CONVERT_TO_TEXT a binary payload passes through untransformed.
+    del integration["contentHandling"]
+    assert map_request(integration, inc, {}, {}, ["image/png"]).body == png
+    # CONVERT_TO_BINARY on the response: base64 text from the service -> bytes.
+    resp = map_response(
+        integration, inc, 200, {"content-type": "audio/mpeg"}, base64.b64encode(png), {}, []
+    )
+    assert resp.body == png and resp.headers["content-type"] == "audio/mpeg"
+
+
+def test_request_parameters_take_static_and_method_values() -> None:
+    integration = {
+        "requestParameters": {
+            "integration.request.header.X-Static": "'v1'",
+            "integration.request.header.X-From": "method.request.header.X-Client",
+            "integration.request.querystring.q": "method.request.querystring.term",
+            "integration.request.path.id": "method.request.path.name",
+        }
+    }
+    inc = serve.Incoming("POST", "/", [("term", "cats")], [("X-Client", "c1")], b"{}")
+    out = map_request(integration, inc, {"name": "n7"}, {}, [])
+    assert out.headers["X-Static"] == "v1" and out.headers["X-From"] == "c1"
+    assert out.query == [("q", "cats")] and out.path == {"id": "n7"}
+
+
+def test_path_uris_and_signing_name_of_sagemaker_runtime() -> None:
+    from botocore.credentials import Credentials
+
+    from aigw.serve.integrations.aws import parse_service_uri, signed_request
+    from aigw.serve.mapping import IntegrationRequest
+
+    call = parse_service_uri(
+        "arn:aws:apigateway:eu-west-1:runtime.sagemaker:path//endpoints/churn/invocations"
+    )
+    assert call is not None and call.target == "/endpoints/churn/invocations"
+    url, headers = signed_request(
+        call, "http://127.0.0.1:5000", IntegrationRequest(b"{}"), Credentials("AKID", "s")
+    )
+    assert url == "http://127.0.0.1:5000/endpoints/churn/invocations"
+    assert "/eu-west-1/sagemaker/aws4_request" in headers["Authorization"]

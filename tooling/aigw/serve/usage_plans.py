@@ -38,12 +38,16 @@ class TokenBucket:
         self.tokens = float(self.burst)
         self.at = clock() if now is None else now
 
-    def take(self) -> bool:
+    def available(self) -> bool:
+        """Whether a token is there now (refills, spends nothing)."""
         now = self.clock()
         elapsed = max(now - self.at, 0.0)
         self.tokens = min(float(self.burst), self.tokens + elapsed * self.rate)
         self.at = now
-        if self.tokens >= 1.0:
+        return self.tokens >= 1.0
+
+    def take(self) -> bool:
+        if self.available():
             self.tokens -= 1.0
             return True
         return False
@@ -210,9 +214,13 @@ class UsagePlans:
             method_throttle = plan.methods.get(f"{resource_path}/{method.upper()}")
             checks = [(f"plan:{plan.id}", plan.throttle)]
             checks.append((f"method:{resource_path}/{method.upper()}", method_throttle))
-            for scope, throttle in checks:
-                if throttle is not None and not self._bucket(key, scope, throttle).take():
-                    return Verdict("THROTTLED", "Too Many Requests")
+            buckets = [self._bucket(key, s, t) for s, t in checks if t is not None]
+            # Spend a token only when every bucket has one: a request the method throttle
+            # refuses does not use up the plan's tokens.
+            if not all(b.available() for b in buckets):
+                return Verdict("THROTTLED", "Too Many Requests")
+            for b in buckets:
+                b.take()
             if quota is not None:
                 quota.count()
             return ALLOWED

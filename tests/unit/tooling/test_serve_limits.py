@@ -32,7 +32,8 @@ def doc() -> dict[str, Any]:
                     "security": [],
                     "x-amazon-apigateway-integration": {
                         "type": "aws_proxy",
-                        "uri": f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FN}/invocations",
+                        "uri": f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+                        f"{FN}/invocations",
                     },
                 }
             }
@@ -89,7 +90,16 @@ ACL = {
     "CustomResponseBodies": {
         "aigw_body_too_large": {
             "ContentType": "APPLICATION_JSON",
-            "Content": '{"error": {"message": "Request body is larger than the gateway accepts (100 bytes).", "type": "invalid_request_error", "code": "request_too_large", "param": null}}',
+            "Content": json.dumps(
+                {
+                    "error": {
+                        "message": "Request body is larger than the gateway accepts (100 bytes).",
+                        "type": "invalid_request_error",
+                        "code": "request_too_large",
+                        "param": None,
+                    }
+                }
+            ),
         },
         "aigw_rate_limited": {
             "ContentType": "APPLICATION_JSON",

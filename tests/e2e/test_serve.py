@@ -500,7 +500,20 @@ def test_direct_integration_routes_without_a_sandbox_answer_501() -> None:
 def test_integration_types_bind_and_answer_through_the_registry() -> None:
     doc = _doc()
     doc["paths"]["/v1/health"] = {
-        "get": {"security": [], "x-amazon-apigateway-integration": {"type": "mock"}}
+        "get": {
+            "security": [],
+            "x-amazon-apigateway-integration": {
+                "type": "mock",
+                "requestTemplates": {"application/json": '{"statusCode": 503}'},
+                "responses": {
+                    "5\\d{2}": {
+                        "statusCode": "503",
+                        "responseTemplates": {"application/json": '{"status": "down"}'},
+                    },
+                    "default": {"statusCode": "200"},
+                },
+            },
+        }
     }
     rec = Recorder()
 
@@ -515,9 +528,8 @@ def test_integration_types_bind_and_answer_through_the_registry() -> None:
     assert (prompt.integration, prompt.function_name, prompt.timeout_ms) == (rec, "svc-llm", 3000)
     assert by_path["/v1/health"].integration is None
     plane = serve.DataPlane(doc, STAGE, bindings, {})
-    status, err = _status_and_error(plane.dispatch(_incoming("GET", "/v1/health")))
-    assert status == 501 and err["code"] == "not_implemented_locally"
-    assert err["message"] == "GET /v1/health: mock integrations are not run locally"
+    health = plane.dispatch(_incoming("GET", "/v1/health"))
+    assert (health.status, json.loads(health.body)) == (503, {"status": "down"})
     status, err = _status_and_error(plane.dispatch(_incoming(path="/v1/translate", body=b"{}")))
     assert status == 501 and err["message"] == (
         "POST /v1/translate: no sandbox to call AWS services in"

@@ -176,4 +176,4 @@ def integration_type(name: str) -> IntegrationType:
 
 
 # The types run locally; each module registers itself.
-from aigw.serve.integrations import aws, aws_proxy, http  # noqa: E402, F401
+from aigw.serve.integrations import aws, aws_proxy, http, mock  # noqa: E402, F401

@@ -50,6 +50,8 @@ def invoke_mapped(call: Call, services: Services, send: Send) -> Result:
         return _refusal(call, err)
     try:
         answer = send(request, timeout_ms(call))
+    except MappingError as err:
+        return _refusal(call, err)
     except BackendTimeout:
         return call.gateway_response("INTEGRATION_TIMEOUT", "Endpoint request timed out")
     except BackendUnreachable:

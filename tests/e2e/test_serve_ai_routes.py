@@ -1,0 +1,199 @@
+"""`aigw serve --state-file` over real HTTP against the AI service routes applied to moto.
+
+One apply of ``tests/e2e/roots/ai_routes`` (ai-service-route as in its basic example,
+behind gateway-core with one usage-plan tier) in a sandbox private to this module; API
+keys are created in the sandbox before serve starts; serve runs as a process and is
+driven with ``http.client``. Comprehend and Rekognition answer from the sandbox (moto),
+Translate from serve's local fake; every assertion reads the body and headers.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import ROOT, TerraformRoot
+from local_env import free_port
+
+from aigw.sandbox import Sandbox
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
+
+KEYS = [f"serve-e2e-key-{i:02d}-0123456789" for i in range(6)]
+
+
+class Served:
+    def __init__(self, state_dir: Path, state_file: Path) -> None:
+        self.port = free_port()
+        self.log = state_dir / "serve.log"
+        self._out = self.log.open("w")
+        env = {"PATH": "/usr/bin:/bin", "AIGW_STATE_DIR": str(state_dir), "HOME": str(state_dir)}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "aigw.serve",
+                "--state-file",
+                str(state_file),
+                "--port",
+                str(self.port),
+                "--no-function-logs",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(240):
+            if self.proc.poll() is not None:
+                raise AssertionError(f"aigw serve exited:\n{self.output()}")
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.25)
+        raise AssertionError(f"aigw serve did not listen:\n{self.output()}")
+
+    def output(self) -> str:
+        self._out.flush()
+        return self.log.read_text()
+
+    def post(self, path: str, body: Any, key: str | None = None, **headers: str):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        hdrs = {"content-type": "application/json", **headers}
+        if key:
+            hdrs["x-api-key"] = key
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        conn.request("POST", path, body=raw, headers=hdrs)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=20)
+        self._out.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    state_dir = tmp_path_factory.mktemp("serve-ai")
+    box = Sandbox(state_dir=state_dir, port=0)
+    box.up()
+    root = TerraformRoot(ROOT / "tests/e2e/roots/ai_routes", state_dir / "work", box.endpoint)
+    server = None
+    try:
+        root.init()
+        root.apply()
+        outputs = root.outputs()
+        import boto3
+
+        apigw = boto3.client(
+            "apigateway",
+            endpoint_url=box.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+        plan = outputs["usage_plan_ids"]["test"]  # type: ignore[index]
+        for value in KEYS:
+            key = apigw.create_api_key(name=value, enabled=True, value=value)
+            apigw.create_usage_plan_key(usagePlanId=plan, keyId=key["id"], keyType="API_KEY")
+        server = Served(state_dir, root.state_file)
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        box.down()
+
+
+def test_startup_names_every_route_the_fake_and_what_is_enforced(served: Served) -> None:
+    out = served.output()
+    rows = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith("  POST ")}
+    assert rows["/v1/ai/sentiment"].endswith("comprehend action/DetectSentiment (the sandbox)")
+    assert rows["/v1/ai/pii"].endswith("comprehend action/DetectPiiEntities (the sandbox)")
+    assert rows["/v1/ai/labels"].endswith("rekognition action/DetectLabels (the sandbox)")
+    assert (
+        "translate action/TranslateText (local fake aigw.serve.fakes.translate"
+        in rows["/v1/ai/translate"]
+    )
+    assert "fake: translate is a local fake" in out and "not the AWS service" in out
+    assert "usage plans: 1 plan(s) of this stage, throttling and quotas enforced" in out
+    assert "WAF: no web ACL associated with the stage" in out
+
+
+def test_comprehend_routes_answer_through_their_templates(served: Served) -> None:
+    status, headers, body = served.post("/v1/ai/sentiment", {"text": "I love it"}, KEYS[0])
+    assert status == 200 and headers["content-type"] == "application/json"
+    answer = json.loads(body)
+    assert answer["sentiment"] in ("POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED")
+    assert set(answer["scores"]) == {"positive", "negative", "neutral", "mixed"}
+    assert all(isinstance(v, float) for v in answer["scores"].values())
+    assert headers["x-amzn-requestid"]
+    status, _, body = served.post("/v1/ai/pii", {"text": "Call John at 555-0100"}, KEYS[0])
+    assert status == 200
+    entities = json.loads(body)["entities"]
+    assert entities and set(entities[0]) == {"type", "score", "begin", "end"}
+
+
+def test_rekognition_and_translate_routes(served: Served) -> None:
+    status, _, body = served.post("/v1/ai/labels", {"image": "aGVsbG8gd29ybGQ="}, KEYS[1])
+    assert status == 200
+    labels = json.loads(body)["labels"]
+    assert labels and set(labels[0]) == {"name", "confidence", "parents"}
+    status, _, body = served.post(
+        "/v1/ai/translate", {"text": 'Say "hi"', "target_language": "fr"}, KEYS[1]
+    )
+    assert status == 200
+    assert json.loads(body) == {
+        "text": '[fr] Say "hi"',
+        "source_language": "en",
+        "target_language": "fr",
+    }
+
+
+def test_service_errors_and_invalid_bodies_are_openai_shaped(served: Served) -> None:
+    status, _, body = served.post(
+        "/v1/ai/translate",
+        {"text": "x", "source_language": "de", "target_language": "de"},
+        KEYS[2],
+    )
+    assert status == 400
+    assert json.loads(body)["error"]["code"] == "invalid_request"
+    assert json.loads(body)["error"]["type"] == "invalid_request_error"
+    status, _, body = served.post("/v1/ai/translate", {"text": "x"}, KEYS[3])
+    assert status == 400
+    error = json.loads(body)["error"]
+    assert error["message"] == "Invalid request body" and error["param"] is None
+
+
+def test_usage_plan_throttles_per_key_and_refuses_unknown_keys(served: Served) -> None:
+    statuses = []
+    for _ in range(3):
+        status, _, body = served.post(
+            "/v1/ai/translate", {"text": "a", "target_language": "fr"}, KEYS[4]
+        )
+        statuses.append(status)
+    assert statuses[:2] == [200, 200] and statuses[2] == 429
+    assert json.loads(body)["error"]["message"] == "Too Many Requests"
+    status, _, body = served.post(
+        "/v1/ai/translate", {"text": "a", "target_language": "fr"}, KEYS[5]
+    )
+    assert status == 200  # another key has its own bucket
+    status, _, body = served.post(
+        "/v1/ai/translate", {"text": "a", "target_language": "fr"}, "not-a-key-of-any-plan"
+    )
+    assert status == 403 and json.loads(body)["error"]["message"] == "Forbidden"
+    status, _, body = served.post("/v1/ai/translate", {"text": "a", "target_language": "fr"})
+    assert status == 403 and json.loads(body)["error"]["message"] == "Forbidden"

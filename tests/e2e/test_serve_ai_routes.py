@@ -67,12 +67,21 @@ class Served:
         self._out.flush()
         return self.log.read_text()
 
-    def post(self, path: str, body: Any, key: str | None = None, **headers: str):
+    def post(self, path: str, body: Any, key: str | None = None, sign: bool = True, **headers: str):
+        """POST, signed with SigV4 for execute-api as a client would (the routes are AWS_IAM)."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         hdrs = {"content-type": "application/json", **headers}
         if key:
             hdrs["x-api-key"] = key
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        if sign:
+            req = AWSRequest("POST", f"http://127.0.0.1:{self.port}{path}", data=raw, headers=hdrs)
+            SigV4Auth(Credentials("AKIDCALLER", "secret"), "execute-api", "us-east-1").add_auth(req)
+            hdrs = dict(req.headers.items())
         conn.request("POST", path, body=raw, headers=hdrs)
         resp = conn.getresponse()
         data = resp.read()
@@ -131,6 +140,15 @@ def test_startup_names_every_route_the_fake_and_what_is_enforced(served: Served)
     assert "fake: translate is a local fake" in out and "not the AWS service" in out
     assert "usage plans: 1 plan(s) of this stage, throttling and quotas enforced" in out
     assert "WAF: no web ACL associated with the stage" in out
+    assert "  POST /v1/ai/translate: AWS_IAM: SigV4 header required, signature not verified" in out
+
+
+def test_unsigned_requests_to_aws_iam_routes_are_refused(served: Served) -> None:
+    status, _, body = served.post(
+        "/v1/ai/translate", {"text": "a", "target_language": "fr"}, KEYS[5], sign=False
+    )
+    assert status == 403
+    assert json.loads(body)["error"]["message"] == "Missing Authentication Token"
 
 
 def test_comprehend_routes_answer_through_their_templates(served: Served) -> None:

@@ -230,3 +230,52 @@ def test_rate_rules_block_per_ip_and_per_header_within_the_window() -> None:
     assert p.dispatch(post(b"{}", ip="10.1.0.1", authorization="Bearer k")).status == 200
     denied = p.dispatch(post(b"{}", ip="10.1.0.2", authorization="Bearer k"))
     assert denied.status == 403 and json.loads(denied.body)["error"]["code"] == "waf_filtered"
+
+
+def sigv4_plane() -> serve.DataPlane:
+    d = doc()
+    d["components"] = {
+        "securitySchemes": {
+            "sigv4": {
+                "type": "apiKey",
+                "name": "Authorization",
+                "in": "header",
+                "x-amazon-apigateway-authtype": "awsSigv4",
+            }
+        }
+    }
+    d["paths"]["/v1/upload"]["post"]["security"] = [{"sigv4": []}]
+    d["x-amazon-apigateway-gateway-responses"] = {}
+    routes = serve.routes_from_openapi(d)
+
+    def fn(event: dict[str, Any], timeout_ms: float) -> serve.Result:
+        return serve.Result(200, {"content-type": "application/json"}, b'{"ok": true}')
+
+    return serve.DataPlane(d, STAGE, [serve.Binding(r, fn, "svc", 3000) for r in routes], {})
+
+
+def test_aws_iam_routes_need_a_well_formed_sigv4_header() -> None:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    p = sigv4_plane()
+    missing = p.dispatch(post(b"{}"))
+    assert missing.status == 403
+    assert json.loads(missing.body)["error"]["message"] == "Missing Authentication Token"
+    bad = p.dispatch(post(b"{}", authorization="Bearer abc"))
+    assert bad.status == 403
+    assert "AWS4-HMAC-SHA256" in json.loads(bad.body)["error"]["message"]
+    req = AWSRequest("POST", "http://127.0.0.1/v1/upload", data=b"{}")
+    SigV4Auth(Credentials("AKID", "s"), "execute-api", "us-east-1").add_auth(req)
+    signed = p.dispatch(post(b"{}", **{k.lower(): v for k, v in req.headers.items()}))
+    assert signed.status == 200 and json.loads(signed.body) == {"ok": True}
+
+
+def test_startup_notes_what_each_route_does_not_emulate() -> None:
+    from aigw.serve.cli import emulation
+
+    lines = emulation(sigv4_plane())
+    assert "  POST /v1/upload: AWS_IAM: SigV4 header required, signature not verified" in lines
+    assert "  WAF: no web ACL associated with the stage" in lines
+    assert "  usage plans: not read, throttling and quotas NOT enforced" in lines

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from aigw.serve.integrations import integration_type
+from aigw.serve.integrations import Binding, integration_type
 from aigw.serve.loader import load_plane
 from aigw.serve.plane import DataPlane
 from aigw.serve.responses import ServeError
@@ -64,9 +64,29 @@ def banner(server: LocalServer, plane: DataPlane, env_name: str) -> str:
     return "\n".join(lines)
 
 
+def route_notes(plane: DataPlane, binding: Binding) -> list[str]:
+    """What of one route is emulated partly or not at all (empty: all of it)."""
+    route, notes = binding.route, []
+    schemes = (plane.doc.get("components") or {}).get("securitySchemes") or {}
+    for name in route.security:
+        scheme = schemes.get(name) or {}
+        if scheme.get("x-amazon-apigateway-authtype") == "awsSigv4":
+            notes.append("AWS_IAM: SigV4 header required, signature not verified")
+        elif scheme.get("type") == "apiKey" and plane.usage_plans is None:
+            notes.append("usage plan: not enforced (plans not read)")
+    if route.integration.get("cacheNamespace"):
+        notes.append("stage cache: AWS-only (every request reaches the integration)")
+    if binding.integration is None and binding.send is None:
+        notes.append(f"integration: not run locally ({binding.reason or 'no sandbox'})")
+    return notes
+
+
 def emulation(plane: DataPlane) -> list[str]:
-    """What is emulated locally and what is not, beyond the routes table."""
+    """What is emulated locally and what is not: per route, then the stage."""
     out = ["Emulated here / not (docs/serve.md):"]
+    for b in plane.bindings:
+        for note in route_notes(plane, b):
+            out.append(f"  {b.route.method} {b.route.template}: {note}")
     services = plane.services
     for service, fake in sorted((getattr(services, "fakes", None) or {}).items()):
         out.append(f"  fake: {service} is a local fake ({fake}), not the AWS service")

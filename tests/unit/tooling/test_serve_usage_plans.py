@@ -147,19 +147,27 @@ def test_a_method_throttle_applies_to_its_method_on_top_of_the_plan() -> None:
     assert up.check("key-a", "POST", "/v1/embeddings").kind == ""
 
 
-def test_an_unknown_key_is_forbidden_after_one_reload() -> None:
+def test_a_new_key_is_found_at_its_first_request_and_unknown_keys_are_forbidden() -> None:
     clock = Clock()
     calls: list[int] = []
+    known: dict[str, str] = {}
 
     def reload() -> tuple[list[Plan], dict[str, str]]:
         calls.append(1)
-        return [Plan("p1", "basic")], {"key-new": "p1"}
+        return [Plan("p1", "basic")], dict(known)
 
     up = UsagePlans([Plan("p1", "basic")], {}, clock=clock, reload=reload)
-    clock.advance(2)
-    assert up.check("key-new", "GET", "/v1/models").kind == ""
+    known["key-1"] = "p1"
+    assert up.check("key-1", "GET", "/v1/models").kind == ""
+    known["key-2"] = "p1"  # created right after: found at once, not a second later
+    assert up.check("key-2", "GET", "/v1/models").kind == ""
+    assert len(calls) == 2
     assert up.check("nope", "GET", "/v1/models").kind == "INVALID_API_KEY"
-    assert len(calls) == 1  # not re-read more than once a second
+    assert up.check("nope", "GET", "/v1/models").kind == "INVALID_API_KEY"
+    assert len(calls) == 3  # the same unknown key re-reads the sandbox at most once a second
+    clock.advance(1)
+    assert up.check("nope", "GET", "/v1/models").kind == "INVALID_API_KEY"
+    assert len(calls) == 4
 
 
 class FakeApiGateway:

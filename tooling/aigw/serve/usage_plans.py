@@ -162,7 +162,7 @@ class UsagePlans:
         self._lock = threading.Lock()
         self._reload = reload
         self._reload_every = reload_every
-        self._loaded_at = clock()
+        self._misses: dict[str, float] = {}  # unknown key -> when the sandbox was last read
         self._set(plans, key_plans)
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self._quotas: dict[str, Quota] = {}
@@ -174,10 +174,14 @@ class UsagePlans:
     def plan_of(self, key: str) -> Plan | None:
         plan_id = self.key_plans.get(key)
         if plan_id is None and self._reload is not None:
-            # A key created after start-up: read the sandbox again (at most once a second).
+            # A key created after start-up: read the sandbox again, at most once a
+            # second per unknown key (so a new key is found at its first request).
             now = self.clock()
-            if now - self._loaded_at >= self._reload_every or now < self._loaded_at:
-                self._loaded_at = now
+            last = self._misses.get(key)
+            if last is None or now - last >= self._reload_every or now < last:
+                if len(self._misses) > 1024:
+                    self._misses.clear()
+                self._misses[key] = now
                 self._set(*self._reload())
                 plan_id = self.key_plans.get(key)
         return self.plans.get(plan_id) if plan_id else None

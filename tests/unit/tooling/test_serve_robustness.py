@@ -149,3 +149,41 @@ def test_any_request_gets_a_documented_answer(
     if path == "/v1/translate" and result.status == 200:
         answer = json.loads(result.body)
         assert answer["text"].startswith("[")
+
+
+@pytest.fixture(scope="module")
+def server(plane: serve.DataPlane) -> Iterator[serve.LocalServer]:
+    with serve.LocalServer(plane, port=0) as srv:
+        yield srv
+
+
+header_text = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    path=st.sampled_from(["/v1/translate", "/v1/ping", "/v1/nope"]),
+    headers=st.dictionaries(
+        st.sampled_from(["content-type", "accept", "x-amz-target", "x-a", "authorization"]),
+        header_text,
+        max_size=4,
+    ),
+    body=bodies,
+)
+def test_any_request_over_http_gets_a_json_answer(
+    server: serve.LocalServer, path: str, headers: dict[str, str], body: bytes
+) -> None:
+    import http.client
+
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), int(port), timeout=30)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+    finally:
+        conn.close()
+    assert resp.getheader("x-amzn-requestid")
+    if resp.status >= 400:
+        error = json.loads(data)["error"]
+        assert resp.status < 500 or error["code"] in ("upstream_error", "internal_error"), error

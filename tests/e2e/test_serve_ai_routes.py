@@ -140,6 +140,7 @@ def test_startup_names_every_route_the_fake_and_what_is_enforced(served: Served)
     assert "fake: translate is a local fake" in out and "not the AWS service" in out
     assert "usage plans: 1 plan(s) of this stage, throttling and quotas enforced" in out
     assert "WAF: no web ACL associated with the stage" in out
+    assert "warning:" not in out
     assert "  POST /v1/ai/translate: AWS_IAM: SigV4 header required, signature not verified" in out
 
 

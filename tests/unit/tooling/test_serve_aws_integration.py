@@ -281,3 +281,27 @@ def test_path_uris_and_signing_name_of_sagemaker_runtime() -> None:
     )
     assert url == "http://127.0.0.1:5000/endpoints/churn/invocations"
     assert "/eu-west-1/sagemaker/aws4_request" in headers["Authorization"]
+
+
+def test_templates_see_stage_variables_and_the_request_context() -> None:
+    doc = ai_document()
+    integration = doc["paths"]["/v1/sentiment"]["post"]["x-amazon-apigateway-integration"]
+    integration["requestTemplates"]["application/json"] = (
+        '{"Text": $input.json(\'$.text\'), "LanguageCode": "$stageVariables.lang", '
+        '"Path": "$context.resourcePath", "Stage": "$context.stage", '
+        '"Agent": "$util.escapeJavaScript($input.params(\'User-Agent\'))"}'
+    )
+    services = Services("http://127.0.0.1:9", "us-east-1", Signed(), stage_variables={"lang": "fr"})
+    plane = plane_for(doc, services)
+    binding = next(b for b in plane.bindings if b.route.template == "/v1/sentiment")
+    rec = Recorder(BackendAnswer(500, {}, b"{}"))
+    binding.send = rec
+    result = plane.dispatch(incoming("/v1/sentiment", {"text": "x"}, **{"user-agent": 'a"b'}))
+    assert json.loads(rec.requests[0][0].body) == {
+        "Text": "x",
+        "LanguageCode": "fr",
+        "Path": "/v1/sentiment",
+        "Stage": "v1",
+        "Agent": 'a"b',
+    }
+    assert result.status == 502 and json.loads(result.body)["error"]["code"] == "upstream_error"

@@ -98,6 +98,15 @@ def load_plane(
         return functions[arn]
 
     services = _services(clients, doc, routes, vpc_link_backends or {}, fakes)
+    try:
+        services.stage_variables = dict(
+            clients.client("apigateway")
+            .get_stage(restApiId=stage.rest_api_id, stageName=stage.stage)
+            .get("variables")
+            or {}
+        )
+    except Exception as exc:  # noqa: BLE001 - reported: templates then see no stage variables
+        warnings.append(f"stage variables not read from the sandbox ({type(exc).__name__})")
     bindings = [integration_type(r.integration_type).bind(r, function, services) for r in routes]
 
     authorizers: dict[str, LocalAuthorizer] = {}

@@ -88,6 +88,7 @@ class Services:
     fakes: dict[str, str] = field(default_factory=dict)
     binary_media_types: list[str] = field(default_factory=list)
     backends: dict[str, str] = field(default_factory=dict)
+    stage_variables: dict[str, str] = field(default_factory=dict)  # ``$stageVariables``
 
     def endpoint_for(self, service: str) -> str:
         return self.endpoints.get(service, self.endpoint)

@@ -45,7 +45,9 @@ def invoke_mapped(call: Call, services: Services, send: Send) -> Result:
     ctx = template_context(call.inc, call.route, call.stage, call.authorizer, call.api_key)
     media = services.binary_media_types
     try:
-        request = map_request(integration, call.inc, call.params, ctx, media)
+        request = map_request(
+            integration, call.inc, call.params, ctx, media, services.stage_variables
+        )
     except MappingError as err:
         return _refusal(call, err)
     try:
@@ -58,7 +60,14 @@ def invoke_mapped(call: Call, services: Services, send: Send) -> Result:
         return call.gateway_response("INTEGRATION_FAILURE", "Internal server error")
     try:
         out = map_response(
-            integration, call.inc, answer.status, answer.headers, answer.body, ctx, media
+            integration,
+            call.inc,
+            answer.status,
+            answer.headers,
+            answer.body,
+            ctx,
+            media,
+            services.stage_variables,
         )
     except MappingError as err:
         return _refusal(call, err)

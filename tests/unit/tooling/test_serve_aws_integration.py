@@ -305,3 +305,23 @@ def test_templates_see_stage_variables_and_the_request_context() -> None:
         "Agent": 'a"b',
     }
     assert result.status == 502 and json.loads(result.body)["error"]["code"] == "upstream_error"
+
+
+def test_an_unmapped_content_type_is_the_unsupported_media_type_gateway_response() -> None:
+    doc = ai_document()
+    doc["x-amazon-apigateway-gateway-responses"]["DEFAULT_4XX"] = {
+        "responseTemplates": {
+            "application/json": '{"error": {"message": $context.error.messageString, '
+            '"type": "invalid_request_error", "code": "invalid_request", "param": null}}'
+        }
+    }
+    plane = plane_for(doc, Services("http://127.0.0.1:9", "us-east-1", Signed()))
+    inc = incoming("/v1/sentiment", b"text", **{"content-type": "text/plain"})
+    result = plane.dispatch(inc)
+    assert result.status == 415
+    assert json.loads(result.body)["error"] == {
+        "message": "Unsupported Media Type",
+        "type": "invalid_request_error",
+        "code": "invalid_request",
+        "param": None,
+    }

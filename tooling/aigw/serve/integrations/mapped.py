@@ -20,7 +20,6 @@ from aigw.serve.mapping import (
     map_response,
     template_context,
 )
-from aigw.serve.responses import openai_error
 
 Send = Callable[[IntegrationRequest, float], BackendAnswer]
 
@@ -30,13 +29,7 @@ def timeout_ms(call: Call) -> float:
 
 
 def _refusal(call: Call, err: MappingError) -> Result:
-    if err.status:  # not a gateway response type with a template: API Gateway's own body
-        return Result(
-            err.status,
-            {"content-type": "application/json"},
-            openai_error(err.message, "invalid_request_error", err.kind.lower()),
-            tenant=call.tenant,
-        )
+    """The gateway response the mapping failure is (``UNSUPPORTED_MEDIA_TYPE``...)."""
     return call.gateway_response(err.kind, err.message)
 
 

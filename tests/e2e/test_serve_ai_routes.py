@@ -32,7 +32,8 @@ KEYS = [f"serve-e2e-key-{i:02d}-0123456789" for i in range(6)]
 
 
 class Served:
-    def __init__(self, state_dir: Path, state_file: Path) -> None:
+    def __init__(self, state_dir: Path, state_file: Path, sandbox: str) -> None:
+        self.sandbox = sandbox
         self.port = free_port()
         self.log = state_dir / "serve.log"
         self._out = self.log.open("w")
@@ -119,7 +120,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         for value in KEYS:
             key = apigw.create_api_key(name=value, enabled=True, value=value)
             apigw.create_usage_plan_key(usagePlanId=plan, keyId=key["id"], keyType="API_KEY")
-        server = Served(state_dir, root.state_file)
+        server = Served(state_dir, root.state_file, box.endpoint)
         yield server
     finally:
         if server is not None:
@@ -216,3 +217,143 @@ def test_usage_plan_throttles_per_key_and_refuses_unknown_keys(served: Served) -
     assert status == 403 and json.loads(body)["error"]["message"] == "Forbidden"
     status, _, body = served.post("/v1/ai/translate", {"text": "a", "target_language": "fr"})
     assert status == 403 and json.loads(body)["error"]["message"] == "Forbidden"
+
+
+def _aws_route(uri: str, **integration: Any) -> dict[str, Any]:
+    return {
+        "post": {
+            "security": [],
+            "x-amazon-apigateway-integration": {
+                "type": "aws",
+                "httpMethod": "POST",
+                "uri": uri,
+                "credentials": "arn:aws:iam::123456789012:role/serve-e2e",
+                "passthroughBehavior": "NEVER",
+                **integration,
+            },
+        }
+    }
+
+
+def test_the_other_sandbox_services_through_templates_and_content_handling(
+    served: Served,
+) -> None:
+    """SageMaker runtime (the module's templates), Polly (binary audio as base64 text),
+    Textract and Rekognition DetectText, in a plane built here against the same sandbox."""
+    from botocore.credentials import Credentials
+
+    from aigw import serve
+    from aigw.serve.integrations import Services
+
+    sm = ROOT / "modules" / "sagemaker-route" / "templates"
+    json11 = "'application/x-amz-json-1.1'"
+    doc: dict[str, Any] = {
+        "openapi": "3.0.1",
+        "paths": {
+            "/sm": _aws_route(
+                "arn:aws:apigateway:us-east-1:runtime.sagemaker:path//endpoints/churn/invocations",
+                requestParameters={
+                    "integration.request.header.Content-Type": "'application/json'",
+                    "integration.request.header.Accept": "'text/csv'",
+                },
+                requestTemplates={"application/json": (sm / "request_json.vtl").read_text()},
+                responses={
+                    "2\\d{2}": {
+                        "statusCode": "200",
+                        "responseTemplates": {
+                            "application/json": (sm / "response_text.vtl")
+                            .read_text()
+                            .replace("${route}", "churn")
+                            .replace("${accept}", "text/csv")
+                        },
+                    }
+                },
+            ),
+            "/speech": _aws_route(
+                "arn:aws:apigateway:us-east-1:polly:path/v1/speech",
+                requestParameters={"integration.request.header.Content-Type": "'application/json'"},
+                requestTemplates={
+                    "application/json": "{\"Text\": $input.json('$.text'), "
+                    '"OutputFormat": "mp3", "VoiceId": "Joanna"}'
+                },
+                responses={
+                    "default": {
+                        "statusCode": "200",
+                        "contentHandling": "CONVERT_TO_TEXT",
+                        "responseTemplates": {"application/json": '{"audio": "$input.body"}'},
+                    }
+                },
+            ),
+            "/ocr": _aws_route(
+                "arn:aws:apigateway:us-east-1:textract:action/DetectDocumentText",
+                requestParameters={
+                    "integration.request.header.X-Amz-Target": "'Textract.DetectDocumentText'",
+                    "integration.request.header.Content-Type": json11,
+                },
+                requestTemplates={
+                    "application/json": '{"Document": {"Bytes": $input.json(\'$.image\')}}'
+                },
+                responses={
+                    "default": {
+                        "statusCode": "200",
+                        "responseTemplates": {
+                            "application/json": "{\"blocks\": $input.json('$.Blocks')}"
+                        },
+                    }
+                },
+            ),
+            "/text": _aws_route(
+                "arn:aws:apigateway:us-east-1:rekognition:action/DetectText",
+                requestParameters={
+                    "integration.request.header.X-Amz-Target": "'RekognitionService.DetectText'",
+                    "integration.request.header.Content-Type": json11,
+                },
+                requestTemplates={
+                    "application/json": '{"Image": {"Bytes": $input.json(\'$.image\')}}'
+                },
+                responses={
+                    "default": {
+                        "statusCode": "200",
+                        "responseTemplates": {
+                            "application/json": '{"texts": [#foreach($t in '
+                            "$input.path('$.TextDetections'))\"$t.DetectedText\""
+                            "#if($foreach.hasNext), #end#end]}"
+                        },
+                    }
+                },
+            ),
+        },
+    }
+    # audio/mpeg is a binary media type of the API: CONVERT_TO_TEXT base64-encodes it.
+    services = Services(
+        served.sandbox,
+        "us-east-1",
+        lambda role: Credentials("sandbox", "sandbox"),
+        binary_media_types=["audio/mpeg"],
+    )
+    routes = serve.routes_from_openapi(doc)
+    bindings = [
+        serve.integration_type(r.integration_type).bind(r, lambda a: None, services)  # type: ignore[arg-type,return-value]
+        for r in routes
+    ]
+    plane = serve.DataPlane(doc, serve.Stage("a", "v1", "us-east-1", "1"), bindings, {})
+
+    def post(path: str, body: Any) -> tuple[int, Any]:
+        inc = serve.Incoming(
+            "POST", path, [], [("content-type", "application/json")], json.dumps(body).encode()
+        )
+        result = plane.dispatch(inc)
+        return result.status, json.loads(result.body)
+
+    status, answer = post("/sm", {"inputs": [1, 2]})
+    assert status == 200 and answer["object"] == "sagemaker.invocation"
+    assert answer["endpoint"] == "churn" and isinstance(answer["predictions"], str)
+    status, answer = post("/speech", {"text": "hello"})
+    assert status == 200
+    import base64
+
+    assert base64.b64decode(answer["audio"], validate=True)  # the mp3 bytes, as base64 text
+    status, answer = post("/ocr", {"image": "aGVsbG8="})
+    assert status == 200 and isinstance(answer["blocks"], list)
+    status, answer = post("/text", {"image": "aGVsbG8="})
+    assert status == 200 and answer["texts"] and all(isinstance(t, str) for t in answer["texts"])

@@ -187,3 +187,25 @@ def test_any_request_over_http_gets_a_json_answer(
     if resp.status >= 400:
         error = json.loads(data)["error"]
         assert resp.status < 500 or error["code"] in ("upstream_error", "internal_error"), error
+
+
+def test_a_bug_in_the_plane_is_a_json_500_not_a_dropped_connection() -> None:
+    import http.client
+
+    class Broken(serve.DataPlane):
+        def dispatch(self, inc: serve.Incoming) -> serve.Result:
+            raise KeyError("secret detail")
+
+    lines: list[str] = []
+    plane = Broken({"paths": {}}, serve.Stage("a", "v1", "us-east-1", "1"), [], {})
+    with serve.LocalServer(plane, port=0, access_log=lines.append) as srv:
+        host, port = srv.httpd.server_address[:2]
+        conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
+        conn.request("GET", "/v1/models")
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+    assert resp.status == 500
+    assert json.loads(body)["error"]["message"] == "Internal server error"
+    assert b"secret" not in body
+    assert "error serving a request: KeyError" in lines

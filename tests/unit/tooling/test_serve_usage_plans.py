@@ -270,3 +270,12 @@ def test_the_plane_answers_the_documents_throttled_and_quota_responses() -> None
     status, body = call()
     assert status == 429 and body["error"]["message"] == "Limit Exceeded"
     assert body["error"]["code"] == "quota_exceeded"
+
+
+def test_an_unreachable_sandbox_while_re_reading_keys_is_an_unknown_key() -> None:
+    def reload() -> tuple[list[Plan], dict[str, str]]:
+        raise ConnectionError("sandbox down")
+
+    up = UsagePlans([Plan("p1", "basic")], {"k": "p1"}, clock=Clock(), reload=reload)
+    assert up.check("other", "GET", "/v1/models").kind == "INVALID_API_KEY"
+    assert up.check("k", "GET", "/v1/models").kind == ""

@@ -182,7 +182,10 @@ class UsagePlans:
                 if len(self._misses) > 1024:
                     self._misses.clear()
                 self._misses[key] = now
-                self._set(*self._reload())
+                try:
+                    self._set(*self._reload())
+                except Exception:  # noqa: BLE001 - the sandbox is unreachable: keep what we had
+                    return None
                 plan_id = self.key_plans.get(key)
         return self.plans.get(plan_id) if plan_id else None
 

@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 from harness import ROOT, TerraformRoot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from local_env import free_port
 
 from aigw.sandbox import Sandbox
@@ -29,6 +31,8 @@ from aigw.sandbox import Sandbox
 pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
 
 KEYS = [f"serve-e2e-key-{i:02d}-0123456789" for i in range(6)]
+# Keys for the property test: enough that the tier's burst does not hide the routes.
+FUZZ_KEYS = [f"serve-e2e-fuzz-{i:02d}-0123456789" for i in range(40)]
 
 
 class Served:
@@ -117,7 +121,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             aws_secret_access_key="sandbox",
         )
         plan = outputs["usage_plan_ids"]["test"]  # type: ignore[index]
-        for value in KEYS:
+        for value in KEYS + FUZZ_KEYS:
             key = apigw.create_api_key(name=value, enabled=True, value=value)
             apigw.create_usage_plan_key(usagePlanId=plan, keyId=key["id"], keyType="API_KEY")
         server = Served(state_dir, root.state_file, box.endpoint)
@@ -357,3 +361,29 @@ def test_the_other_sandbox_services_through_templates_and_content_handling(
     assert status == 200 and isinstance(answer["blocks"], list)
     status, answer = post("/text", {"image": "aGVsbG8="})
     assert status == 200 and answer["texts"] and all(isinstance(t, str) for t in answer["texts"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.sampled_from(["/v1/ai/sentiment", "/v1/ai/pii", "/v1/ai/translate", "/v1/ai/labels"]),
+    body=st.one_of(
+        st.binary(max_size=100),
+        st.dictionaries(
+            st.sampled_from(["text", "image", "target_language", "language", "x"]),
+            st.one_of(st.text(max_size=50), st.integers(), st.none()),
+            max_size=3,
+        ).map(lambda d: json.dumps(d).encode()),
+    ),
+    content_type=st.sampled_from(["application/json", "text/plain", "image/png", ""]),
+    n=st.integers(min_value=0, max_value=len(FUZZ_KEYS) - 1),
+)
+def test_any_body_to_any_ai_route_gets_a_documented_answer(
+    served: Served, path: str, body: bytes, content_type: str, n: int
+) -> None:
+    status, headers, data = served.post(path, body, FUZZ_KEYS[n], **{"content-type": content_type})
+    assert headers["x-amzn-requestid"]
+    if status >= 400:
+        error = json.loads(data)["error"]
+        assert {"message", "type", "code"} <= set(error)
+        # 5xx only as the routes' own mapping of a service error
+        assert status < 500 or (status, error["code"]) == (502, "upstream_error"), error

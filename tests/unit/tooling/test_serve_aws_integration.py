@@ -325,3 +325,10 @@ def test_an_unmapped_content_type_is_the_unsupported_media_type_gateway_response
         "code": "invalid_request",
         "param": None,
     }
+
+
+def test_a_payload_that_is_not_json_for_a_json_template_is_a_400() -> None:
+    plane = plane_for(ai_document(), Services("http://127.0.0.1:9", "us-east-1", Signed()))
+    result = plane.dispatch(incoming("/v1/sentiment", b"\x00 not json"))
+    assert result.status == 400
+    assert json.loads(result.body)["error"]["message"] == "Could not parse request body into json"

@@ -117,10 +117,18 @@ def _select_template(templates: Mapping[str, str], content_type: str) -> str | N
     return None
 
 
-def _render(template: str, body: str, **kwargs: Any) -> str:
+def _render(template: str, body: str, *, request: bool = True, **kwargs: Any) -> str:
     try:
         return vtl.render(template, body, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any template failure is API Gateway's 500
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, vtl.BodyNotJson):
+            cause = cause.__cause__
+        if cause is not None and request:
+            # The client's payload is not JSON: 400, as API Gateway answers it.
+            raise MappingError(
+                "BAD_REQUEST_BODY", "Could not parse request body into json"
+            ) from None
         raise MappingError(
             "API_CONFIGURATION_ERROR", f"Unable to transform the payload ({type(exc).__name__})"
         ) from None
@@ -283,7 +291,11 @@ def map_response(
                 "API_CONFIGURATION_ERROR", "Unable to transform the response"
             ) from None
         body = _render(
-            template, text, context_vars=context_vars, stage_variables=stage_variables
+            template,
+            text,
+            request=False,
+            context_vars=context_vars,
+            stage_variables=stage_variables,
         ).encode("utf-8")
         content_type = key
     else:

@@ -1,9 +1,9 @@
 """`aigw serve --state-file` over real HTTP against the AI service routes applied to moto.
 
 One apply of ``tests/e2e/roots/ai_routes`` (ai-service-route as in its basic example,
-behind gateway-core with one usage-plan tier) in a sandbox private to this module; API
-keys are created in the sandbox before serve starts; serve runs as a process and is
-driven with ``http.client``. Comprehend and Rekognition answer from the sandbox (moto),
+behind gateway-core with one usage-plan tier and the project's web ACL) in a sandbox
+private to this module; API keys are created in the sandbox before serve starts; serve
+runs as a process and is driven with ``http.client``. Comprehend and Rekognition answer from the sandbox (moto),
 Translate from serve's local fake; every assertion reads the body and headers.
 """
 
@@ -144,7 +144,13 @@ def test_startup_names_every_route_the_fake_and_what_is_enforced(served: Served)
     )
     assert "fake: translate is a local fake" in out and "not the AWS service" in out
     assert "usage plans: 1 plan(s) of this stage, throttling and quotas enforced" in out
-    assert "WAF: no web ACL associated with the stage" in out
+    waf = [ln.strip() for ln in out.splitlines() if ln.strip().startswith("WAF ")]
+    assert any(ln.endswith("emulated rules: rate-per-ip, body-size-limit") for ln in waf), waf
+    assert any(
+        "not emulated: AWSManagedRulesKnownBadInputsRuleSet (ManagedRuleGroupStatement: AWS-only)"
+        in ln
+        for ln in waf
+    ), waf
     assert "warning:" not in out
     assert "  POST /v1/ai/translate: AWS_IAM: SigV4 header required, signature not verified" in out
 
@@ -387,3 +393,17 @@ def test_any_body_to_any_ai_route_gets_a_documented_answer(
         assert {"message", "type", "code"} <= set(error)
         # 5xx only as the routes' own mapping of a service error
         assert status < 500 or (status, error["code"]) == (502, "upstream_error"), error
+
+
+def test_the_web_acls_body_size_rule_answers_its_openai_shaped_413(served: Served) -> None:
+    body = {"text": "a" * 3000, "target_language": "fr"}  # over the root's 2048 bytes
+    status, headers, data = served.post("/v1/ai/translate", body, KEYS[5])
+    assert status == 413 and headers["content-type"] == "application/json"
+    assert json.loads(data) == {
+        "error": {
+            "message": "Request body is larger than the gateway accepts (2048 bytes).",
+            "type": "invalid_request_error",
+            "code": "request_too_large",
+            "param": None,
+        }
+    }

@@ -1,5 +1,5 @@
 # The AI service routes (modules/ai-service-route, as in its basic example) behind
-# gateway-core, for the serve e2e tests: `aigw serve --state-file` serves this root's
+# gateway-core with the project's web ACL, for the serve e2e tests: `aigw serve --state-file` serves this root's
 # applied OpenAPI document against the sandbox it was applied to.
 
 terraform {
@@ -36,12 +36,25 @@ module "ai_services" {
   tags       = { project = "aigw", example = "serve-ai-routes" }
 }
 
+# The project's web ACL with a small body-size limit, associated with the stage.
+module "waf" {
+  source = "../../../../modules/waf"
+
+  name                  = "${var.name_prefix}-ai-serve"
+  enable_logging        = false
+  body_size_limit_bytes = 2048
+  tags                  = { project = "aigw", example = "serve-ai-routes" }
+}
+
 module "gateway" {
   source = "../../../../modules/gateway-core"
 
   name           = "${var.name_prefix}-ai-serve"
   routes         = module.ai_services.routes
   api_key_source = "HEADER"
+  web_acl_arn    = module.waf.web_acl_arn
+  # The ARN is only known after apply.
+  associate_web_acl = true
   # One tier: two requests at once, one a second after that, twenty a day.
   tiers = {
     test = {

@@ -3,8 +3,9 @@
 One apply of ``tests/e2e/roots/ai_routes`` (ai-service-route as in its basic example,
 behind gateway-core with one usage-plan tier and the project's web ACL) in a sandbox
 private to this module; API keys are created in the sandbox before serve starts; serve
-runs as a process and is driven with ``http.client``. Comprehend and Rekognition answer from the sandbox (moto),
-Translate from serve's local fake; every assertion reads the body and headers.
+runs as a process and is driven with ``http.client``. Comprehend and Rekognition answer
+from the sandbox (moto), Translate from serve's local fake; every assertion reads the
+body and headers.
 """
 
 from __future__ import annotations

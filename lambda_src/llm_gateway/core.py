@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from llm_gateway.cache import ResponseCache
     from llm_gateway.providers import base
     from llm_gateway.quotas import QuotaStore
+    from llm_gateway.responses_store import ResponseStore
 
 
 class Gateway:
@@ -100,6 +101,12 @@ class Gateway:
             self._cache = (cfg.cache, ResponseCache(cfg.cache, self._quota_client))
         return self._cache[1]
 
+    def responses_store(self) -> ResponseStore | None:
+        """The stored-responses table the environment names, if any."""
+        from llm_gateway.responses_store import store_for
+
+        return store_for(self._quota_client)
+
     def finish(self, cfg: GatewayConfig, out: Outcome) -> None:
         """Write the request's log line and metric record."""
         telemetry.finish(cfg, out, self.clock(), self.logger, self._metrics_sink)
@@ -141,7 +148,7 @@ class Gateway:
         try:
             resp = self._dispatch(cfg, req, out, deadline)
         except ApiError as err:
-            resp = Response.error(err)
+            resp = endpoints.error_response(err, req)
             out.status, out.error_code = err.status, err.code
         except ConfigError as exc:  # a config built in code, past parse_config's checks
             resp = self._config_unavailable(req, out, exc)
@@ -150,7 +157,7 @@ class Gateway:
             self.logger.error(
                 "unhandled_exception", request_id=req.request_id, error=type(exc).__name__
             )
-            resp = Response.error(err)
+            resp = endpoints.error_response(err, req)
             out.status, out.error_code = err.status, err.code
         if resp.stream is None:
             self.finish(cfg, out)
@@ -167,14 +174,14 @@ class Gateway:
             503, "The gateway configuration is unavailable.", errors.SERVER, "config_unavailable"
         )
         out.status, out.error_code = err.status, err.code
-        return Response.error(err)
+        return endpoints.error_response(err, req)
 
     def _dispatch(
         self, cfg: GatewayConfig, req: Request, out: Outcome, deadline: float
     ) -> Response:
         route, param = endpoints.find(req.path)
         out.route = route.name
-        if req.method != route.method:
+        if not route.allows(req.method):
             raise errors.method_not_allowed(req.method, req.path)
         out.identity = identity = Identity.from_auth(req.auth, cfg.allow_anonymous)
         if len(req.body) > cfg.limits.max_body_bytes:

@@ -18,27 +18,34 @@ from __future__ import annotations
 import re
 
 from aigw_shared import errors
+from aigw_shared.http_event import Response
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from aigw_shared.http_event import Response
+    from aigw_shared.errors import ApiError
+    from aigw_shared.http_event import Request
     from llm_gateway.context import Context
 
 
 class Route:
-    """One route: its method, its name in logs and metrics, and its handler."""
+    """One route: its method (or methods, ``"GET|DELETE"``), its name in logs and
+    metrics, and its handler."""
 
-    __slots__ = ("_handler", "_module", "_name", "method", "name")
+    __slots__ = ("_errors", "_handler", "_module", "_name", "method", "name")
 
-    def __init__(self, method: str, name: str, handler: str) -> None:
+    def __init__(self, method: str, name: str, handler: str, errors: str | None = None) -> None:
         self.method = method
         self.name = name
         module, _, func = handler.partition(":")
         self._module = f"{__name__}.{module}"
         self._name = func
         self._handler: Callable[[Context], Response] | None = None
+        self._errors = errors  # "function" of the same module rendering its errors
+
+    def allows(self, method: str) -> bool:
+        return method in self.method.split("|")
 
     def handler(self) -> Callable[[Context], Response]:
         fn = self._handler
@@ -47,11 +54,23 @@ class Route:
             self._handler = fn
         return fn
 
+    def error_response(self, err: ApiError, req: Request) -> Response:
+        """The route's own error shape when its dialect has one, else OpenAI's."""
+        if self._errors is None:
+            return Response.error(err)
+        render = getattr(__import__(self._module, fromlist=(self._errors,)), self._errors)
+        return render(err, req)
+
 
 EXACT: dict[str, Route] = {
     "/v1/chat/completions": Route("POST", "chat_completions", "chat_completions:handle"),
     "/v1/embeddings": Route("POST", "embeddings", "embeddings:handle"),
     "/v1/models": Route("GET", "models", "models:list_models"),
+    "/v1/responses": Route("POST", "responses", "responses:create"),
+    "/v1/messages": Route("POST", "messages", "messages:handle", "error_response"),
+    "/v1/messages/count_tokens": Route(
+        "POST", "messages_count_tokens", "messages:count_tokens", "error_response"
+    ),
 }
 # Routes with one path parameter (the first group), tried in order after EXACT.
 PATTERNS: tuple[tuple[re.Pattern[str], Route], ...] = (
@@ -60,6 +79,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], Route], ...] = (
         Route("POST", "prompts", "prompts:handle"),
     ),
     (re.compile(r"^/v1/models/(.{1,1000})$", re.S), Route("GET", "model", "models:retrieve")),
+    (
+        re.compile(r"^/v1/responses/([A-Za-z0-9_-]{1,128})$"),
+        Route("GET|DELETE", "response", "responses:item"),
+    ),
 )
 
 
@@ -73,3 +96,12 @@ def find(path: str) -> tuple[Route, str | None]:
         if m:
             return route, m.group(1)
     raise errors.not_found(f"Unknown path {path[:200]}.", "unknown_path")
+
+
+def error_response(err: ApiError, req: Request) -> Response:
+    """``err`` in the error shape of the route ``req`` is on (OpenAI's when none)."""
+    try:
+        route, _ = find(req.path)
+    except errors.ApiError:
+        return Response.error(err)
+    return route.error_response(err, req)

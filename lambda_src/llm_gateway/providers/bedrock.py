@@ -12,6 +12,7 @@ most one per step).
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterable, Iterator
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- client
 
+# Geography prefixes of cross-region inference profile ids (us.anthropic.claude-...).
+_PROFILE_PREFIX = re.compile(r"^(?:us|eu|apac|jp|au|ca|us-gov|global)\.(?=[a-z0-9-]+\.)")
 _clients: dict[tuple[Any, ...], Any] = {}
 _clients_lock = threading.Lock()
 TIMEOUT_STEPS_S = (0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 25, 30, 45, 60)
@@ -102,6 +105,23 @@ class BedrockProvider:
         except Exception as exc:  # noqa: BLE001
             raise map_exception(exc) from None
         return stream_to_chunks(_guard(resp["stream"]))
+
+    def count_tokens(self, target: Target, request: dict[str, Any], timeout: float) -> int:
+        """The input tokens of a chat request (CountTokens, for the models that support
+        it; Bedrock answers ValidationException for the others). CountTokens takes
+        foundation-model ids: a cross-region inference profile id is counted on its model."""
+        kwargs = to_converse(request, target)
+        body = {k: kwargs[k] for k in ("messages", "system", "toolConfig") if k in kwargs}
+        model = _PROFILE_PREFIX.sub("", target.model)
+        try:
+            resp = self.client(timeout).count_tokens(modelId=model, input={"converse": body})
+            return int(resp["inputTokens"])
+        except (KeyError, TypeError, ValueError):
+            raise base.upstream_unavailable(
+                "The upstream provider returned a malformed response."
+            ) from None
+        except Exception as exc:  # noqa: BLE001
+            raise map_exception(exc) from None
 
     def embed(
         self, target: Target, inputs: list[str], dimensions: int | None, timeout: float

@@ -29,6 +29,8 @@ def test_every_route_resolves_to_one_handler(route: endpoints.Route) -> None:
         ("/v1/models", "models", None),
         ("/v1/models/a%2Fb", "model", "a%2Fb"),
         ("/v1/prompts/greet", "prompts", "greet"),
+        ("/v1/responses", "responses", None),
+        ("/v1/responses/resp_1a", "response", "resp_1a"),
     ],
 )
 def test_paths_find_their_route(path: str, name: str, param: str | None) -> None:
@@ -37,7 +39,9 @@ def test_paths_find_their_route(path: str, name: str, param: str | None) -> None
     assert endpoints.find(path)[0] is route  # the same table every request
 
 
-@pytest.mark.parametrize("path", ["/v1/chat/completions/", "/v1/prompts/", "/v1/prompts/-x", "/"])
+@pytest.mark.parametrize(
+    "path", ["/v1/chat/completions/", "/v1/prompts/", "/v1/prompts/-x", "/", "/v1/responses/a/b"]
+)
 def test_unknown_paths_are_404(path: str) -> None:
     with pytest.raises(ApiError) as exc:
         endpoints.find(path)

@@ -240,7 +240,30 @@ def test_every_route_becomes_one_operation(
 
 def test_api_key_source_and_binary_media_types(document: dict[str, Any]) -> None:
     assert document["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
-    assert document["x-amazon-apigateway-binary-media-types"] == ["image/png", "image/jpeg"]
+    # The module's list, then what the routes answer as binary, each once.
+    assert document["x-amazon-apigateway-binary-media-types"] == [
+        "image/png",
+        "image/jpeg",
+        "audio/mpeg",
+    ]
+
+
+def test_binary_answer_declares_the_header_it_maps(document: dict[str, Any]) -> None:
+    integration = _integration(document, "/v1/ai/speech", "post")
+    assert integration["uri"] == "arn:aws:apigateway:us-east-1:polly:path/v1/speech"
+    ok, error = integration["responses"]["2\\d{2}"], integration["responses"]["default"]
+    assert ok == {
+        "statusCode": "200",
+        "contentHandling": "CONVERT_TO_BINARY",
+        "responseParameters": {
+            "method.response.header.Content-Type": "integration.response.header.Content-Type"
+        },
+    }
+    assert error["contentHandling"] == "CONVERT_TO_TEXT" and "responseParameters" not in error
+    responses = _operation(document, "/v1/ai/speech", "post")["responses"]
+    # API Gateway refuses a mapping to a method response header that is not declared.
+    assert responses["200"]["headers"] == {"Content-Type": {"schema": {"type": "string"}}}
+    assert "headers" not in responses["502"]
 
 
 # --- integrations ------------------------------------------------------------------------

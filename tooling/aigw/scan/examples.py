@@ -14,7 +14,14 @@ from aigw.scan.plans import locate_in_source
 
 # Checks that read only values a mocked plan knows (the OpenAPI body, config documents)
 # and report UNKNOWN for anything computed from mocked resources.
-RESOLVED_VALUE_CHECKS = ("CKV_AIGW_1", "CKV_AIGW_2", "CKV_AIGW_3", "CKV_AIGW_4", "CKV_AIGW_16")
+RESOLVED_VALUE_CHECKS = (
+    "CKV_AIGW_1",
+    "CKV_AIGW_2",
+    "CKV_AIGW_3",
+    "CKV_AIGW_4",
+    "CKV_AIGW_16",
+    "CKV_AIGW_24",
+)
 RESOLVED_VALUE_RESOURCES = (
     "aws_api_gateway_rest_api",
     "aws_ssm_parameter",

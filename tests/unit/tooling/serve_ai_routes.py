@@ -19,6 +19,10 @@ def tf_render(path: Path, **variables: object) -> str:
     return re.sub(r"\$\{(\w+)\}", lambda m: str(variables[m.group(1)]), path.read_text())
 
 
+# The Comprehend text calls share one request template (as routes.tf maps them).
+REQUEST_TEMPLATES = {"sentiment": "text", "pii": "text"}
+
+
 def ai_operation(name: str, service: str, action: str, target: str, **tvars: object) -> dict:
     responses: dict[str, Any] = {
         pattern: {
@@ -48,7 +52,9 @@ def ai_operation(name: str, service: str, action: str, target: str, **tvars: obj
                     "integration.request.header.Content-Type": "'application/x-amz-json-1.1'",
                 },
                 "requestTemplates": {
-                    "application/json": tf_render(AI / f"{name}_request.vtl", **tvars)
+                    "application/json": tf_render(
+                        AI / f"{REQUEST_TEMPLATES.get(name, name)}_request.vtl", **tvars
+                    )
                 },
                 "passthroughBehavior": "NEVER",
                 "responses": responses,

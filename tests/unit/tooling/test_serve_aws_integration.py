@@ -332,3 +332,45 @@ def test_a_payload_that_is_not_json_for_a_json_template_is_a_400() -> None:
     result = plane.dispatch(incoming("/v1/sentiment", b"\x00 not json"))
     assert result.status == 400
     assert json.loads(result.body)["error"]["message"] == "Could not parse request body into json"
+
+
+@pytest.mark.parametrize(
+    ("back_end_type", "accept", "handling", "expected"),
+    [
+        # JSON answers: CONVERT_TO_TEXT keeps them JSON even for a binary Accept
+        ("application/x-amz-json-1.1", "audio/mpeg", "CONVERT_TO_TEXT", b'{"v": 1}'),
+        ("application/x-amz-json-1.1", "application/json", None, b'{"v": 1}'),
+        # a binary answer to a text Accept without handling: base64 text
+        ("audio/mpeg", "application/json", None, b"AAE="),
+        ("audio/mpeg", "audio/mpeg", None, b"\x00\x01"),
+        ("audio/mpeg", "application/json", "CONVERT_TO_BINARY", b"\x00\x01"),
+        ("audio/mpeg", "audio/mpeg", "CONVERT_TO_TEXT", b"AAE="),
+    ],
+)
+def test_response_content_type_conversions(
+    back_end_type: str, accept: str, handling: str | None, expected: bytes
+) -> None:
+    body = b'{"v": 1}' if "json" in back_end_type else b"\x00\x01"
+    response: dict[str, Any] = {"statusCode": "200"}
+    if handling:
+        response["contentHandling"] = handling
+    integration = {"responses": {"default": response}}
+    inc = serve.Incoming("POST", "/", [], [("accept", accept)], b"{}")
+    out = map_response(
+        integration, inc, 200, {"Content-Type": back_end_type}, body, {}, ["audio/mpeg"]
+    )
+    assert out.body == expected
+
+
+def test_a_text_answer_to_a_binary_accept_without_handling_is_base64_decoded() -> None:
+    inc = serve.Incoming("POST", "/", [], [("accept", "image/png")], b"{}")
+    out = map_response(
+        {"responses": {"default": {"statusCode": "200"}}},
+        inc,
+        200,
+        {"Content-Type": "text/plain"},
+        b"aGk=",
+        {},
+        ["image/png"],
+    )
+    assert out.body == b"hi"

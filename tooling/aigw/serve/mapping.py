@@ -16,9 +16,11 @@ One integration request and its answer go through the steps API Gateway document
    back ends the regex is matched against the back end's HTTP status code (Java
    ``String.matches``: the whole code); ``default`` catches the rest.
 5. **Response template** by the request's ``Accept`` (else ``application/json``, else the
-   first one), rendered with ``$input`` over the integration response body, then the
-   response's ``contentHandling``; ``responseParameters`` set static headers and copy
-   ``integration.response.header.X``.
+   first one), rendered with ``$input`` over the integration response body when that is
+   text; the response's ``contentHandling`` (or, without one, a binary ``Accept``) turns
+   a binary answer into base64 text or a text answer into bytes, as API Gateway's
+   content type conversion table says; ``responseParameters`` set static headers and
+   copy ``integration.response.header.X``.
 
 Templates run in :func:`aigw.vtl.render` — the engine the mapping-template unit tests use.
 """
@@ -277,15 +279,24 @@ def map_response(
     chosen = _response_template(response.get("responseTemplates") or {}, inc.header("accept"))
     handling = response.get("contentHandling")
     back_end_type = lower.get("content-type")
-    binary = is_binary_media(back_end_type, binary_media_types) or is_binary_media(
-        inc.header("accept"), binary_media_types
-    )
-    content_type = DEFAULT_CONTENT_TYPE
-    if chosen is not None and not (binary and handling != "CONVERT_TO_TEXT"):
+    # "Content type conversions in API Gateway": the payload is binary when the back end's
+    # Content-Type is a binary media type; without contentHandling the client's Accept
+    # decides (a binary Accept gets bytes), CONVERT_TO_TEXT / CONVERT_TO_BINARY force it.
+    payload_binary = is_binary_media(back_end_type, binary_media_types)
+    if handling == "CONVERT_TO_TEXT":
+        want_text = True
+    elif handling == "CONVERT_TO_BINARY":
+        want_text = False
+    else:
+        want_text = not is_binary_media(inc.header("accept"), binary_media_types)
+    if want_text and payload_binary:
+        body = base64.b64encode(body)
+    content_type = back_end_type or DEFAULT_CONTENT_TYPE
+    # A mapping template applies to a text payload only.
+    if chosen is not None and not (payload_binary and not want_text):
         key, template = chosen
-        data = base64.b64encode(body) if binary and handling == "CONVERT_TO_TEXT" else body
         try:
-            text = data.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise MappingError(
                 "API_CONFIGURATION_ERROR", "Unable to transform the response"
@@ -298,11 +309,7 @@ def map_response(
             stage_variables=stage_variables,
         ).encode("utf-8")
         content_type = key
-    else:
-        content_type = back_end_type or DEFAULT_CONTENT_TYPE
-        if handling == "CONVERT_TO_TEXT":
-            body = base64.b64encode(body)
-    if handling == "CONVERT_TO_BINARY" and not binary:
+    if not want_text and not payload_binary:
         try:
             body = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):

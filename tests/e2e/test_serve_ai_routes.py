@@ -31,7 +31,7 @@ from aigw.sandbox import Sandbox
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
 
-KEYS = [f"serve-e2e-key-{i:02d}-0123456789" for i in range(6)]
+KEYS = [f"serve-e2e-key-{i:02d}-0123456789" for i in range(13)]
 # Keys for the property test: enough that the tier's burst does not hide the routes.
 FUZZ_KEYS = [f"serve-e2e-fuzz-{i:02d}-0123456789" for i in range(40)]
 
@@ -408,3 +408,40 @@ def test_the_web_acls_body_size_rule_answers_its_openai_shaped_413(served: Serve
             "param": None,
         }
     }
+
+
+def test_the_other_comprehend_textract_and_rekognition_routes(served: Served) -> None:
+    """Each route's own templates over the sandbox's answers (one key per route: burst 2);
+    the calls the sandbox lacks answer the route's mapping of a service error (502)."""
+    cases = [
+        ("/v1/ai/key-phrases", {"text": "the quick brown fox"}, KEYS[7]),
+        ("/v1/ai/document-text", {"document": "aGVsbG8gd29ybGQ="}, KEYS[8]),
+        ("/v1/ai/image-text", {"image": "aGVsbG8gd29ybGQ="}, KEYS[9]),
+    ]
+    for path, body, key in cases:
+        status, headers, data = served.post(path, body, key)
+        assert status == 200, (path, data)
+        assert headers["content-type"] == "application/json"
+        answer = json.loads(data)
+        assert isinstance(answer, dict) and answer, (path, answer)
+    for path, body in [
+        ("/v1/ai/entities", {"text": "Jeff lives in Seattle"}),
+        ("/v1/ai/language", {"text": "bonjour"}),
+        ("/v1/ai/moderation", {"image": "aGVsbG8gd29ybGQ="}),
+    ]:
+        status, _, data = served.post(
+            path, body, KEYS[6] if path != "/v1/ai/moderation" else KEYS[10]
+        )
+        assert status == 502, (path, data)
+        assert json.loads(data)["error"]["code"] == "upstream_error"
+    out = served.output()
+    assert "comprehend action/DetectEntities (NOT in the sandbox" in out
+
+
+def test_speech_answers_polly_audio_as_bytes(served: Served) -> None:
+    status, headers, data = served.post(
+        "/v1/ai/speech", {"text": "hello"}, KEYS[11], accept="audio/mpeg"
+    )
+    assert status == 200, data
+    assert headers["content-type"] == "audio/mpeg"
+    assert data and not data.startswith(b"{")  # the audio bytes, not JSON or base64 text

@@ -33,7 +33,21 @@ module "ai_services" {
 
   name       = "${var.name_prefix}-ai-serve"
   route_auth = "AWS_IAM"
-  tags       = { project = "aigw", example = "serve-ai-routes" }
+  # Every service the module offers; speech answers audio bytes.
+  services = {
+    sentiment   = true
+    pii         = true
+    translate   = true
+    labels      = true
+    entities    = true
+    key_phrases = true
+    language    = true
+    document    = true
+    image_text  = true
+    moderation  = true
+    speech      = true
+  }
+  tags     = { project = "aigw", example = "serve-ai-routes" }
 }
 
 # The project's web ACL with a small body-size limit, associated with the stage.

@@ -27,6 +27,7 @@ function). ``--retest-survivors`` also runs the survivors again, against tests a
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -203,9 +204,24 @@ def survivors_of(listing: str) -> list[tuple[str, str]]:
     ]
 
 
+def retest_names(survivors: list[tuple[str, str]], patterns: list[str]) -> list[str]:
+    """The survivors to run again: all of them, or those matching one of ``patterns``."""
+    return [
+        name
+        for name, _ in survivors
+        if not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
+    ]
+
+
 def run_area(
-    root: Path, area: Area, jobs: int, *, fresh: bool = False, retest_survivors: bool = False
+    root: Path,
+    area: Area,
+    jobs: int,
+    *,
+    fresh: bool = False,
+    retest: list[str] | None = None,
 ) -> AreaResult:
+    """Run mutmut over ``area``; ``retest`` (patterns, [] for all) re-runs survivors too."""
     python = _interpreter(root, area)
     work = stage(root, area, state_dir(root) / "mutation" / area.name, fresh=fresh)
     log = work / "mutmut.log"
@@ -213,8 +229,9 @@ def run_area(
     run = [*mutmut, "run", "--max-children", str(jobs)]
     start = time.monotonic()
     proc = _run(run, work, log)
-    if proc.returncode == 0 and retest_survivors:
-        again = [name for name, _ in survivors_of(_run([*mutmut, "results"], work, log).stdout)]
+    if proc.returncode == 0 and retest is not None:
+        listing = _run([*mutmut, "results"], work, log).stdout
+        again = retest_names(survivors_of(listing), retest)
         if again:
             proc = _run([*run, *again], work, log)
     seconds = time.monotonic() - start
@@ -272,7 +289,7 @@ def cmd_mutation(args: argparse.Namespace) -> int:
                     AREAS[name],
                     args.jobs,
                     fresh=getattr(args, "fresh", False),
-                    retest_survivors=getattr(args, "retest_survivors", False),
+                    retest=getattr(args, "retest_survivors", None),
                 )
             )
         except MutationError as exc:
@@ -311,8 +328,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--retest-survivors",
-        action="store_true",
-        help="also run the mutants that survived earlier runs again (after adding tests)",
+        nargs="*",
+        metavar="PATTERN",
+        help="also run the mutants that survived earlier runs again (after adding tests); "
+        "with PATTERNs (shell-style, e.g. 'authorizer.core.*') only the survivors matching one",
     )
     p.set_defaults(func=cmd_mutation)
     return p

@@ -119,3 +119,16 @@ def test_an_unknown_area_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 def test_the_policy_area_needs_the_scan_venv(tmp_path: Path) -> None:
     with pytest.raises(mutation.MutationError, match=r"\.venv-scan/bin/python is missing"):
         mutation._interpreter(tmp_path, mutation.AREAS["policies"])
+
+
+def test_survivors_to_retest_are_all_or_those_matching_a_pattern() -> None:
+    survivors = [
+        ("authorizer.core.x_extract_credential__mutmut_3", "survived"),
+        ("authorizer.jose.x_b64url_decode__mutmut_9", "survived"),
+        ("authorizer.signatures.x__jdouble__mutmut_2", "survived"),
+    ]
+    assert mutation.retest_names(survivors, []) == [name for name, _ in survivors]
+    assert mutation.retest_names(survivors, ["authorizer.core.*", "*b64url*"]) == [
+        "authorizer.core.x_extract_credential__mutmut_3",
+        "authorizer.jose.x_b64url_decode__mutmut_9",
+    ]

@@ -83,6 +83,17 @@ def test_base64url_refuses_set_trailing_bits(segment: str) -> None:
     assert str(exc.value) == "segment is not canonical base64url"
 
 
+@pytest.mark.parametrize("segment", ["Zm9\n", "Zg\n", "Zm9v\n"])
+def test_a_segment_with_a_trailing_newline_is_refused(segment: str) -> None:
+    # Python's "$" also matches before a final newline, and the decoder drops characters
+    # outside the alphabet. "Zm9\n" (4 characters, no padding added) and "Zg\n" ("=" added)
+    # leave "Zm9" and "Zg=": neither is whole groups of four, which the decoder refuses;
+    # "Zm9v\n" has five characters.
+    with pytest.raises(TokenInvalid) as exc:
+        b64url_decode(segment)
+    assert str(exc.value) == "segment is not base64url"
+
+
 # --------------------------------------------------------------------- JOSE header
 
 # RFC 7515 appendix A.1: the header {"typ":"JWT",\r\n "alg":"HS256"} and the JWT claims

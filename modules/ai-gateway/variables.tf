@@ -127,6 +127,23 @@ variable "tiers" {
   nullable = false
 }
 
+variable "default_throttle" {
+  description = "Stage-wide throttle of every method for all callers together (gateway-core default_throttle): rate_limit requests per second (> 0) and burst_limit (a whole number >= 1). Routes with their own throttle override it for their method; usage plans (tiers) limit each API key on top. Null = the account-level limit."
+  type = object({
+    rate_limit  = number
+    burst_limit = number
+  })
+  default = {
+    rate_limit  = 500
+    burst_limit = 1000
+  }
+
+  validation {
+    condition     = var.default_throttle == null || try(var.default_throttle.rate_limit > 0 && var.default_throttle.burst_limit >= 1 && floor(var.default_throttle.burst_limit) == var.default_throttle.burst_limit, false)
+    error_message = "default_throttle.rate_limit must be greater than 0 and burst_limit a whole number of at least 1 (or set default_throttle = null)."
+  }
+}
+
 variable "waf" {
   description = "The web ACL in front of the stage: body size limit (LLM prompts are large; at most 65536, the largest WAF inspection limit), per-IP and per-credential rate limits, optional Bot Control."
   type = object({
@@ -245,9 +262,10 @@ variable "llm" {
       dimensions = optional(number)
     }))
     prices = optional(map(object({
-      input_per_1m      = optional(number, 0)
-      output_per_1m     = optional(number, 0)
-      cache_read_per_1m = optional(number, 0)
+      input_per_1m       = optional(number, 0)
+      output_per_1m      = optional(number, 0)
+      cache_read_per_1m  = optional(number, 0)
+      cache_write_per_1m = optional(number)
     })), {})
     prompt_templates = optional(map(object({
       model = string
@@ -280,6 +298,12 @@ variable "llm" {
       tenants               = optional(map(number), {})
       default_tokens        = optional(number)
       reserve_output_tokens = optional(number)
+      usd = optional(object({
+        tiers   = optional(map(number), {})
+        tenants = optional(map(number), {})
+        default = optional(number)
+        models  = optional(map(map(number)), {})
+      }), {})
     }), {})
     response_cache = optional(object({
       enabled     = optional(bool, false)

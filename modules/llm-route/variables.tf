@@ -241,14 +241,14 @@ variable "log_retention_days" {
 }
 
 variable "deletion_protection_enabled" {
-  description = "Deletion protection on the usage table."
+  description = "Deletion protection on the usage and responses tables."
   type        = bool
   default     = true
   nullable    = false
 }
 
 variable "point_in_time_recovery_enabled" {
-  description = "Point-in-time recovery on the usage table."
+  description = "Point-in-time recovery on the usage and responses tables."
   type        = bool
   default     = true
   nullable    = false
@@ -348,14 +348,20 @@ variable "models" {
 }
 
 variable "prices" {
-  description = "USD prices per million tokens, keyed by target model id (for the EstimatedCostUSD metric)."
+  description = "USD prices per million tokens, keyed by target model id (for the EstimatedCostUSD metric and USD budgets). Overrides the module's dated Bedrock price table (prices/, docs/cost.md) model by model; every non-mock target needs a price from one or the other."
   type = map(object({
-    input_per_1m      = optional(number, 0)
-    output_per_1m     = optional(number, 0)
-    cache_read_per_1m = optional(number, 0)
+    input_per_1m       = optional(number, 0)
+    output_per_1m      = optional(number, 0)
+    cache_read_per_1m  = optional(number, 0)
+    cache_write_per_1m = optional(number)
   }))
   default  = {}
   nullable = false
+
+  validation {
+    condition     = alltrue([for k, p in var.prices : alltrue([for v in [p.input_per_1m, p.output_per_1m, p.cache_read_per_1m, coalesce(p.cache_write_per_1m, 0)] : v >= 0])])
+    error_message = "prices: input_per_1m, output_per_1m, cache_read_per_1m and cache_write_per_1m must be 0 or more (USD per million tokens); cache_write_per_1m unset bills cache writes at input_per_1m."
+  }
 }
 
 variable "prompt_templates" {
@@ -406,7 +412,7 @@ variable "routing" {
 }
 
 variable "quotas" {
-  description = "Token budgets per tenant and period, kept in the module's usage table: tokens per tier, per-tenant overrides, a default (null = unlimited)."
+  description = "Token and USD budgets per tenant and period, kept in the module's usage table: tokens per tier, per-tenant overrides, a default (null = unlimited); `usd` the same in US dollars (tiers, tenants, default) plus `models`, a tenant's budget on one model alias (tenant => alias => USD). Costs use the model prices (prices.tf, docs/cost.md)."
   type = object({
     enabled               = optional(bool, true)
     period                = optional(string, "month")
@@ -414,6 +420,12 @@ variable "quotas" {
     tenants               = optional(map(number), {})
     default_tokens        = optional(number)
     reserve_output_tokens = optional(number)
+    usd = optional(object({
+      tiers   = optional(map(number), {})
+      tenants = optional(map(number), {})
+      default = optional(number)
+      models  = optional(map(map(number)), {})
+    }), {})
   })
   default  = {}
   nullable = false
@@ -421,6 +433,21 @@ variable "quotas" {
   validation {
     condition     = contains(["day", "month"], var.quotas.period)
     error_message = "quotas.period must be one of: day, month."
+  }
+
+  validation {
+    condition = alltrue(concat(
+      [for v in values(var.quotas.usd.tiers) : v >= 0],
+      [for v in values(var.quotas.usd.tenants) : v >= 0],
+      [coalesce(var.quotas.usd.default, 0) >= 0],
+      flatten([for t, m in var.quotas.usd.models : [for v in values(m) : v >= 0]]),
+    ))
+    error_message = "quotas.usd: every budget (tiers, tenants, default, models) must be 0 or more US dollars per period."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for t, m in var.quotas.usd.models : [for alias in keys(m) : contains(keys(var.models), alias)]]))
+    error_message = "quotas.usd.models maps a tenant to budgets on model aliases; unknown aliases: ${join(", ", distinct(flatten([for t, m in var.quotas.usd.models : [for alias in keys(m) : "${t}/${alias}" if !contains(keys(var.models), alias)]])))}."
   }
 }
 
@@ -478,6 +505,13 @@ variable "route_auth" {
     condition     = contains(["CUSTOM", "AWS_IAM"], var.route_auth)
     error_message = "route_auth must be one of: CUSTOM, AWS_IAM (the LLM routes are never public)."
   }
+}
+
+variable "enable_messages_routes" {
+  description = "Emit POST /v1/messages and POST /v1/messages/count_tokens (Anthropic's Messages API)."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "enable_embeddings_route" {

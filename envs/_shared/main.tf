@@ -4,6 +4,8 @@ locals {
     for name in ["llm_gateway", "authorizer"] : name => {
       filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
       source_code_hash = local.manifest.packages[name].sha256_base64
+      # `make build ARCH=…` records it; the functions must run on it.
+      architecture = local.manifest.packages[name].architecture
     }
   }
 }

@@ -73,3 +73,8 @@ output "cli_environment" {
     AIGW_KEYS_TABLE    = aws_dynamodb_table.keys[0].name
   } : {}
 }
+
+output "architecture" {
+  description = "Architecture the function runs on (null when create = false)."
+  value       = try(module.function.function.architectures[0], null)
+}

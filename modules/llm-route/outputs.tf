@@ -81,3 +81,8 @@ output "metrics_namespace" {
   description = "CloudWatch namespace of the gateway's EMF metrics."
   value       = var.metrics_namespace
 }
+
+output "architecture" {
+  description = "Architecture the function runs on (null when create = false)."
+  value       = try(module.function.function.architectures[0], null)
+}

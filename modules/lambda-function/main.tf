@@ -5,7 +5,7 @@
 # function modules (authorizer, llm-route, sagemaker-route) call it and add only their own
 # policy statements.
 
-data "aws_partition" "current" {
+data "aws_caller_identity" "current" {
   count = var.create ? 1 : 0
 }
 
@@ -13,14 +13,11 @@ data "aws_region" "current" {
   count = var.create ? 1 : 0
 }
 
-data "aws_caller_identity" "current" {
-  count = var.create ? 1 : 0
-}
-
 locals {
-  partition  = try(data.aws_partition.current[0].partition, "aws")
-  region     = try(data.aws_region.current[0].id, "")
+  # The caller's ARN (arn:<partition>:sts::<account>:…) names the partition too.
   account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  partition  = try(split(":", data.aws_caller_identity.current[0].arn)[1], "aws")
+  region     = try(data.aws_region.current[0].id, "")
 
   log_group_name = "/aws/lambda/${var.name}"
   log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"

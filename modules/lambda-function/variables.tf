@@ -1,3 +1,6 @@
+# Internal module: the calling modules validate their public inputs (ranges, allowed
+# values) with messages in their own names; only what no caller checks is validated here.
+
 ################################################################################
 # General
 ################################################################################
@@ -13,11 +16,6 @@ variable "name" {
   description = "Name of the function, its execution role, its log group `/aws/lambda/<name>` and the alias of a created KMS key."
   type        = string
   nullable    = false
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
-    error_message = "name must be 1-64 letters, digits, '-' or '_' (a Lambda function name)."
-  }
 }
 
 variable "tags" {
@@ -64,11 +62,6 @@ variable "architecture" {
   type        = string
   default     = "arm64"
   nullable    = false
-
-  validation {
-    condition     = contains(["arm64", "x86_64"], var.architecture)
-    error_message = "architecture must be one of: arm64, x86_64."
-  }
 }
 
 variable "memory_size" {
@@ -76,11 +69,6 @@ variable "memory_size" {
   type        = number
   default     = 256
   nullable    = false
-
-  validation {
-    condition     = var.memory_size >= 128 && var.memory_size <= 10240
-    error_message = "memory_size must be between 128 and 10240 MB."
-  }
 }
 
 variable "timeout" {
@@ -88,22 +76,12 @@ variable "timeout" {
   type        = number
   default     = 30
   nullable    = false
-
-  validation {
-    condition     = var.timeout >= 1 && var.timeout <= 900
-    error_message = "timeout must be between 1 and 900 seconds."
-  }
 }
 
 variable "reserved_concurrent_executions" {
   description = "Reserved concurrency of the function. Null (default) = no reservation (ADR 0093): a reservation fails to deploy in accounts whose concurrency quota would leave fewer than 100 unreserved."
   type        = number
   default     = null
-
-  validation {
-    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1, false)
-    error_message = "reserved_concurrent_executions must be null (no reservation: the function scales in the account's unreserved pool) or at least 1 (0 would throttle every invocation). Lambda keeps 100 of the account's concurrency unreserved, so a reservation needs an account quota of at least 100 plus every reservation and provisioned concurrency in the region."
-  }
 }
 
 variable "environment_variables" {
@@ -131,11 +109,6 @@ variable "tracing_mode" {
   type        = string
   default     = "Active"
   nullable    = false
-
-  validation {
-    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
-    error_message = "tracing_mode must be one of: Active, PassThrough."
-  }
 }
 
 variable "vpc_subnet_ids" {
@@ -171,15 +144,6 @@ variable "canary" {
   })
   default = null
 
-  validation {
-    condition     = var.canary == null || try(var.canary.weight > 0 && var.canary.weight < 1, false)
-    error_message = "canary.weight must be strictly between 0 and 1 (e.g. 0.1 for 10 %)."
-  }
-
-  validation {
-    condition     = var.canary == null || can(regex("^[0-9]+$", try(var.canary.stable_version, "")))
-    error_message = "canary.stable_version must be a published version number such as \"7\"."
-  }
 }
 
 variable "provisioned_concurrent_executions" {
@@ -187,11 +151,6 @@ variable "provisioned_concurrent_executions" {
   type        = number
   default     = 0
   nullable    = false
-
-  validation {
-    condition     = var.provisioned_concurrent_executions >= 0
-    error_message = "provisioned_concurrent_executions must be 0 or more."
-  }
 }
 
 ################################################################################
@@ -222,11 +181,6 @@ variable "log_retention_days" {
   type        = number
   default     = 365
   nullable    = false
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
-  }
 }
 
 ################################################################################
@@ -272,11 +226,6 @@ variable "kms_key_arn" {
   description = "Existing KMS key for the log group and the function's environment (and whatever else the caller encrypts with the `kms_key_arn` output). Null: the module creates a key with rotation. A given key's policy must allow CloudWatch Logs for the log group."
   type        = string
   default     = null
-
-  validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:...)."
-  }
 }
 
 variable "kms_key_description" {
@@ -291,9 +240,4 @@ variable "kms_key_deletion_window_days" {
   type        = number
   default     = 30
   nullable    = false
-
-  validation {
-    condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30
-    error_message = "kms_key_deletion_window_days must be between 7 and 30."
-  }
 }

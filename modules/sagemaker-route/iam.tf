@@ -1,23 +1,17 @@
+module "apigateway_trust" {
+  source = "../apigateway-trust-policy"
+}
+
 # Direct mode: the role API Gateway assumes to call the SageMaker runtime (route `credentials`).
 resource "aws_iam_role" "apigateway" {
   count = local.direct ? 1 : 0
 
   name        = "${var.name}-apigw"
   description = "API Gateway invokes the SageMaker endpoints of ${var.name}"
-  # No aws:SourceAccount / aws:SourceArn condition: API Gateway sets neither key when it
-  # assumes an integration's credentials role, so either condition denies every call
-  # (500 "API Gateway does not have permission to assume the provided role"). Only
-  # principals allowed iam:PassRole on this role, in this account, can attach it to an
-  # integration; the permission policy below is what limits the blast radius.
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "apigateway.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-  tags = var.tags
+  # API Gateway alone, no condition keys (why: modules/apigateway-trust-policy); the
+  # permission policy below is what limits the blast radius.
+  assume_role_policy = module.apigateway_trust.json
+  tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "apigateway" {

@@ -1,6 +1,6 @@
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
+    defaults = { account_id = "123456789012", arn = "arn:aws:sts::123456789012:assumed-role/ci/session" }
   }
   mock_data "aws_region" {
     defaults = { id = "eu-west-1", name = "eu-west-1" }
@@ -212,22 +212,6 @@ run "logging_config_can_be_left_unset" {
     condition     = length(aws_lambda_function.this[0].logging_config) == 0
     error_message = "configure_lambda_logging = false leaves logging_config unset."
   }
-}
-
-run "rejects_an_unknown_architecture" {
-  command = plan
-  variables {
-    architecture = "arm"
-  }
-  expect_failures = [var.architecture]
-}
-
-run "rejects_a_short_deletion_window" {
-  command = plan
-  variables {
-    kms_key_deletion_window_days = 5
-  }
-  expect_failures = [var.kms_key_deletion_window_days]
 }
 
 run "create_false_creates_nothing" {

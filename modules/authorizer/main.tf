@@ -1,19 +1,6 @@
-data "aws_partition" "current" {
-  count = var.create ? 1 : 0
-}
-
-data "aws_region" "current" {
-  count = var.create ? 1 : 0
-}
-
-data "aws_caller_identity" "current" {
-  count = var.create ? 1 : 0
-}
-
 locals {
-  partition  = try(data.aws_partition.current[0].partition, "aws")
-  region     = try(data.aws_region.current[0].id, "")
-  account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  # Read once, by the function module ("" when create = false).
+  region = module.function.region
 
   kms_key_arn = module.function.kms_key_arn
 

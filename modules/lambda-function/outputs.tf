@@ -82,3 +82,18 @@ output "alias" {
   description = "The `live` alias resource with all its attributes (null when publish = false)."
   value       = one(aws_lambda_alias.live)
 }
+
+output "account_id" {
+  description = "Account the function is deployed in (\"\" when create = false)."
+  value       = local.account_id
+}
+
+output "region" {
+  description = "Region the function is deployed in (\"\" when create = false)."
+  value       = local.region
+}
+
+output "partition" {
+  description = "Partition of the account (`aws` when create = false)."
+  value       = local.partition
+}

@@ -430,3 +430,54 @@ run "rejects_a_zero_reservation" {
 
   expect_failures = [var.reserved_concurrent_executions]
 }
+
+run "old_deletion_window_name_still_works_and_warns" {
+  command = plan
+
+  variables {
+    kms_deletion_window_in_days = 7
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 7
+    error_message = "The deprecated kms_deletion_window_in_days must still set the created key's deletion window."
+  }
+
+  expect_failures = [check.deprecated_inputs]
+}
+
+run "new_deletion_window_name" {
+  command = plan
+
+  variables {
+    kms_key_deletion_window_days = 7
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 7
+    error_message = "kms_key_deletion_window_days must set the created key's deletion window."
+  }
+}
+
+run "deletion_window_defaults_to_30_days" {
+  command = plan
+
+  variables {
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 30
+    error_message = "The created key's deletion window defaults to 30 days."
+  }
+}
+
+run "old_and_new_deletion_window_may_not_disagree" {
+  command = plan
+
+  variables {
+    kms_key_deletion_window_days = 7
+    kms_deletion_window_in_days  = 30
+  }
+
+  expect_failures = [var.kms_deletion_window_in_days]
+}

@@ -1,4 +1,4 @@
-"""Checks on the REST API's OpenAPI ``body`` (CKV_AIGW_1 to CKV_AIGW_4, CKV_AIGW_17).
+"""Checks on the REST API's OpenAPI ``body`` (CKV_AIGW_1 to CKV_AIGW_4, CKV_AIGW_17, CKV_AIGW_24).
 
 The REST API is rendered from one OpenAPI document, so checkov's built-in method
 checks never see an operation. These checks read the document itself. In an HCL scan
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aigw_common import guideline, op_name, openapi_body, operations
+from aigw_common import get, guideline, op_name, openapi_body, operations
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
@@ -209,8 +209,63 @@ class VpcLinkTargetIsALoadBalancer(_BodyCheck):
         return out
 
 
+def _is_lambda_uri(uri: str) -> bool:
+    return ":lambda:path/" in uri
+
+
+class BinaryAnswersNeedBinaryMediaTypes(_BodyCheck):
+    """CKV_AIGW_24: an AWS service answer converted to binary needs binary media types.
+
+    A service such as Polly answers raw bytes. With ``contentHandling: CONVERT_TO_BINARY``
+    and no binary media types on the API, API Gateway base64-decodes them ("Content type
+    conversions in API Gateway"): the client gets garbage. A Lambda (or HTTP) back end may
+    answer base64 text on purpose, which that decoding turns into bytes: not judged.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_24",
+            "AWS service answers converted to binary have binary media types on the API",
+            CheckCategories.GENERAL_SECURITY,
+        )
+        self._declared: object = None
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self._declared = get(conf, "binary_media_types")
+        if "${" in str(self._declared):
+            self.details = []
+            return CheckResult.UNKNOWN  # an unresolved list: the plan-JSON scan decides
+        return super().scan_resource_conf(conf)
+
+    def problems(self, doc: dict[str, Any]) -> list[str]:
+        if doc.get("x-amazon-apigateway-binary-media-types") or self._declared:
+            return []
+        out: list[str] = []
+        for path, method, op in operations(doc):
+            integ = _integration(op)
+            if str(integ.get("type", "")).lower() != "aws" or _is_lambda_uri(
+                str(integ.get("uri", ""))
+            ):
+                continue
+            responses = integ.get("responses")
+            binary = sorted(
+                str(pattern)
+                for pattern, resp in (responses.items() if isinstance(responses, dict) else [])
+                if isinstance(resp, dict)
+                and str(resp.get("contentHandling", "")).upper() == "CONVERT_TO_BINARY"
+            )
+            if binary:
+                out.append(
+                    f"{op_name(path, method)}: integration response(s) {', '.join(binary)} "
+                    "convert the service's answer to binary (CONVERT_TO_BINARY) but the API "
+                    "lists no binary media types"
+                )
+        return out
+
+
 operation_security = OperationSecurity()
 operation_request_validator = OperationRequestValidator()
 streaming_uri = StreamingUri()
 streaming_not_cached = StreamingNotCached()
 vpc_link_target_is_a_load_balancer = VpcLinkTargetIsALoadBalancer()
+binary_answers_need_binary_media_types = BinaryAnswersNeedBinaryMediaTypes()

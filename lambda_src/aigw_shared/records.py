@@ -60,5 +60,4 @@ def record(cls: type[T]) -> type[T]:
     cls.__eq__ = __eq__  # type: ignore[method-assign,assignment]
     cls.__repr__ = __repr__  # type: ignore[method-assign,assignment]
     cls.__hash__ = None  # type: ignore[assignment]
-    cls._fields = names  # type: ignore[attr-defined]
     return cls

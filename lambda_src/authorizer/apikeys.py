@@ -13,7 +13,7 @@ hash (bcrypt, scrypt, Argon2) would only add latency to every authorization. Bin
 the stage and key id into the hashed message means a key record copied to another
 stage or another key id never verifies.
 
-tooling/aigw/tenancy.py issues keys in this format; the round-trip tests prove both
+tooling/aigw/tenancy/keyformat.py issues keys in this format; the round-trip tests prove both
 sides agree.
 """
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aigw_shared import errors
 from aigw_shared.http_event import error_response, request_from_event, response_to_proxy
-from llm_gateway.config import ConfigError, ConfigLoader, GatewayConfig
+from llm_gateway.config import ConfigLoader, GatewayConfig
 from llm_gateway.core import Gateway
 
 TYPE_CHECKING = False
@@ -42,11 +42,17 @@ def reset() -> None:
     _gateway = None
 
 
+def budget_ms(left_ms: float) -> float:
+    """The time the gateway may use of ``left_ms`` before Lambda's own deadline (a
+    margin stays for writing the response and the request's record)."""
+    return max(0.0, left_ms - SAFETY_MARGIN_MS)
+
+
 def remaining_ms(context: Any) -> float | None:
     get = getattr(context, "get_remaining_time_in_millis", None)
     if get is None:
         return None
-    return max(0.0, float(get()) - SAFETY_MARGIN_MS)
+    return budget_ms(float(get()))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -54,15 +60,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         req = request_from_event(event)
     except errors.ApiError as err:
         return error_response(err)
-    try:
-        gw = gateway()
-    except ConfigError:
-        return error_response(
-            errors.ApiError(
-                503,
-                "The gateway configuration is unavailable.",
-                errors.SERVER,
-                "config_unavailable",
-            )
-        )
-    return response_to_proxy(gw.handle_request(req, remaining_ms(context)))
+    # A missing or invalid config is answered by the gateway (503 config_unavailable):
+    # the loader is created, and the document read, inside ``handle_request``.
+    return response_to_proxy(gateway().handle_request(req, remaining_ms(context)))

@@ -34,7 +34,6 @@ from aigw_shared.http_event import Response, request_from_event
 API_VERSION = "2018-06-01"
 PRELUDE_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response"
 DELIMITER = b"\x00" * 8
-SAFETY_MARGIN_MS = 1000
 TRACE_ENV = "_X_AMZN_TRACE_ID"
 
 
@@ -155,7 +154,7 @@ def handle_event(raw: bytes, deadline_epoch_ms: float | None) -> Response:
         return Response.error(errors.invalid_request("The event is not valid JSON."))
     remaining = None
     if deadline_epoch_ms is not None:
-        remaining = max(0.0, deadline_epoch_ms - time.time() * 1000 - SAFETY_MARGIN_MS)
+        remaining = handler.budget_ms(deadline_epoch_ms - time.time() * 1000)
     return handler.gateway().handle_request(req, remaining)
 
 

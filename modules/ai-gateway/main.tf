@@ -96,6 +96,7 @@ module "gateway" {
   associate_web_acl = local.waf_enabled
   stage_name        = var.stage_name
   tiers             = var.tiers
+  default_throttle  = var.default_throttle
   logging_level     = var.logging_level
   # The account's CloudWatch Logs role: named, or owned here. This module checks that one
   # of the two is set (outputs.tf, stage_invoke_url) so the check is its own (ADR 0092).

@@ -127,6 +127,23 @@ variable "tiers" {
   nullable = false
 }
 
+variable "default_throttle" {
+  description = "Stage-wide throttle of every method for all callers together (gateway-core default_throttle): rate_limit requests per second (> 0) and burst_limit (a whole number >= 1). Routes with their own throttle override it for their method; usage plans (tiers) limit each API key on top. Null = the account-level limit."
+  type = object({
+    rate_limit  = number
+    burst_limit = number
+  })
+  default = {
+    rate_limit  = 500
+    burst_limit = 1000
+  }
+
+  validation {
+    condition     = var.default_throttle == null || try(var.default_throttle.rate_limit > 0 && var.default_throttle.burst_limit >= 1 && floor(var.default_throttle.burst_limit) == var.default_throttle.burst_limit, false)
+    error_message = "default_throttle.rate_limit must be greater than 0 and burst_limit a whole number of at least 1 (or set default_throttle = null)."
+  }
+}
+
 variable "waf" {
   description = "The web ACL in front of the stage: body size limit (LLM prompts are large; at most 65536, the largest WAF inspection limit), per-IP and per-credential rate limits, optional Bot Control."
   type = object({

@@ -17,3 +17,8 @@ output "allowed_actions" {
   description = "The IAM actions the role holds (only those of the enabled services)."
   value       = var.create ? sort(distinct(flatten([for k, v in local.enabled : v.iam]))) : []
 }
+
+output "binary_media_types" {
+  description = "Media types the enabled routes answer as binary (speech: audio/mpeg, audio/ogg, audio/pcm). The routes carry them too (route spec binary_media_types), and gateway-core adds them to the API's list."
+  value       = var.create && var.services.speech ? local.speech_media_types : []
+}

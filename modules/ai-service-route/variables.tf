@@ -32,29 +32,43 @@ variable "tags" {
 ################################################################################
 
 variable "services" {
-  description = "Which routes to emit (each optional): sentiment (Comprehend DetectSentiment), pii (Comprehend DetectPiiEntities), translate (Translate TranslateText), labels (Rekognition DetectLabels on a base64 image). The role gets only the actions of the enabled services."
+  description = "Which routes to emit (each optional). On by default: sentiment (Comprehend DetectSentiment), pii (Comprehend DetectPiiEntities), translate (Translate TranslateText), labels (Rekognition DetectLabels on a base64 image). Off by default: entities (Comprehend DetectEntities), key_phrases (Comprehend DetectKeyPhrases), language (Comprehend DetectDominantLanguage), document (Textract DetectDocumentText on a base64 image), image_text (Rekognition DetectText), moderation (Rekognition DetectModerationLabels), speech (Polly SynthesizeSpeech: audio bytes back). The role gets only the actions of the enabled services."
   type = object({
-    sentiment = optional(bool, true)
-    pii       = optional(bool, true)
-    translate = optional(bool, true)
-    labels    = optional(bool, true)
+    sentiment   = optional(bool, true)
+    pii         = optional(bool, true)
+    translate   = optional(bool, true)
+    labels      = optional(bool, true)
+    entities    = optional(bool, false)
+    key_phrases = optional(bool, false)
+    language    = optional(bool, false)
+    document    = optional(bool, false)
+    image_text  = optional(bool, false)
+    moderation  = optional(bool, false)
+    speech      = optional(bool, false)
   })
   default  = {}
   nullable = false
 
   validation {
-    condition     = anytrue([var.services.sentiment, var.services.pii, var.services.translate, var.services.labels])
-    error_message = "Enable at least one of services.sentiment, services.pii, services.translate, services.labels (or set create = false)."
+    condition     = anytrue(values(var.services))
+    error_message = "Enable at least one of services.sentiment, pii, translate, labels, entities, key_phrases, language, document, image_text, moderation, speech (or set create = false)."
   }
 }
 
 variable "paths" {
   description = "Route path of each service."
   type = object({
-    sentiment = optional(string, "/v1/ai/sentiment")
-    pii       = optional(string, "/v1/ai/pii")
-    translate = optional(string, "/v1/ai/translate")
-    labels    = optional(string, "/v1/ai/labels")
+    sentiment   = optional(string, "/v1/ai/sentiment")
+    pii         = optional(string, "/v1/ai/pii")
+    translate   = optional(string, "/v1/ai/translate")
+    labels      = optional(string, "/v1/ai/labels")
+    entities    = optional(string, "/v1/ai/entities")
+    key_phrases = optional(string, "/v1/ai/key-phrases")
+    language    = optional(string, "/v1/ai/language")
+    document    = optional(string, "/v1/ai/document-text")
+    image_text  = optional(string, "/v1/ai/image-text")
+    moderation  = optional(string, "/v1/ai/moderation")
+    speech      = optional(string, "/v1/ai/speech")
   })
   default  = {}
   nullable = false
@@ -65,7 +79,7 @@ variable "paths" {
   }
 
   validation {
-    condition     = length(distinct(values(var.paths))) == 4
+    condition     = length(distinct(values(var.paths))) == length(values(var.paths))
     error_message = "Each service needs its own path."
   }
 }
@@ -106,6 +120,52 @@ variable "labels_defaults" {
   validation {
     condition     = var.labels_defaults.max_labels >= 1 && var.labels_defaults.max_labels <= 1000 && var.labels_defaults.min_confidence >= 0 && var.labels_defaults.min_confidence <= 100
     error_message = "labels_defaults.max_labels must be between 1 and 1000 and min_confidence between 0 and 100."
+  }
+}
+
+variable "speech_defaults" {
+  description = "Polly SynthesizeSpeech defaults when a speech request names none: voice (a Polly voice id such as Joanna; it must support the engine), engine (standard, neural, long-form or generative) and format (mp3, ogg_vorbis, ogg_opus or pcm)."
+  type = object({
+    voice  = optional(string, "Joanna")
+    engine = optional(string, "neural")
+    format = optional(string, "mp3")
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = can(regex("^[A-Z][a-z]{1,31}$", var.speech_defaults.voice))
+    error_message = "speech_defaults.voice must be a Polly voice id: a capital letter then lower-case letters (Joanna, Matthew, Vicki, …)."
+  }
+
+  validation {
+    condition     = contains(["standard", "neural", "long-form", "generative"], var.speech_defaults.engine)
+    error_message = "speech_defaults.engine must be one of: standard, neural, long-form, generative."
+  }
+
+  validation {
+    condition     = contains(["mp3", "ogg_vorbis", "ogg_opus", "pcm"], var.speech_defaults.format)
+    error_message = "speech_defaults.format must be one of: mp3, ogg_vorbis, ogg_opus, pcm."
+  }
+}
+
+variable "throttle" {
+  description = "Per-route throttling (key = service name as in `services`): rate_limit (requests per second, > 0) and burst_limit (a whole number >= 1). gateway-core sets it as the stage's method throttle of the route and, capped at each tier's own limits, as the per-method throttle in every usage plan. Services without an entry use the stage default (gateway-core default_throttle)."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.throttle) : contains(["sentiment", "pii", "translate", "labels", "entities", "key_phrases", "language", "document", "image_text", "moderation", "speech"], k)])
+    error_message = "throttle keys must be service names: sentiment, pii, translate, labels, entities, key_phrases, language, document, image_text, moderation, speech."
+  }
+
+  validation {
+    condition     = alltrue([for k, t in var.throttle : t.rate_limit > 0 && t.burst_limit >= 1 && floor(t.burst_limit) == t.burst_limit])
+    error_message = "throttle.<service>.rate_limit must be greater than 0 (requests per second, fractions allowed) and burst_limit a whole number of at least 1 (API Gateway's burst is an integer)."
   }
 }
 

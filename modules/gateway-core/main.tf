@@ -4,6 +4,15 @@ locals {
   associate_web_acl = var.associate_web_acl != null ? var.associate_web_acl : var.web_acl_arn != null
 
   cached_routes = { for k, r in var.routes : k => r if r.cache != null }
+  # Routes with their own stage throttle and no cache (cached routes carry theirs).
+  throttled_routes = { for k, r in var.routes : k => r if r.throttle != null && r.cache == null }
+  # AWS service integrations (not Lambda) that convert their answer to binary: a service
+  # such as Polly returns raw bytes, which CONVERT_TO_BINARY base64-decodes unless the API
+  # has binary media types. (A Lambda or HTTP back end may return base64 text on purpose.)
+  binary_routes = sort([
+    for k, r in var.routes : k
+    if r.integration.type == "AWS" && !strcontains(coalesce(r.integration.uri, "-"), ":lambda:path/") && anytrue([for resp in values(r.integration.responses) : resp.content_handling == "CONVERT_TO_BINARY"])
+  ])
 
   # Integration limits API Gateway enforces and the sandbox does not.
   streamed_routes     = sort([for k, r in local.route_settings : k if r.streaming])
@@ -52,7 +61,7 @@ resource "aws_api_gateway_rest_api" "this" {
   body        = local.openapi_document
   # Mirrors the document's extensions (the argument wins over the document when both are set).
   api_key_source               = var.api_key_source
-  binary_media_types           = var.binary_media_types
+  binary_media_types           = local.binary_media_types
   minimum_compression_size     = var.minimum_compression_size != null ? tostring(var.minimum_compression_size) : null
   disable_execute_api_endpoint = var.disable_execute_api_endpoint
   policy                       = local.rest_api_policy
@@ -84,6 +93,10 @@ resource "aws_api_gateway_rest_api" "this" {
     precondition {
       condition     = var.web_acl_arn != null || !local.associate_web_acl
       error_message = "associate_web_acl = true needs web_acl_arn."
+    }
+    precondition {
+      condition     = length(local.binary_routes) == 0 || length(local.binary_media_types) > 0
+      error_message = "AWS service route(s) ${join(", ", local.binary_routes)} convert the service's answer to binary (content_handling = \"CONVERT_TO_BINARY\") but the API has no binary media types: API Gateway would base64-decode the service's raw bytes. List the answer's media types in the route's binary_media_types (or var.binary_media_types)."
     }
     precondition {
       condition     = length(local.buffered_over_quota) == 0
@@ -208,13 +221,36 @@ resource "aws_api_gateway_method_settings" "cached" {
     metrics_enabled                            = var.metrics_enabled
     logging_level                              = var.logging_level
     data_trace_enabled                         = var.data_trace_enabled
-    throttling_rate_limit                      = try(var.default_throttle.rate_limit, null)
-    throttling_burst_limit                     = try(var.default_throttle.burst_limit, null)
+    throttling_rate_limit                      = try(coalesce(each.value.throttle, var.default_throttle).rate_limit, null)
+    throttling_burst_limit                     = try(coalesce(each.value.throttle, var.default_throttle).burst_limit, null)
     caching_enabled                            = true
     cache_data_encrypted                       = true
     cache_ttl_in_seconds                       = each.value.cache.ttl_seconds
     require_authorization_for_cache_control    = true
     unauthorized_cache_control_header_strategy = "FAIL_WITH_403"
+  }
+
+  depends_on = [aws_api_gateway_method_settings.all]
+}
+
+# A route's own throttle (route spec `throttle`) for all its callers; it overrides the
+# stage default of aws_api_gateway_method_settings.all for that method.
+resource "aws_api_gateway_method_settings" "throttled" {
+  #checkov:skip=CKV_AWS_225:caching is enabled per route (aws_api_gateway_method_settings.cached); these routes ask for none
+
+  for_each = local.create ? local.throttled_routes : {}
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  stage_name  = aws_api_gateway_stage.this[0].stage_name
+  method_path = "${trimprefix(each.value.path, "/")}/${upper(each.value.method)}"
+
+  settings {
+    metrics_enabled        = var.metrics_enabled
+    logging_level          = var.logging_level
+    data_trace_enabled     = var.data_trace_enabled
+    throttling_rate_limit  = each.value.throttle.rate_limit
+    throttling_burst_limit = each.value.throttle.burst_limit
+    caching_enabled        = false
   }
 
   depends_on = [aws_api_gateway_method_settings.all]

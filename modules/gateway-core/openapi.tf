@@ -72,6 +72,7 @@ locals {
             status_code         = "200"
             response_templates  = r.integration.response_templates
             response_parameters = {}
+            content_handling    = null
           }
         }
         ) : pattern => {
@@ -79,10 +80,27 @@ locals {
           statusCode         = resp.status_code
           responseTemplates  = length(resp.response_templates) > 0 ? resp.response_templates : null
           responseParameters = length(resp.response_parameters) > 0 ? resp.response_parameters : null
+          contentHandling    = resp.content_handling
         } : ak => av if av != null
       }
     }
   }
+
+  # Method response headers an integration response maps (method.response.header.<name>):
+  # API Gateway refuses a mapping to a header the method response does not declare.
+  route_response_headers = {
+    for k, r in var.routes : k => {
+      for code in distinct([for resp in values(local.route_integration_responses[k]) : resp.statusCode]) : code => sort(distinct(flatten([
+        for resp in values(local.route_integration_responses[k]) : [
+          for p in keys(try(resp.responseParameters, {})) : regex("^method\\.response\\.header\\.(.+)$", p)[0]
+          if can(regex("^method\\.response\\.header\\.(.+)$", p))
+        ] if resp.statusCode == code
+      ])))
+    }
+  }
+
+  # The API's binary media types: the module's list and what the routes answer as binary.
+  binary_media_types = distinct(concat(var.binary_media_types, flatten([for k, r in var.routes : r.binary_media_types])))
 
   route_integrations = {
     for k, r in var.routes : k => {
@@ -175,7 +193,12 @@ locals {
         } : null
         responses = {
           for code in local.route_status_codes[k] : code => {
-            description = local.route_settings[k].streaming ? "Streamed response (server-sent events)" : "Response of the ${k} route"
+            for rk, rv in {
+              description = local.route_settings[k].streaming ? "Streamed response (server-sent events)" : "Response of the ${k} route"
+              headers = length(try(local.route_response_headers[k][code], [])) > 0 ? {
+                for h in local.route_response_headers[k][code] : h => { schema = { type = "string" } }
+              } : null
+            } : rk => rv if rv != null
           }
         }
         security                                = local.route_security[k]
@@ -289,7 +312,7 @@ locals {
       }
       "x-amazon-apigateway-api-key-source"     = var.api_key_source
       "x-amazon-apigateway-request-validator"  = "params-only"
-      "x-amazon-apigateway-binary-media-types" = length(var.binary_media_types) > 0 ? var.binary_media_types : null
+      "x-amazon-apigateway-binary-media-types" = length(local.binary_media_types) > 0 ? local.binary_media_types : null
       "x-amazon-apigateway-request-validators" = {
         body-and-params = {
           validateRequestBody       = true

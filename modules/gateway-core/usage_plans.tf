@@ -11,6 +11,18 @@ resource "aws_api_gateway_usage_plan" "this" {
   api_stages {
     api_id = aws_api_gateway_rest_api.this[0].id
     stage  = aws_api_gateway_stage.this[0].stage_name
+
+    # Per-method throttles per API key ("/<resource path>/<METHOD>"), capped at the tier's
+    # own: the plan-level limit applies to every key anyway.
+    dynamic "throttle" {
+      for_each = each.value.throttle != null ? local.route_throttles : {}
+
+      content {
+        path        = throttle.key
+        rate_limit  = min(throttle.value.rate_limit, each.value.throttle.rate_limit)
+        burst_limit = min(throttle.value.burst_limit, each.value.throttle.burst_limit)
+      }
+    }
   }
 
   dynamic "throttle_settings" {
@@ -33,4 +45,16 @@ resource "aws_api_gateway_usage_plan" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = each.value.throttle != null || length(local.route_throttles) == 0
+      error_message = "Tier ${each.key} has no throttle, but route(s) ${join(", ", sort([for k, r in var.routes : k if r.throttle != null]))} set one: API Gateway refuses per-method throttles in a usage plan without a plan throttle (\"Can not define fine grain throttling if usage plan throttle is not defined\"). Give tier ${each.key} a throttle { rate_limit, burst_limit }."
+    }
+  }
+}
+
+locals {
+  # Route throttles keyed by the usage plan's method path: "/v1/ai/sentiment/POST".
+  route_throttles = { for k, r in var.routes : "${trimsuffix(r.path, "/")}/${upper(r.method)}" => r.throttle if r.throttle != null }
 }

@@ -64,6 +64,10 @@ variable "routes" {
     - request_schema: JSON-encoded JSON schema (OpenAPI 3.0 subset) -> model + body validator.
     - request_parameters: map of method.request.{header|querystring|path}.<name> => required.
     - cache: { ttl_seconds, key_parameters } (GET routes only, never on streaming routes).
+    - throttle: { rate_limit, burst_limit } of this method: the stage's method throttle (all callers)
+      and, capped at each tier's throttle, the per-method throttle of every usage plan (per API key).
+    - binary_media_types: media types the route answers as binary (added to the API's list), with
+      responses[*].content_handling CONVERT_TO_BINARY | CONVERT_TO_TEXT on its integration responses.
   EOT
   type = map(object({
     path         = string
@@ -89,6 +93,7 @@ variable "routes" {
         status_code         = string
         response_templates  = optional(map(string), {})
         response_parameters = optional(map(string), {})
+        content_handling    = optional(string)
       })), {})
     })
     lambda_function_name = optional(string)
@@ -102,6 +107,11 @@ variable "routes" {
       ttl_seconds    = optional(number, 300)
       key_parameters = optional(list(string), [])
     }))
+    throttle = optional(object({
+      rate_limit  = number
+      burst_limit = number
+    }))
+    binary_media_types = optional(list(string), [])
   }))
   default  = {}
   nullable = false
@@ -266,6 +276,29 @@ variable "routes" {
     ])
     error_message = "cache.ttl_seconds must be between 0 and 3600."
   }
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.throttle == null || try(r.throttle.rate_limit > 0 && r.throttle.burst_limit >= 1 && floor(r.throttle.burst_limit) == r.throttle.burst_limit, false)
+    ])
+    error_message = "throttle.rate_limit must be greater than 0 (requests per second, fractions allowed) and throttle.burst_limit a whole number of at least 1 (API Gateway's burst is an integer); invalid in route(s) ${join(", ", [for k, r in var.routes : k if !(r.throttle == null || try(r.throttle.rate_limit > 0 && r.throttle.burst_limit >= 1 && floor(r.throttle.burst_limit) == r.throttle.burst_limit, false))])}."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for k, r in var.routes : [
+        for pattern, resp in r.integration.responses : resp.content_handling == null || contains(["CONVERT_TO_TEXT", "CONVERT_TO_BINARY"], coalesce(resp.content_handling, "CONVERT_TO_TEXT"))
+      ]
+    ]))
+    error_message = "integration.responses[*].content_handling must be one of CONVERT_TO_TEXT, CONVERT_TO_BINARY (or null for passthrough)."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for k, r in var.routes : [for t in r.binary_media_types : can(regex("^[A-Za-z0-9*.+-]+/[A-Za-z0-9*.+-]+$", t))]
+    ]))
+    error_message = "binary_media_types entries must be media types such as audio/mpeg, image/* or */*."
+  }
 }
 
 variable "authorizer" {
@@ -311,7 +344,7 @@ variable "api_key_source" {
 }
 
 variable "binary_media_types" {
-  description = "Binary media types of the API (e.g. image/png for Rekognition routes)."
+  description = "Binary media types of the API (e.g. image/png). Routes add theirs (route spec binary_media_types, e.g. the speech route of ai-service-route)."
   type        = list(string)
   default     = []
   nullable    = false

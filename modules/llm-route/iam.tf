@@ -24,6 +24,18 @@ locals {
     )
   ]))
 
+  # CountTokens (POST /v1/messages/count_tokens) on the foundation models of the chat
+  # targets, in the provider's region: the gateway counts a cross-region inference
+  # profile on its foundation model (CountTokens takes no profile ids).
+  count_tokens_arns = distinct(flatten([
+    for alias, m in var.models : [
+      for t in m.targets : (
+        startswith(t.model, "arn:") ? (strcontains(t.model, ":foundation-model/") ? [t.model] : []) :
+        ["arn:${local.partition}:bedrock:${try(coalesce(var.providers_config[t.provider].region, local.region), "")}::foundation-model/${replace(t.model, "/${local.inference_profile_prefix}/", "")}"]
+      ) if try(var.providers_config[t.provider].type, "") == "bedrock" && try(coalesce(m.type, "chat"), "chat") == "chat"
+    ]
+  ]))
+
   guardrail_arns = distinct([
     for t in local.bedrock_targets : (
       startswith(t.guardrail.id, "arn:") ? t.guardrail.id : "arn:${local.partition}:bedrock:${t.region}:${local.account_id}:guardrail/${t.guardrail.id}"
@@ -62,12 +74,21 @@ locals {
         }
       },
     ],
+    local.responses_policy_statements,
     length(local.bedrock_model_arns) > 0 ? [
       {
         Sid      = "InvokeConfiguredModels"
         Effect   = "Allow"
         Action   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
         Resource = local.bedrock_model_arns
+      },
+    ] : [],
+    var.enable_messages_routes && length(local.count_tokens_arns) > 0 ? [
+      {
+        Sid      = "CountConfiguredModelTokens"
+        Effect   = "Allow"
+        Action   = ["bedrock:CountTokens"]
+        Resource = local.count_tokens_arns
       },
     ] : [],
     length(local.guardrail_arns) > 0 ? [

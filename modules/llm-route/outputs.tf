@@ -1,5 +1,5 @@
 output "routes" {
-  description = "Route specs for gateway-core: chat completions (streaming when enabled), models, embeddings and one POST /v1/prompts/<name> per prompt template."
+  description = "Route specs for gateway-core: chat completions (streaming when enabled), models, embeddings, responses (POST, GET and DELETE) and one POST /v1/prompts/<name> per prompt template."
   value       = local.routes
 }
 

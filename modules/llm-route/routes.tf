@@ -36,6 +36,10 @@ locals {
     }
   })
 
+  # Anthropic's Messages API: the Lambda validates the body, so its errors keep
+  # Anthropic's shape (ADR 0120); the edge only requires a JSON object.
+  messages_schema = jsonencode({ type = "object" })
+
   embeddings_schema = jsonencode({
     type     = "object"
     required = ["model", "input"]
@@ -76,6 +80,22 @@ locals {
         request_schema = null
       })
     },
+    var.enable_messages_routes ? {
+      llm_messages = merge(local.route_base, {
+        path           = "/v1/messages"
+        method         = "POST"
+        summary        = "Create a message (Anthropic Messages API)"
+        integration    = local.integration
+        request_schema = local.messages_schema
+      })
+      llm_messages_count_tokens = merge(local.route_base, {
+        path           = "/v1/messages/count_tokens"
+        method         = "POST"
+        summary        = "Count the input tokens of a message (Anthropic Messages API)"
+        integration    = local.integration
+        request_schema = local.messages_schema
+      })
+    } : {},
     var.enable_embeddings_route ? {
       llm_embeddings = merge(local.route_base, {
         path           = "/v1/embeddings"
@@ -85,6 +105,7 @@ locals {
         request_schema = local.embeddings_schema
       })
     } : {},
+    local.responses_routes,
     {
       for name, p in var.prompt_templates : "llm_prompt_${name}" => merge(local.route_base, {
         path           = "/v1/prompts/${name}"

@@ -261,14 +261,14 @@ variable "log_retention_days" {
 }
 
 variable "deletion_protection_enabled" {
-  description = "Deletion protection on the usage table."
+  description = "Deletion protection on the usage and responses tables."
   type        = bool
   default     = true
   nullable    = false
 }
 
 variable "point_in_time_recovery_enabled" {
-  description = "Point-in-time recovery on the usage table."
+  description = "Point-in-time recovery on the usage and responses tables."
   type        = bool
   default     = true
   nullable    = false
@@ -498,6 +498,13 @@ variable "route_auth" {
     condition     = contains(["CUSTOM", "AWS_IAM"], var.route_auth)
     error_message = "route_auth must be one of: CUSTOM, AWS_IAM (the LLM routes are never public)."
   }
+}
+
+variable "enable_messages_routes" {
+  description = "Emit POST /v1/messages and POST /v1/messages/count_tokens (Anthropic's Messages API)."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "enable_embeddings_route" {

@@ -84,8 +84,14 @@ def _decoded_embeddings(doc: Any) -> Any:
     return {**doc, "data": data}
 
 
+# Routes of another API dialect (Anthropic's Messages API): their tests check them.
+NOT_OPENAI = ("/v1/messages",)
+
+
 def response_schema(method: str, path: str, status: int, stream: bool) -> str | None:
     """The schema of a (non-streamed) response, or None for paths OpenAI does not define."""
+    if path.startswith(NOT_OPENAI):
+        return None
     if status != 200:
         return "ErrorResponse"
     if stream:
@@ -98,14 +104,45 @@ def response_schema(method: str, path: str, status: int, stream: bool) -> str | 
         return "ListModelsResponse"
     if path.startswith("/v1/models/"):
         return "Model"
-    return None
+    if path == "/v1/responses" or (path.startswith("/v1/responses/") and method == "GET"):
+        return "Response"
+    return None  # DELETE /v1/responses/{id}: the document gives its 200 no schema
+
+
+# The schema of each ``response.*`` stream event type the gateway sends.
+RESPONSE_EVENTS = {
+    "response.created": "ResponseCreatedEvent",
+    "response.in_progress": "ResponseInProgressEvent",
+    "response.completed": "ResponseCompletedEvent",
+    "response.incomplete": "ResponseIncompleteEvent",
+    "response.failed": "ResponseFailedEvent",
+    "response.output_item.added": "ResponseOutputItemAddedEvent",
+    "response.output_item.done": "ResponseOutputItemDoneEvent",
+    "response.content_part.added": "ResponseContentPartAddedEvent",
+    "response.content_part.done": "ResponseContentPartDoneEvent",
+    "response.output_text.delta": "ResponseTextDeltaEvent",
+    "response.output_text.done": "ResponseTextDoneEvent",
+    "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
+    "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
+    "error": "ResponseErrorEvent",
+}
+RESPONSE_END = {"response.completed", "response.incomplete", "response.failed", "error"}
 
 
 def sse_payloads(chunk: bytes) -> Iterator[str]:
+    for _, data in sse_events(chunk):
+        yield data
+
+
+def sse_events(chunk: bytes) -> Iterator[tuple[str | None, str]]:
+    """``(event name or None, data)`` of each event in ``chunk``."""
     for block in chunk.decode("utf-8").split("\n\n"):
+        name = None
         for line in block.splitlines():
-            if line.startswith("data: "):
-                yield line[len("data: ") :]
+            if line.startswith("event: "):
+                name = line[len("event: ") :]
+            elif line.startswith("data: "):
+                yield name, line[len("data: ") :]
 
 
 class Contract:
@@ -141,6 +178,12 @@ class Contract:
         """Pass ``chunks`` through, validating every event: chunks of
         CreateChatCompletionStreamResponse, then ``[DONE]`` or one ErrorResponse."""
         where = f"{method} {path} (stream)"
+        if path.startswith(NOT_OPENAI):
+            yield from chunks
+            return
+        if path == "/v1/responses":
+            yield from self._checked_response_stream(where, chunks)
+            return
         ended = False
         for chunk in chunks:
             for data in sse_payloads(chunk):
@@ -160,6 +203,39 @@ class Contract:
                 else:
                     self.check("CreateChatCompletionStreamResponse", doc, where)
             yield chunk
+
+    def _checked_response_stream(self, where: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """``response.*`` events: each named by its ``event:`` line, which must equal its
+        ``type``, each valid against that type's schema, numbered from 0, the first
+        ``response.created`` and nothing after the terminal event."""
+        seq = 0
+        ended = False
+        for chunk in chunks:
+            for name, data in sse_events(chunk):
+                if ended:
+                    self.violations.append(f"{where}: an event after the stream ended")
+                try:
+                    doc = json.loads(data)
+                except ValueError:
+                    self.violations.append(f"{where}: an event is not JSON: {data[:80]}")
+                    continue
+                kind = doc.get("type") if isinstance(doc, dict) else None
+                if name != kind:
+                    self.violations.append(f"{where}: event {name!r} carries type {kind!r}")
+                if seq == 0 and kind != "response.created":
+                    self.violations.append(f"{where}: the first event is {kind!r}")
+                if doc.get("sequence_number") != seq:
+                    self.violations.append(f"{where}: {kind} is not sequence_number {seq}")
+                seq += 1
+                schema = RESPONSE_EVENTS.get(str(kind))
+                if schema is None:
+                    self.violations.append(f"{where}: unknown event type {kind!r}")
+                    continue
+                self.check(schema, doc, where)
+                ended = kind in RESPONSE_END
+            yield chunk
+        if seq and not ended:
+            self.violations.append(f"{where}: the stream ended without a terminal event")
 
 
 _current: list[Contract] = []

@@ -1,5 +1,6 @@
-"""A fake Bedrock runtime: ``converse``, ``converse-stream`` (binary event stream) and
-``invoke`` (Titan/Cohere embeddings). Model ids ``throttle``, ``validation``, ``denied``,
+"""A fake Bedrock runtime: ``converse``, ``converse-stream`` (binary event stream),
+``count-tokens`` (the words of the input) and ``invoke`` (Titan/Cohere embeddings).
+Model ids ``throttle``, ``validation``, ``denied``,
 ``timeout-model``, ``unavailable``, ``streamfail`` fail accordingly; ``slow-model``
 answers ``fake-bedrock slow-model says`` after ``slow_seconds``; ``stall-mid`` streams
 two events and stalls ``slow_seconds``; ``throttle-then-ok`` throttles the first
@@ -87,6 +88,12 @@ class _BedrockHandler(_Base):
                 )
             else:
                 self.send_json(200, {"embedding": [0.1, 0.2, 0.3, 0.4], "inputTextTokenCount": 3})
+            return
+        if op == "count-tokens":  # CountTokens: a deterministic count of the converse input
+            conv = body["input"]["converse"]
+            words = [b.get("text", "") for m in conv["messages"] for b in m["content"]]
+            words += [b.get("text", "") for b in conv.get("system", [])]
+            self.send_json(200, {"inputTokens": len(" ".join(words).split())})
             return
         texts = [b.get("text", "") for m in body["messages"] for b in m["content"]]
         who = "fake-bedrock slow-model" if model == "slow-model" else "fake-bedrock"

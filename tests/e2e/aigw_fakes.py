@@ -260,12 +260,16 @@ class FakeExtension(_Server):
 
 
 def tenant_from_key(headers: dict[str, str]) -> dict[str, str]:
-    """Test stand-in for the authorizer: ``Bearer sk-<tenant>`` → the tenant context."""
-    auth = headers.get("authorization", "")
-    if not auth.startswith("Bearer sk-"):
+    """Test stand-in for the authorizer: the key ``sk-<tenant>``, read from the headers
+    by the authorizer's own ``extract_credential`` (``Authorization: Bearer`` or
+    ``x-api-key``) → the tenant context."""
+    from authorizer.core import extract_credential
+
+    cred, _ = extract_credential({k.lower(): v for k, v in headers.items()})
+    if not cred or not cred.startswith("sk-"):
         return {}
     return {
-        "tenant": auth[len("Bearer sk-") :],
+        "tenant": cred[len("sk-") :],
         "tier": "standard",
         "key_id": "k1",
         "allowed_models": "*",

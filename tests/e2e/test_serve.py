@@ -345,17 +345,24 @@ def test_authorizer_event_names_the_method_arn() -> None:
 # ----------------------------------------------------------------------------- validation
 
 
-def test_schema_validation_reports_missing_and_mistyped_fields() -> None:
+def test_schema_validation_reports_api_gateway_messages() -> None:
+    """The Java json-schema-validator's messages API Gateway reports (unit tests per
+    keyword: tests/unit/tooling/test_serve_validation.py)."""
     schema = _doc()["components"]["schemas"]["Chat"]
     assert serve.validate_schema({"model": "m", "messages": [{}]}, schema) == []
-    assert serve.validate_schema({"model": "m"}, schema) == ["messages: required property missing"]
-    assert serve.validate_schema({"model": 3, "messages": []}, schema) == [
-        "model: expected type string",
-        "messages: fewer than 1 items",
+    assert serve.validate_schema({"model": "m"}, schema) == [
+        'object has missing required properties (["messages"])'
     ]
-    assert serve.validate_schema([], schema) == ["the request body: expected type object"]
+    # Members in name order; both fail at the same depth, so both are reported.
+    assert serve.validate_schema({"model": 3, "messages": []}, schema) == [
+        "array is too short: must have at least 1 elements but instance has 0 elements",
+        'instance type (integer) does not match any allowed primitive type (allowed: ["string"])',
+    ]
+    assert serve.validate_schema([], schema) == [
+        'instance type (array) does not match any allowed primitive type (allowed: ["object"])'
+    ]
     assert serve.validate_schema({"model": "m", "messages": [1], "stream": 1}, schema) == [
-        "stream: expected type boolean"
+        'instance type (integer) does not match any allowed primitive type (allowed: ["boolean"])'
     ]
 
 
@@ -441,16 +448,38 @@ def test_allowed_request_reaches_the_function_with_the_authorizer_context() -> N
 
 
 def test_invalid_bodies_are_refused_before_the_function() -> None:
+    """BAD_REQUEST_BODY is rendered with API Gateway's validationErrorString."""
     rec = Recorder()
     plane, _ = _plane(rec)
-    for body, fragment in (
-        (b'{"model": "m"}', "messages: required property missing"),
-        (b'{"model": ', "not valid JSON"),
-        (b"", "expected type object"),
+    for body, message in (
+        (b'{"model": "m"}', '[object has missing required properties (["messages"])]'),
+        (b'{"model": ', "[Unknown error parsing request body]"),
+        (b"", "[Unknown error parsing request body]"),
+        (b'{"model": "m", "messages": NaN}', "[Unknown error parsing request body]"),
     ):
-        status, err = _status_and_error(plane.dispatch(_incoming(body=body, headers=GOOD)))
-        assert status == 400 and fragment in err["message"]
-        assert err["code"] == "invalid_request_body"
+        result = plane.dispatch(_incoming(body=body, headers=GOOD))
+        assert result.status == 400
+        # The test document's template puts the raw variable inside a JSON string, so
+        # (as on API Gateway) the quotes of the message are not escaped: compare the text.
+        assert result.body.decode() == BAD_BODY_TEMPLATE.replace(
+            "$context.error.validationErrorString", message
+        )
+    assert rec.events == []
+
+
+def test_a_model_the_validator_cannot_apply_is_a_configuration_error() -> None:
+    """API Gateway: "Request body validation failed due to an unexpected error" (500)."""
+    rec = Recorder()
+    doc = _doc()
+    doc["components"]["schemas"]["Chat"]["properties"]["model"]["pattern"] = "(unclosed"
+    routes = serve.routes_from_openapi(doc)
+    bindings = [serve.Binding(r, rec, "svc-llm", 30000) for r in routes]
+    authz = serve.LocalAuthorizer(
+        "aigw", FakeAuthorizer(), ["method.request.header.Authorization"], 300
+    )
+    plane = serve.DataPlane(doc, STAGE, bindings, {"aigw": authz})
+    status, err = _status_and_error(plane.dispatch(_incoming(body=CHAT, headers=GOOD)))
+    assert status == 500 and err["code"] == "api_configuration_error"
     assert rec.events == []
 
 
@@ -466,6 +495,44 @@ def test_direct_integration_routes_answer_501() -> None:
     assert status == 501
     assert err["code"] == "not_implemented_locally"
     assert "direct AWS service integration" in err["message"]
+
+
+def test_integration_types_bind_and_answer_through_the_registry() -> None:
+    doc = _doc()
+    doc["paths"]["/v1/health"] = {
+        "get": {"security": [], "x-amazon-apigateway-integration": {"type": "mock"}}
+    }
+    rec = Recorder()
+
+    def functions(arn: str) -> serve.Function:
+        assert arn == FN_ARN
+        return serve.Function({"FunctionName": "svc-llm", "Timeout": 3}, rec)
+
+    routes = serve.routes_from_openapi(doc)
+    bindings = [serve.integration_type(r.integration_type).bind(r, functions) for r in routes]
+    by_path = {b.route.template: b for b in bindings}
+    prompt = by_path["/v1/prompts/{name}"]
+    assert (prompt.integration, prompt.function_name, prompt.timeout_ms) == (rec, "svc-llm", 3000)
+    assert by_path["/v1/health"].integration is None
+    plane = serve.DataPlane(doc, STAGE, bindings, {})
+    status, err = _status_and_error(plane.dispatch(_incoming("GET", "/v1/health")))
+    assert status == 501 and err["code"] == "not_implemented_locally"
+    assert err["message"] == "GET /v1/health: mock integrations are not run locally"
+    status, err = _status_and_error(plane.dispatch(_incoming(path="/v1/translate", body=b"{}")))
+    assert status == 501 and "direct AWS service integration" in err["message"]
+
+
+def test_banner_names_each_routes_target() -> None:
+    plane, _ = _plane()
+
+    class Listening:
+        url = "http://127.0.0.1:1"
+
+    text = serve.banner(Listening(), plane, "local")  # type: ignore[arg-type]
+    rows = {line.split()[1]: line for line in text.splitlines() if line.startswith("  POST ")}
+    assert rows["/v1/chat/completions"].endswith("svc-llm (stream)")
+    assert rows["/v1/prompts/{name}"].endswith("svc-llm")
+    assert rows["/v1/translate"].endswith("direct AWS integration (501 locally)")
 
 
 def test_function_crash_is_a_502_without_a_traceback() -> None:
@@ -486,9 +553,9 @@ def test_a_stale_sandbox_build_is_reported() -> None:
     manifest = {"packages": {"llm_gateway": {"sha256_base64": "new"}}}
     warnings: list[str] = []
     cfg = {"FunctionName": "svc-llm", "CodeSha256": "new"}
-    serve._check_code(cfg, "llm_gateway.handler.handler", manifest, warnings)
+    serve.check_code(cfg, "llm_gateway.handler.handler", manifest, warnings)
     assert warnings == []
-    serve._check_code(
+    serve.check_code(
         {**cfg, "CodeSha256": "old"}, "llm_gateway.handler.handler", manifest, warnings
     )
     assert len(warnings) == 1 and "make apply ENV=local" in warnings[0]

@@ -58,6 +58,21 @@ class ServeProcess:
             self._log.flush()
         return self.log_path.read_text()
 
+    def lines(self, prefix: str) -> list[str]:
+        """The request log lines starting with ``prefix`` (method and path)."""
+        return [ln for ln in self.output().splitlines() if ln.startswith(prefix)]
+
+    def new_lines(self, prefix: str, seen: int, count: int = 1) -> list[str]:
+        """The ``prefix`` lines after the first ``seen``, once ``count`` of them are there.
+
+        Each handler thread logs after the client has its whole answer, so a line can
+        trail the response (and the lines of two requests can come in either order):
+        wait for them, bounded."""
+        deadline = time.monotonic() + 10
+        while len(self.lines(prefix)) < seen + count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.lines(prefix)[seen:]
+
     def stop(self) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -166,6 +181,7 @@ MOCK_EMBEDDINGS = {
 def test_embeddings_for_an_allowed_tenant(local_env: LocalEnv, server: ServeProcess) -> None:
     local_env.aigw("tenants", "create", "embedder", "--tier", "premium", "--models", "*")
     key = local_env.aigw("keys", "create", "--tenant", "embedder")["key"]
+    seen = len(server.lines("POST /v1/embeddings "))
     reply = _client(server, key).embeddings.create(
         model="mock-embed", input=["a", "b"], encoding_format="float"
     )
@@ -174,8 +190,8 @@ def test_embeddings_for_an_allowed_tenant(local_env: LocalEnv, server: ServeProc
     assert reply.data[0].embedding == pytest.approx(MOCK_EMBEDDINGS["a"], abs=1e-6)
     assert reply.data[1].embedding == pytest.approx(MOCK_EMBEDDINGS["b"], abs=1e-6)
     assert reply.usage.prompt_tokens == 2 and reply.usage.total_tokens == 2  # 1 per input
-    lines = [ln for ln in server.output().splitlines() if ln.startswith("POST /v1/embeddings ")]
-    assert lines and " 200 " in lines[-1] and "tenant=embedder" in lines[-1]
+    lines = server.new_lines("POST /v1/embeddings ", seen)
+    assert len(lines) == 1 and " 200 " in lines[0] and "tenant=embedder" in lines[0]
 
 
 def test_missing_key_is_401_with_an_openai_body(server: ServeProcess) -> None:
@@ -186,18 +202,15 @@ def test_missing_key_is_401_with_an_openai_body(server: ServeProcess) -> None:
     assert json.loads(info.value.read())["error"]["code"] == "invalid_api_key"
 
 
-def _refused_models_calls(server: ServeProcess) -> list[str]:
-    return [ln for ln in server.output().splitlines() if ln.startswith("GET /v1/models ")]
-
-
 def test_wrong_key_is_401_for_the_sdk(server: ServeProcess) -> None:
+    seen = len(server.lines("GET /v1/models "))
     with pytest.raises(openai.AuthenticationError) as info:
         _client(server, "aigw-v1-notakey").models.list()
     assert info.value.status_code == 401
     assert info.value.code == "invalid_api_key" and info.value.type == "invalid_request_error"
     # The authorizer refused it: the function never ran, so no tenant is on the line.
-    assert " 401 " in _refused_models_calls(server)[-1]
-    assert "tenant=-" in _refused_models_calls(server)[-1]
+    lines = server.new_lines("GET /v1/models ", seen)
+    assert len(lines) == 1 and " 401 " in lines[0] and "tenant=-" in lines[0]
 
 
 def test_revoked_key_is_401(local_env: LocalEnv, server: ServeProcess) -> None:
@@ -207,12 +220,16 @@ def test_revoked_key_is_401(local_env: LocalEnv, server: ServeProcess) -> None:
     kept = local_env.aigw("keys", "create", "--tenant", "acme")
     issued = local_env.aigw("keys", "create", "--tenant", "acme")
     local_env.aigw("keys", "revoke", issued["key_id"])
+    seen = len(server.lines("GET /v1/models "))
     assert [m.id for m in _client(server, kept["key"]).models.list()] == ["mock-chat"]
     with pytest.raises(openai.AuthenticationError) as info:
         _client(server, issued["key"]).models.list()
     assert info.value.status_code == 401
     assert info.value.code == "invalid_api_key" and info.value.type == "invalid_request_error"
-    refused = _refused_models_calls(server)[-1]
+    lines = server.new_lines("GET /v1/models ", seen, count=2)
+    assert len(lines) == 2
+    allowed, refused = sorted(lines, key=lambda line: line.split()[2])
+    assert " 200 " in allowed and "tenant=acme" in allowed
     assert " 401 " in refused and "tenant=-" in refused, "the function must not run"
     assert issued["key"] not in server.output()
 
@@ -258,12 +275,13 @@ def test_curl_streams_and_gets_validation_errors(server: ServeProcess, tenant_ke
 def test_request_log_lines_name_the_tenant_not_the_key(
     server: ServeProcess, tenant_key: str
 ) -> None:
+    seen = len(server.lines("POST /v1/chat/completions "))
     _client(server, tenant_key).chat.completions.create(
         model="mock-chat", messages=[{"role": "user", "content": "confidential words"}]
     )
+    lines = server.new_lines("POST /v1/chat/completions ", seen)
+    assert len(lines) == 1 and " 200 " in lines[0] and "tenant=acme" in lines[0]
     out = server.output()
-    lines = [ln for ln in out.splitlines() if ln.startswith("POST /v1/chat/completions 200 ")]
-    assert lines and "tenant=acme" in lines[-1]
     assert tenant_key not in out
     assert "confidential words" not in out
 

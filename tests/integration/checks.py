@@ -201,6 +201,9 @@ STAR_RESOURCE_ACTIONS = {
     "rekognition:detectlabels",
     "rekognition:detectmoderationlabels",
     "rekognition:detecttext",
+    "textract:detectdocumenttext",
+    # Lexicons are its only resource type; a call that names none is authorised on "*".
+    "polly:synthesizespeech",
 }
 READ_VERBS = ("get", "list", "describe", "batchget", "query", "scan")
 
@@ -268,6 +271,9 @@ def allowed_actions(documents: Iterable[dict[str, Any] | str]) -> set[str]:
 _ACTION_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]*:(?P<svc>[a-z0-9.-]+):action/(?P<act>\w+)")
 _SAGEMAKER_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]*:runtime\.sagemaker:path/+endpoints/")
 _LAMBDA_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]*:lambda:path/[^/]+/functions/")
+# Path-style integrations of REST-JSON services: (service, path) -> the action they call.
+_PATH_URI = re.compile(r"^arn:[^:]+:apigateway:[^:]*:(?P<svc>[a-z0-9.-]+):path/+(?P<path>[^?]+)$")
+PATH_ACTIONS = {("polly", "v1/speech"): "polly:synthesizespeech"}
 # What an action makes the service call as the caller (Translate with SourceLanguageCode
 # "auto" detects the language with Comprehend).
 IMPLIED_ACTIONS = {"translate:translatetext": {"comprehend:detectdominantlanguage"}}
@@ -281,6 +287,8 @@ def action_for_uri(uri: str) -> str | None:
         return "sagemaker:invokeendpoint"
     if _LAMBDA_URI.match(uri):
         return "lambda:invokefunction"
+    if m := _PATH_URI.match(uri):
+        return PATH_ACTIONS.get((m["svc"], m["path"]))
     return None
 
 

@@ -196,6 +196,7 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
         "/v1/models/{model}": "GET",
         "/v1/chat/completions": "POST",
         "/v1/embeddings": "POST",
+        "/v1/responses": "POST",
         "/v1/prompts/summarise": "POST",
     }
     for path, verb in expected.items():

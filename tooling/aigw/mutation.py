@@ -31,7 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aigw.paths import project_root, state_dir
+from aigw.commands.common import fail, root_of
+from aigw.paths import state_dir
 
 NOT_SLOW = "not sandbox and not terraform"
 # The in-process policy layers (checkov imported, no checkov process per mutant).
@@ -221,23 +222,18 @@ def report(results: list[AreaResult], min_score: float) -> str:
 
 
 def cmd_mutation(args: argparse.Namespace) -> int:
-    root = Path(args.root).resolve() if getattr(args, "root", None) else project_root()
+    root = root_of(args)
     names = args.area or list(AREAS)
     unknown = [n for n in names if n not in AREAS]
     if unknown:
-        print(
-            f"aigw: error: unknown area {', '.join(unknown)} (allowed: {', '.join(AREAS)})",
-            file=sys.stderr,
-        )
-        return 2
+        return fail(f"unknown area {', '.join(unknown)} (allowed: {', '.join(AREAS)})", 2)
     results = []
     for name in names:
         print(f"mutation: {name} ...", flush=True)
         try:
             results.append(run_area(root, AREAS[name], args.jobs))
         except MutationError as exc:
-            print(f"aigw: error: {exc}", file=sys.stderr)
-            return 2
+            return fail(str(exc), 2)
     text = report(results, args.min_score)
     print(text)
     out = state_dir(root) / "reports" / "mutation.txt"
@@ -247,7 +243,7 @@ def cmd_mutation(args: argparse.Namespace) -> int:
     return 0 if all(r.score >= args.min_score for r in results) else 1
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
         "mutation", help="mutation testing (mutmut) of the authorizer, policies and LLM core"
     )
@@ -265,4 +261,3 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="exit 1 when an area kills fewer mutants than this percentage (default 90)",
     )
     p.set_defaults(func=cmd_mutation)
-    return p

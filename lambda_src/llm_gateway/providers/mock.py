@@ -12,6 +12,7 @@ import json
 import struct
 from collections.abc import Iterator
 
+from aigw_shared.text import text_of
 from llm_gateway.config import ProviderConfig, Target
 from llm_gateway.providers import base
 
@@ -27,18 +28,6 @@ _FAILURES = {
 }
 
 
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(
-            p.get("text", "")
-            for p in content
-            if isinstance(p, dict) and isinstance(p.get("text"), str)
-        )
-    return ""
-
-
 class MockProvider:
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
@@ -50,9 +39,9 @@ class MockProvider:
 
     def _answer(self, target: Target, request: dict[str, Any]) -> tuple[dict[str, Any], str, dict]:
         messages = request.get("messages", [])
-        prompt = " ".join(_text_of(m.get("content")) for m in messages)
+        prompt = " ".join(text_of(m.get("content")) for m in messages)
         last_user = next(
-            (_text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), ""
+            (text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), ""
         )
         tools = request.get("tools") or []
         choice = request.get("tool_choice")

@@ -250,3 +250,31 @@ run "packages_without_an_architecture_run_on_arm64" {
     error_message = "Packages default to arm64 (the build's default)."
   }
 }
+
+run "stage_default_throttle_can_be_lifted_to_the_account_limit" {
+  command = plan
+
+  variables {
+    default_throttle = null
+  }
+}
+
+run "rejects_a_fractional_default_burst" {
+  command = plan
+
+  variables {
+    default_throttle = { rate_limit = 100, burst_limit = 150.5 }
+  }
+
+  expect_failures = [var.default_throttle]
+}
+
+run "rejects_a_zero_default_rate" {
+  command = plan
+
+  variables {
+    default_throttle = { rate_limit = 0, burst_limit = 10 }
+  }
+
+  expect_failures = [var.default_throttle]
+}

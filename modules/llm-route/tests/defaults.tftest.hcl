@@ -151,6 +151,11 @@ run "secure_defaults" {
   }
 
   assert {
+    condition     = one([for s in jsondecode(module.function.role_policy).Statement : s.Resource if s.Sid == "CountConfiguredModelTokens"]) == ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0"]
+    error_message = "CountTokens (Messages count_tokens) is allowed on the chat targets' foundation models only, in the provider's region."
+  }
+
+  assert {
     condition     = one([for s in jsondecode(module.function.role_policy).Statement : s.Resource if s.Sid == "ReadProviderSecrets"]) == ["arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"]
     error_message = "Secrets Manager access must be exactly the provider secrets named."
   }
@@ -172,8 +177,8 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_model", "llm_embeddings", "llm_prompt_summarise"])
-    error_message = "Routes: chat completions, models, one model, embeddings and one per prompt template."
+    condition     = toset(keys(output.routes)) == toset(["llm_chat_completions", "llm_models", "llm_model", "llm_embeddings", "llm_responses", "llm_response_get", "llm_response_delete", "llm_messages", "llm_messages_count_tokens", "llm_prompt_summarise"])
+    error_message = "Routes: chat completions, models, one model, embeddings, responses (create, get, delete), messages, count_tokens and one per prompt template."
   }
 
   assert {
@@ -198,7 +203,7 @@ run "buffered_and_no_embeddings" {
   }
 
   assert {
-    condition     = alltrue([for r in output.routes : r.integration.transfer_mode == "BUFFERED"]) && !contains(keys(output.routes), "llm_embeddings")
+    condition     = alltrue([for r in output.routes : r.integration.transfer_mode == "BUFFERED"]) && !contains(keys(output.routes), "llm_embeddings") && contains(keys(output.routes), "llm_messages")
     error_message = "streaming = false buffers chat; enable_embeddings_route = false drops the route."
   }
 
@@ -480,4 +485,22 @@ run "old_and_new_deletion_window_may_not_disagree" {
   }
 
   expect_failures = [var.kms_deletion_window_in_days]
+}
+}
+
+run "without_messages_routes" {
+  command = apply
+
+  variables {
+    enable_messages_routes = false
+  }
+
+  assert {
+    condition = (
+      !contains(keys(output.routes), "llm_messages") &&
+      !contains(keys(output.routes), "llm_messages_count_tokens") &&
+      length([for s in jsondecode(module.function.role_policy).Statement : s if s.Sid == "CountConfiguredModelTokens"]) == 0
+    )
+    error_message = "enable_messages_routes = false drops both Messages routes and the CountTokens permission."
+  }
 }

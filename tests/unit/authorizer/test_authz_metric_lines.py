@@ -1,5 +1,5 @@
 """The exact shape of the authorizer's CloudWatch EMF lines (a failed JWKS fetch) and the
-API-key hash, a fixed format that tooling/aigw/tenancy.py writes and this side reads."""
+API-key hash, a fixed format that tooling/aigw/tenancy/keyformat.py writes and this side reads."""
 
 from __future__ import annotations
 

@@ -249,3 +249,22 @@ def test_failed_key_attempts_are_logged_with_key_id_only(
     assert line["reason"] == "key revoked"
     assert line["key_id"] == key_id
     assert secret not in json.dumps(line)
+
+
+def test_anthropic_sdk_headers_authorize_the_messages_routes(
+    authz: Authorizer, store: MemoryStore
+) -> None:
+    """Anthropic's SDK sends the key in ``x-api-key`` (no ``Authorization``), with its
+    version header; a tenant limited to the Messages routes gets exactly those."""
+    store.add_tenant(
+        "claude-only", allowed_routes=("POST /v1/messages", "POST /v1/messages/count_tokens")
+    )
+    key = store.issue_key("claude-only")
+    headers = {"x-api-key": key, "anthropic-version": "2023-06-01"}
+    decision = authz.authorize(AuthRequest(f"{BASE_ARN}/POST/v1/messages", headers))
+    assert decision.effect == "allow"
+    assert decision.context["tenant"] == "claude-only"
+    assert decision.resources == [
+        f"{BASE_ARN}/POST/v1/messages",
+        f"{BASE_ARN}/POST/v1/messages/count_tokens",
+    ]

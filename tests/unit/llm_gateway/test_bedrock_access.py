@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_gateway.providers.bedrock import map_error_code, map_exception
+from llm_gateway.providers.bedrock_errors import map_error_code, map_exception
 
 MARKETPLACE = (
     "Model access is denied due to IAM user or service role is not authorized to perform the "

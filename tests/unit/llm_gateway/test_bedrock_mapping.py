@@ -9,13 +9,8 @@ import pytest
 
 from llm_gateway.config import Guardrail, LimitsConfig, Target
 from llm_gateway.providers import base
-from llm_gateway.providers.bedrock import (
-    from_converse,
-    map_error_code,
-    map_exception,
-    stream_to_chunks,
-    to_converse,
-)
+from llm_gateway.providers.bedrock_errors import map_error_code, map_exception
+from llm_gateway.providers.converse import from_converse, stream_to_chunks, to_converse
 from llm_gateway.validation import chat_request
 
 TARGET = Target("br", "us.anthropic.claude-3-5-sonnet-20241022-v2:0")
@@ -379,7 +374,7 @@ def test_event_stream_read_errors_from_urllib3_map_to_timeout_and_connection_err
     """Reads of a ConverseStream body raise urllib3's exceptions, not botocore's."""
     from urllib3 import exceptions as uexc
 
-    from llm_gateway.providers.bedrock import map_exception
+    from llm_gateway.providers.bedrock_errors import map_exception
 
     stalled = map_exception(uexc.ReadTimeoutError(None, "/", "Read timed out."))
     assert (stalled.status, stalled.code, stalled.retryable) == (504, "upstream_timeout", True)

@@ -335,6 +335,18 @@ def test_config_change_replaces_provider_instances() -> None:
     assert gw.provider(docs[-1].providers["mock"]) is not p1
 
 
+def test_an_equal_config_reloaded_keeps_provider_instances() -> None:
+    from llm_gateway.core import Gateway
+
+    docs = [parse_config(base_config())]
+    gw = Gateway(lambda: docs[-1], log_sink=lambda _: None, metrics_sink=lambda _: None)
+    p1 = gw.provider(docs[-1].providers["mock"])
+    assert gw.provider(docs[-1].providers["mock"]) is p1  # the same object
+    docs.append(parse_config(base_config()))  # a refresh that read the same document
+    assert docs[-1].providers["mock"] is not docs[0].providers["mock"]
+    assert gw.provider(docs[-1].providers["mock"]) is p1
+
+
 def test_unexpected_failure_mid_stream_ends_with_an_error_event() -> None:
     from llm_gateway.providers.mock import MockProvider
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aigw import vtl
 
@@ -238,7 +240,30 @@ def test_every_route_becomes_one_operation(
 
 def test_api_key_source_and_binary_media_types(document: dict[str, Any]) -> None:
     assert document["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
-    assert document["x-amazon-apigateway-binary-media-types"] == ["image/png", "image/jpeg"]
+    # The module's list, then what the routes answer as binary, each once.
+    assert document["x-amazon-apigateway-binary-media-types"] == [
+        "image/png",
+        "image/jpeg",
+        "audio/mpeg",
+    ]
+
+
+def test_binary_answer_declares_the_header_it_maps(document: dict[str, Any]) -> None:
+    integration = _integration(document, "/v1/ai/speech", "post")
+    assert integration["uri"] == "arn:aws:apigateway:us-east-1:polly:path/v1/speech"
+    ok, error = integration["responses"]["2\\d{2}"], integration["responses"]["default"]
+    assert ok == {
+        "statusCode": "200",
+        "contentHandling": "CONVERT_TO_BINARY",
+        "responseParameters": {
+            "method.response.header.Content-Type": "integration.response.header.Content-Type"
+        },
+    }
+    assert error["contentHandling"] == "CONVERT_TO_TEXT" and "responseParameters" not in error
+    responses = _operation(document, "/v1/ai/speech", "post")["responses"]
+    # API Gateway refuses a mapping to a method response header that is not declared.
+    assert responses["200"]["headers"] == {"Content-Type": {"schema": {"type": "string"}}}
+    assert "headers" not in responses["502"]
 
 
 # --- integrations ------------------------------------------------------------------------
@@ -572,3 +597,42 @@ def test_streaming_on_non_proxy_integration_is_rejected(plan_errors: str) -> Non
 def test_valid_routes_are_not_reported(plan_errors: str) -> None:
     for valid in ("chat_completions", "sagemaker_invoke", "private_models", "health"):
         assert valid not in plan_errors
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["model", "messages", "role", "content", "text", "language", "image"])
+            | st.text(max_size=6),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=24,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_serve_validates_any_json_against_every_route_model(
+    document: dict[str, Any], data: st.DataObject
+) -> None:
+    """`aigw serve` checks bodies against these models: whatever the JSON, it answers
+    with API Gateway's messages (never raises), and only for what the model refuses."""
+    from jsonschema import Draft4Validator
+
+    from aigw.serve import routes_from_openapi
+
+    routes = [r for r in routes_from_openapi(document) if r.validator is not None]
+    assert routes, "the document has no body-validated route"
+    value = data.draw(_JSON)
+    for route in routes:
+        messages = route.validator.messages(value)
+        assert all(isinstance(m, str) and m for m in messages)
+        assert bool(messages) == (not Draft4Validator(route.schema).is_valid(value))

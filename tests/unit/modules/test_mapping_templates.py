@@ -110,8 +110,9 @@ def test_error_template_is_openai_shaped(folder):
     ("body", "language"),
     [({"text": 'He said "great"'}, "en"), ({"text": "gut", "language": "de"}, "de")],
 )
-def test_sentiment_request(body, language):
-    tpl = tf_render(AI / "sentiment_request.vtl", default_language="en")
+def test_text_request(body, language):
+    # Comprehend's text calls (sentiment, PII, entities, key phrases) share this template.
+    tpl = tf_render(AI / "text_request.vtl", default_language="en")
     assert json.loads(render(tpl, body)) == {"Text": body["text"], "LanguageCode": language}
 
 
@@ -127,8 +128,8 @@ def test_sentiment_response():
     }
 
 
-def test_pii_request_defaults_the_language():
-    tpl = tf_render(AI / "pii_request.vtl", default_language="es")
+def test_text_request_defaults_the_language():
+    tpl = tf_render(AI / "text_request.vtl", default_language="es")
     assert json.loads(render(tpl, {"text": "hola"})) == {"Text": "hola", "LanguageCode": "es"}
 
 
@@ -237,9 +238,8 @@ def test_labels_response_carries_any_names(names, parent):
 @settings(max_examples=80, deadline=None)
 @given(ANY_TEXT)
 def test_text_requests_carry_any_text(text):
-    for name in ("sentiment_request", "pii_request"):
-        tpl = tf_render(AI / f"{name}.vtl", default_language="en")
-        assert json.loads(render(tpl, {"text": text}))["Text"] == text
+    tpl = tf_render(AI / "text_request.vtl", default_language="en")
+    assert json.loads(render(tpl, {"text": text}))["Text"] == text
     tpl = tf_render(AI / "translate_request.vtl")
     out = json.loads(render(tpl, {"text": text, "target_language": "fr"}))
     assert out["Text"] == text
@@ -256,11 +256,17 @@ def test_every_template_is_covered():
         },
         "ai-service-route": {
             "error",
+            "text_request",
+            *(f"{s}_response" for s in ("sentiment", "pii")),
+            *(f"{s}_{d}" for s in ("translate", "labels") for d in ("request", "response")),
+            # test_ai_service_templates.py
+            *(f"{s}_response" for s in ("entities", "key_phrases")),
             *(
                 f"{s}_{d}"
-                for s in ("sentiment", "pii", "translate", "labels")
+                for s in ("language", "document", "image_text", "moderation")
                 for d in ("request", "response")
             ),
+            "speech_request",
         },
     }
     for folder, names in ((SM, tested["sagemaker-route"]), (AI, tested["ai-service-route"])):

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aigw import docs
 
@@ -59,6 +61,10 @@ variable "kms_key_arn" {
 variable "loose" {
   description = "No type given."
   default     = ["a", "b"]
+}
+
+variable "untyped" {
+  description = "Neither type nor default."
 }
 """
 
@@ -115,7 +121,7 @@ def module(tmp_path: Path) -> Path:
 def test_module_interface_is_read_from_hcl(module: Path) -> None:
     doc = docs.read_module(module)
     inputs = {v.name: v for v in doc.inputs}
-    assert list(inputs) == ["kms_key_arn", "loose", "name", "retention", "tags", "tiers"]
+    assert list(inputs) == ["kms_key_arn", "loose", "name", "retention", "tags", "tiers", "untyped"]
     assert inputs["name"].required and inputs["name"].type == "string"
     assert inputs["name"].description == 'Name of the API (used in "every" resource name).'
     assert inputs["tiers"].description == "Usage-plan tiers.\nOne per line | pipes are escaped.\n"
@@ -123,7 +129,9 @@ def test_module_interface_is_read_from_hcl(module: Path) -> None:
     assert inputs["tiers"].default == {"free": {"quota": {"limit": 1000, "period": "DAY"}}}
     assert (inputs["retention"].default, inputs["tags"].default) == (30, {})
     assert inputs["kms_key_arn"].default is None and not inputs["kms_key_arn"].required
-    assert (inputs["loose"].type, inputs["loose"].default) == ("any", ["a", "b"])
+    # Without a type, terraform-docs names the kind of the default, else "any".
+    assert (inputs["loose"].type, inputs["loose"].default) == ("list", ["a", "b"])
+    assert (inputs["untyped"].type, inputs["untyped"].required) == ("any", True)
     assert [o.name for o in doc.outputs] == ["openapi", "rest_api_id"]
     assert doc.requirements == {"terraform": ">= 1.7", "aws": ">= 5.100"}
     assert doc.resources == [
@@ -216,37 +224,56 @@ def test_defaults_must_be_literals() -> None:
 
 
 @pytest.mark.parametrize(
-    "module_dir",
-    sorted(d for d in (ROOT / "modules").glob("*") if any(d.glob("*.tf"))),
-    ids=lambda d: d.name,
+    ("source", "value"),
+    [
+        (r'"tab\tquote\"back\\slash\u00e9"', 'tab\tquote"back\\slashé'),
+        ('"$${not} %%{a} template"', "${not} %{a} template"),
+        ('<<EOT\n{"a": "\\n"}\n  kept\nEOT', '{"a": "\\n"}\n  kept\n'),
+        ("<<-EOT\n    one\n      two\n  EOT", "one\n  two\n"),
+        ("<<EOT\nEOT", ""),
+        ("null", None),
+        ("-1.5e2", -150.0),
+        ('"x" # a comment', "x"),
+        ('"<<EOT is not a heredoc"', "<<EOT is not a heredoc"),
+    ],
 )
-def test_module_readme_tables_are_up_to_date(module_dir: Path) -> None:
-    results = docs.generate(ROOT, [module_dir], write=False)
-    assert not results[0].changed, (
-        f"{module_dir.name}/README.md is stale: run `aigw docs` and commit the result"
+def test_literals_follow_terraform(source: str, value: object) -> None:
+    assert docs.literal(source) == value
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"${var.a}-b"',
+        '"%${var.a}"',
+        '"%{if true}x%{endif}"',
+        "<<EOT\n${var.a}\nEOT",
+        "[for x in [1] : x]",
+        "1\nb = 2",
+    ],
+)
+def test_templates_and_expressions_are_not_literals(source: str) -> None:
+    with pytest.raises(docs.HclError):
+        docs.literal(source)
+
+
+def test_attributes_keep_their_source_without_trailing_comments() -> None:
+    body = docs.parse_body(
+        'module "m" {\n  a = false # why\n  b = var.x && var.y\n\n  # next\n'
+        "  c = <<EOT\nz\nEOT\n}\n"
     )
+    assert body.blocks[0].attributes == {"a": "false", "b": "var.x && var.y", "c": "<<EOT\nz\nEOT"}
 
 
-@pytest.mark.terraform
-@pytest.mark.slow
-def test_examples_openapi_document_is_exported_and_checked(
-    tmp_path: Path, monkeypatch, capsys
-) -> None:
-    import json
-    import shutil
-
-    root = tmp_path / "project"
-    module = root / "modules" / "demo"
-    shutil.copytree(ROOT / "tests" / "policy" / "example_module", module)
-    monkeypatch.setenv("AIGW_STATE_DIR", str(tmp_path / "state"))
-    assert _run(["docs"], root) == 0
-    exported = module / "examples" / "basic" / "openapi.json"
-    doc = json.loads(exported.read_text())
-    assert sorted(doc["paths"]) == ["/v1/chat", "/v1/models"]
-    assert doc["paths"]["/v1/chat"]["post"]["security"] == [{"api_key": []}]
-    assert _run(["docs", "--check"], root) == 0
-    example = module / "examples" / "basic" / "main.tf"
-    example.write_text(example.read_text().replace('["/v1/models"]', '["/v1/files"]'))
-    capsys.readouterr()
-    assert _run(["docs", "--check"], root) == 1
-    assert "stale    modules/demo/examples/basic/openapi.json" in capsys.readouterr().out
+@given(st.text(alphabet=st.sampled_from(list('ab =_{}[]()"$%<>#/*\\\n.,:-0EOT')), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_read_or_refused_with_hcl_error(text: str) -> None:
+    """Whatever the text, the reader returns a result or raises HclError, nothing else."""
+    try:
+        assert isinstance(docs.parse_body(text), docs.Block)
+    except docs.HclError:
+        pass
+    try:
+        docs.literal(text)
+    except docs.HclError:
+        pass

@@ -231,6 +231,22 @@ def test_integration_uris_name_their_actions() -> None:
     assert unknown == ["x"]
 
 
+def test_path_style_service_uris_name_their_actions() -> None:
+    # Polly speaks REST-JSON: the integration is POST /v1/speech, not action/SynthesizeSpeech.
+    polly = "arn:aws:apigateway:eu-west-1:polly:path/v1/speech"
+    assert action_for_uri(polly) == "polly:synthesizespeech"
+    assert action_for_uri(polly.replace("path/", "path//")) == "polly:synthesizespeech"
+    assert action_for_uri(polly.replace("v1/speech", "v1/lexicons/x")) is None
+    used, unknown = used_actions([polly, "arn:aws:apigateway:r:textract:action/DetectDocumentText"])
+    assert used == {"polly:synthesizespeech", "textract:detectdocumenttext"} and unknown == []
+
+
+def test_ai_service_actions_without_resources_may_use_star() -> None:
+    actions = ["polly:SynthesizeSpeech", "textract:DetectDocumentText", "rekognition:DetectText"]
+    doc = _doc({"Effect": "Allow", "Sid": "S", "Action": actions, "Resource": "*"})
+    assert policy_problems(doc) == []
+
+
 def test_integration_roles_allow_exactly_what_routes_use() -> None:
     assert service_role_problems({"sagemaker:invokeendpoint"}, {"sagemaker:invokeendpoint"}) == []
     extra = service_role_problems({"a:x", "a:y"}, {"a:x"})

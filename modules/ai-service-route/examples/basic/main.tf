@@ -1,12 +1,12 @@
-# Comprehend, Translate and Rekognition behind the gateway: no Lambda, one role.
-# Pass `routes` to gateway-core (the routes are AWS integrations with mapping templates).
+# Every AI service behind the gateway: no Lambda, one role. Pass `routes` to gateway-core
+# (the routes are AWS integrations with mapping templates).
 
 provider "aws" {
   region = var.region
 }
 
 variable "region" {
-  description = "AWS region to deploy into (Comprehend, Translate and Rekognition must be available there)."
+  description = "AWS region to deploy into (Comprehend, Translate, Rekognition, Textract and Polly must be available there)."
   type        = string
   default     = "us-east-1"
 }
@@ -26,6 +26,16 @@ module "ai_services" {
   source = "../../"
 
   name = "${var.name_prefix}-ai-basic"
+  # The four original services are on by default; the others are opt-in.
+  services = {
+    entities    = true
+    key_phrases = true
+    language    = true
+    document    = true
+    image_text  = true
+    moderation  = true
+    speech      = true
+  }
   tags = { project = "aigw", example = "ai-service-route-basic" }
 }
 

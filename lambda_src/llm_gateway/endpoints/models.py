@@ -6,16 +6,15 @@ A model the tenant may not use is answered exactly like an unknown one (404
 
 from __future__ import annotations
 
-from aigw_shared import errors
-from aigw_shared.errors import ApiError
 from aigw_shared.http_event import Response
+from llm_gateway.context import model_not_found
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
-    from llm_gateway.config import GatewayConfig, ModelConfig
+    from llm_gateway.config_types import ModelConfig
+    from llm_gateway.context import Context
 
 
 def model_object(model: ModelConfig) -> dict[str, Any]:
@@ -23,27 +22,18 @@ def model_object(model: ModelConfig) -> dict[str, Any]:
     return {"id": model.alias, "object": "model", "created": 0, "owned_by": model.owned_by}
 
 
-def model_not_found(alias: str) -> ApiError:
-    return ApiError(
-        404,
-        f"The model '{alias[:200]}' does not exist or you do not have access to it.",
-        errors.INVALID_REQUEST,
-        "model_not_found",
-        "model",
-    )
-
-
-def list_models(cfg: GatewayConfig, may_use: Callable[[str], bool]) -> Response:
-    data = [model_object(m) for alias, m in sorted(cfg.models.items()) if may_use(alias)]
+def list_models(ctx: Context) -> Response:
+    may_use = ctx.identity.may_use
+    data = [model_object(m) for alias, m in sorted(ctx.cfg.models.items()) if may_use(alias)]
     return Response.json(200, {"object": "list", "data": data})
 
 
-def retrieve_model(cfg: GatewayConfig, raw_id: str, may_use: Callable[[str], bool]) -> Response:
+def retrieve(ctx: Context) -> Response:
     """One alias by its (percent-encoded) path segment, or 404."""
     import urllib.parse  # lazy: only this route decodes a path segment
 
-    alias = urllib.parse.unquote(raw_id)
-    model = cfg.models.get(alias)
-    if model is None or not may_use(alias):
+    alias = urllib.parse.unquote(str(ctx.param))
+    model = ctx.cfg.models.get(alias)
+    if model is None or not ctx.identity.may_use(alias):
         raise model_not_found(alias)
     return Response.json(200, model_object(model))

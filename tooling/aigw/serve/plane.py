@@ -1,0 +1,116 @@
+"""The data plane: one request through route, authorizer, API key, validation, integration.
+
+The steps are API Gateway's, in its order; every refusal is the document's gateway
+response. What answers behind the route is the integration type's business
+(:mod:`aigw.serve.integrations`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aigw.serve.auth import LocalAuthorizer
+from aigw.serve.events import Incoming, Stage
+from aigw.serve.integrations import Binding, Call, Result, integration_type
+from aigw.serve.responses import GatewayResponses
+from aigw.serve.routes import Route, match_route
+from aigw.serve.validation import (
+    UNPARSABLE_BODY,
+    BodyValidationError,
+    BodyValidator,
+    parse_body,
+    validation_error_string,
+)
+
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+
+
+class DataPlane:
+    """Routes, authorizers and integrations; :meth:`dispatch` answers one request."""
+
+    def __init__(
+        self,
+        doc: Mapping[str, Any],
+        stage: Stage,
+        bindings: list[Binding],
+        authorizers: Mapping[str, LocalAuthorizer],
+    ) -> None:
+        self.doc = doc
+        self.stage = stage
+        self.bindings = bindings
+        self.endpoint = ""  # the sandbox the functions read from (set by load_plane)
+        self.cli_environment: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.routes = [b.route for b in bindings]
+        self._by_route = {id(b.route): b for b in bindings}
+        self.authorizers = dict(authorizers)
+        self.responses = GatewayResponses(doc.get("x-amazon-apigateway-gateway-responses") or {})
+        self.api_key_source = doc.get("x-amazon-apigateway-api-key-source", "HEADER")
+        schemes = (doc.get("components") or {}).get("securitySchemes") or {}
+        self._api_key_schemes = {
+            n
+            for n, s in schemes.items()
+            if s.get("type") == "apiKey" and not s.get("x-amazon-apigateway-authtype")
+        }
+
+    def refuse(self, kind: str, message: str, inc: Incoming, validation: str = "") -> Result:
+        """The gateway response ``kind`` (``BAD_REQUEST_BODY``...) for ``inc``."""
+        status, headers, body = self.responses.render(kind, message, inc.request_id, validation)
+        return Result(status, headers, body)
+
+    def dispatch(self, inc: Incoming) -> Result:
+        found = match_route(self.routes, inc.method, inc.path)
+        if found is None:
+            return self.refuse("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", inc)
+        route, params = found
+        binding = self._by_route[id(route)]
+        if len(inc.body) > MAX_BODY_BYTES:
+            return self.refuse("REQUEST_TOO_LARGE", "Request Too Long", inc)
+        auth_context: dict[str, Any] | None = None
+        usage_key = None
+        for scheme in route.security:
+            authz = self.authorizers.get(scheme)
+            if authz is None:
+                continue
+            outcome = authz.authorize(inc, route, self.stage)
+            if not outcome.allowed:
+                return self.refuse(outcome.kind, outcome.message, inc)
+            auth_context, usage_key = outcome.context, outcome.usage_key
+        if any(s in self._api_key_schemes for s in route.security):
+            key = usage_key if self.api_key_source == "AUTHORIZER" else inc.header("x-api-key")
+            if not key:
+                return self.refuse("INVALID_API_KEY", "Forbidden", inc)
+        refused = self._validate_body(inc, route)
+        if refused is not None:
+            return refused
+        call = Call(
+            inc,
+            route,
+            params,
+            self.stage,
+            binding,
+            auth_context,
+            tenant=str((auth_context or {}).get("tenant", "-")),
+        )
+        return integration_type(route.integration_type).invoke(call)
+
+    def _validate_body(self, inc: Incoming, route: Route) -> Result | None:
+        """``BAD_REQUEST_BODY`` with API Gateway's ``validationErrorString``, or None."""
+        if route.schema is None:
+            return None
+        validator = route.validator or BodyValidator(route.schema, self.doc)
+        parsed, value = parse_body(inc.body)
+        if not parsed:
+            return self.refuse("BAD_REQUEST_BODY", "Invalid request body", inc, UNPARSABLE_BODY)
+        try:
+            messages = validator.messages(value)
+        except BodyValidationError:
+            # API Gateway: "Request body validation failed due to an unexpected error",
+            # a configuration error (500), not the client's fault.
+            return self.refuse("API_CONFIGURATION_ERROR", "Internal server error", inc)
+        if not messages:
+            return None
+        return self.refuse(
+            "BAD_REQUEST_BODY", "Invalid request body", inc, validation_error_string(messages)
+        )

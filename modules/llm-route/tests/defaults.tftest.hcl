@@ -486,7 +486,6 @@ run "old_and_new_deletion_window_may_not_disagree" {
 
   expect_failures = [var.kms_deletion_window_in_days]
 }
-}
 
 run "without_messages_routes" {
   command = apply

@@ -17,14 +17,15 @@ module "authorizer" {
 
   create                         = var.create
   name                           = "${var.name}-authorizer"
-  stage                          = var.stage_name
-  package                        = var.packages.authorizer
+  stage_name                     = var.stage_name
+  package                        = { filename = var.packages.authorizer.filename, source_code_hash = var.packages.authorizer.source_code_hash }
+  architecture                   = var.packages.authorizer.architecture
   security_scheme_name           = "aigw"
   result_ttl_seconds             = var.authorizer_result_ttl_seconds
   jwt_issuers                    = var.jwt_issuers
   create_kms_key                 = local.kms_key_arn == null
   kms_key_arn                    = local.kms_key_arn
-  log_retention_in_days          = var.log_retention_days
+  log_retention_days             = var.log_retention_days
   deletion_protection_enabled    = local.deletion_protection
   configure_lambda_logging       = !var.sandbox_mode
   point_in_time_recovery_enabled = true
@@ -36,7 +37,8 @@ module "llm" {
 
   create                            = var.create
   name                              = "${var.name}-llm"
-  package                           = var.packages.llm_gateway
+  package                           = { filename = var.packages.llm_gateway.filename, source_code_hash = var.packages.llm_gateway.source_code_hash }
+  architecture                      = var.packages.llm_gateway.architecture
   memory_size                       = var.llm.memory_size
   timeout                           = var.llm.timeout
   reserved_concurrent_executions    = var.llm.reserved_concurrent_executions
@@ -117,7 +119,7 @@ module "observability" {
   watch_access_log      = true
   function_names = {
     llm        = module.llm.function_name
-    authorizer = module.authorizer.lambda_function_name
+    authorizer = module.authorizer.function_name
   }
   web_acl_name      = local.waf_enabled ? module.waf.web_acl_name : null
   watch_waf         = local.waf_enabled

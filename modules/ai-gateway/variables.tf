@@ -42,10 +42,10 @@ variable "sandbox_mode" {
 }
 
 variable "packages" {
-  description = "Built Lambda packages from dist/manifest.json (`make build`): filename and base64 SHA-256 of llm_gateway and authorizer."
+  description = "Built Lambda packages from dist/manifest.json (`make build`): filename, base64 SHA-256 and architecture (arm64 or x86_64, `make build ARCH=…`; default arm64) of llm_gateway and authorizer."
   type = object({
-    llm_gateway = object({ filename = string, source_code_hash = string })
-    authorizer  = object({ filename = string, source_code_hash = string })
+    llm_gateway = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
+    authorizer  = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
   })
   nullable = false
 }

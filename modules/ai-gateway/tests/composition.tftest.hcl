@@ -175,6 +175,36 @@ run "rejects_an_unknown_bot_control_rule" {
   expect_failures = [var.waf]
 }
 
+run "the_packages_architecture_reaches_both_functions" {
+  command = plan
+
+  variables {
+    packages = {
+      llm_gateway = { filename = "llm_gateway.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", architecture = "x86_64" }
+      authorizer  = { filename = "authorizer.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", architecture = "x86_64" }
+    }
+    llm = {
+      providers                      = { bedrock = { type = "bedrock" } }
+      models                         = { claude = { targets = [{ provider = "bedrock", model = "anthropic.claude-3-haiku-20240307-v1:0" }] } }
+      parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
+    }
+  }
+
+  assert {
+    condition     = module.authorizer.architecture == "x86_64" && module.llm.architecture == "x86_64"
+    error_message = "A package built for x86_64 (make build ARCH=x86_64) must run on x86_64, the authorizer included."
+  }
+}
+
+run "packages_without_an_architecture_run_on_arm64" {
+  command = plan
+
+  assert {
+    condition     = module.authorizer.architecture == "arm64" && module.llm.architecture == "arm64"
+    error_message = "Packages default to arm64 (the build's default)."
+  }
+}
+
 run "stage_default_throttle_can_be_lifted_to_the_account_limit" {
   command = plan
 

@@ -16,9 +16,9 @@ override_module {
       result_ttl_seconds   = 300
       credentials_role_arn = null
     }
-    lambda_function_name = "renamed-authorizer"
-    tenants_table_name   = "renamed-tenants"
-    keys_table_name      = "renamed-keys"
+    function_name      = "renamed-authorizer"
+    tenants_table_name = "renamed-tenants"
+    keys_table_name    = "renamed-keys"
   }
 }
 

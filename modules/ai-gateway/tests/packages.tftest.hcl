@@ -13,10 +13,10 @@ run "packages_come_from_the_manifest" {
 
   assert {
     condition = output.packages == {
-      llm_gateway = { filename = "tests/fixtures/llm_gateway.zip", source_code_hash = "VMekmLrvI3caiBbSAaOvUB23kI51QSsnvj09KCLfIrE=" }
-      authorizer  = { filename = "tests/fixtures/authorizer.zip", source_code_hash = "8EAFnG8LGhxvfn0AlB4YOHe7x5v7SR28fWK7vaoo90w=" }
+      llm_gateway = { filename = "tests/fixtures/llm_gateway.zip", source_code_hash = "VMekmLrvI3caiBbSAaOvUB23kI51QSsnvj09KCLfIrE=", architecture = "x86_64" }
+      authorizer  = { filename = "tests/fixtures/authorizer.zip", source_code_hash = "8EAFnG8LGhxvfn0AlB4YOHe7x5v7SR28fWK7vaoo90w=", architecture = "arm64" }
     }
-    error_message = "Each package is the zip next to the manifest and its base64 SHA-256."
+    error_message = "Each package is the zip next to the manifest, its base64 SHA-256 and the architecture it was built for."
   }
 }
 

@@ -102,7 +102,7 @@ run "environment_stays_small_with_many_prompt_routes" {
   }
 
   assert {
-    condition = toset(keys(aws_lambda_function.this[0].environment[0].variables)) == toset([
+    condition = toset(keys(module.function.function.environment[0].variables)) == toset([
       "AIGW_CONFIG_PARAMETER", "AIGW_CONFIG_SOURCE", "AIGW_CONFIG_TTL_SECONDS", "AWS_LAMBDA_EXEC_WRAPPER",
     ])
     error_message = "Routes and templates travel in the config parameter; the environment only names it."
@@ -110,7 +110,7 @@ run "environment_stays_small_with_many_prompt_routes" {
 
   assert {
     # Lambda measures the variables as one JSON object against its 4 KB limit.
-    condition     = length(jsonencode(aws_lambda_function.this[0].environment[0].variables)) < 512
+    condition     = length(jsonencode(module.function.function.environment[0].variables)) < 512
     error_message = "The function environment must not grow with the routes."
   }
 

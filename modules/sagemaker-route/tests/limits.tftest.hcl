@@ -19,7 +19,7 @@ run "fifteen_endpoints_fit" {
   command = plan
 
   assert {
-    condition     = length(jsonencode(aws_lambda_function.this[0].environment[0].variables)) <= 4096 && length(jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])) == 15
+    condition     = length(jsonencode(module.function.function.environment[0].variables)) <= 4096 && length(jsondecode(module.function.function.environment[0].variables["AIGW_SAGEMAKER_ROUTES"])) == 15
     error_message = "Fifteen endpoints fit the proxy's environment, every one in its route table."
   }
 }
@@ -32,7 +32,7 @@ run "twenty_endpoints_are_refused_at_plan" {
     endpoints = { for i in range(20) : "model-${i}" => { endpoint_name = "aigw-prod-model-${i}-endpoint" } }
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [output.function_arn]
 }
 
 run "direct_mode_has_no_environment_to_overflow" {
@@ -44,7 +44,7 @@ run "direct_mode_has_no_environment_to_overflow" {
   }
 
   assert {
-    condition     = length(aws_lambda_function.this) == 0 && length(output.routes) == 40
+    condition     = module.function.function == null && length(output.routes) == 40
     error_message = "Direct integrations need no proxy function, whatever the number of endpoints."
   }
 }

@@ -26,11 +26,12 @@ locals {
 }
 
 output "packages" {
-  description = "Package name => { filename (zip path next to the manifest), source_code_hash (base64 SHA-256) }."
+  description = "Package name => { filename (zip path next to the manifest), source_code_hash (base64 SHA-256), architecture (arm64 or x86_64, as `make build ARCH=…` recorded it; the function must run on it) }."
   value = {
     for name in var.names : name => {
       filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
       source_code_hash = local.manifest.packages[name].sha256_base64
+      architecture     = local.manifest.packages[name].architecture
     } if !contains(local.missing, name)
   }
 

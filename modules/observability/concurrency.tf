@@ -4,7 +4,7 @@
 # function's reserved concurrency long before request rates look high.
 
 variable "concurrency_alarms" {
-  description = "Alarms on Lambda concurrency headroom: the account's ConcurrentExecutions (all functions of the Region) above threshold_percent of account_limit (the account's Lambda concurrent-executions quota in this Region: 1,000 unless raised), and each function of lambda_function_names listed in `reserved` (key => its reserved concurrency) above threshold_percent of that reservation."
+  description = "Alarms on Lambda concurrency headroom: the account's ConcurrentExecutions (all functions of the Region) above threshold_percent of account_limit (the account's Lambda concurrent-executions quota in this Region: 1,000 unless raised), and each function of function_names listed in `reserved` (key => its reserved concurrency) above threshold_percent of that reservation."
   type = object({
     enabled           = optional(bool, true)
     account_limit     = optional(number, 1000)
@@ -25,8 +25,8 @@ variable "concurrency_alarms" {
   }
 
   validation {
-    condition     = alltrue([for k in keys(var.concurrency_alarms.reserved) : contains(keys(var.lambda_function_names), k)])
-    error_message = "concurrency_alarms.reserved keys must be keys of lambda_function_names; unknown: ${join(", ", [for k in keys(var.concurrency_alarms.reserved) : k if !contains(keys(var.lambda_function_names), k)])}."
+    condition     = alltrue([for k in keys(var.concurrency_alarms.reserved) : contains(keys(merge(coalesce(var.lambda_function_names, {}), var.function_names)), k)])
+    error_message = "concurrency_alarms.reserved keys must be keys of function_names; unknown: ${join(", ", [for k in keys(var.concurrency_alarms.reserved) : k if !contains(keys(merge(coalesce(var.lambda_function_names, {}), var.function_names)), k)])}."
   }
 }
 
@@ -58,10 +58,10 @@ resource "aws_cloudwatch_metric_alarm" "function_concurrency" {
   for_each = local.create_concurrency_alarms ? var.concurrency_alarms.reserved : {}
 
   alarm_name          = "${var.name}-lambda-${each.key}-concurrency"
-  alarm_description   = "Lambda ${var.lambda_function_names[each.key]} reached ${var.concurrency_alarms.threshold_percent}% of its reserved concurrency of ${each.value}: invocations beyond it are throttled."
+  alarm_description   = "Lambda ${local.function_names[each.key]} reached ${var.concurrency_alarms.threshold_percent}% of its reserved concurrency of ${each.value}: invocations beyond it are throttled."
   namespace           = "AWS/Lambda"
   metric_name         = "ConcurrentExecutions"
-  dimensions          = { FunctionName = var.lambda_function_names[each.key] }
+  dimensions          = { FunctionName = local.function_names[each.key] }
   statistic           = "Maximum"
   period              = 60
   comparison_operator = "GreaterThanOrEqualToThreshold"

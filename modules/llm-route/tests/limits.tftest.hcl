@@ -97,15 +97,16 @@ run "environment_stays_small_with_many_prompt_routes" {
   }
 
   assert {
-    condition     = length(output.routes) == 44 # chat, models, one model, embeddings + 40
+    condition     = length(output.routes) == 49 # chat, models, one model, embeddings, 2 messages, 3 responses + 40
     error_message = "Every prompt template must still be its own route."
   }
 
   assert {
     condition = toset(keys(module.function.function.environment[0].variables)) == toset([
       "AIGW_CONFIG_PARAMETER", "AIGW_CONFIG_SOURCE", "AIGW_CONFIG_TTL_SECONDS", "AWS_LAMBDA_EXEC_WRAPPER",
+      "AIGW_RESPONSES_TABLE", "AIGW_RESPONSES_RETENTION_DAYS",
     ])
-    error_message = "Routes and templates travel in the config parameter; the environment only names it."
+    error_message = "Routes and templates travel in the config parameter; the environment only names it and the stored responses' table."
   }
 
   assert {

@@ -40,7 +40,7 @@ variables {
   stage_name            = "prod"
   access_log_group_name = "/aws/apigateway/aigw-api/prod"
   web_acl_name          = "aigw-waf"
-  lambda_function_names = {
+  function_names = {
     llm        = "aigw-llm-gateway"
     authorizer = "aigw-authorizer"
   }

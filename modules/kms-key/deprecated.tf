@@ -1,8 +1,4 @@
 # Inputs kept under their old names for one minor version (CONTRIBUTING.md, "Names").
-# No deprecation warning (check block) here yet: the authorizer, llm-route and
-# sagemaker-route modules still pass deletion_window_in_days, and a warning raised inside
-# them would reach their callers, who cannot act on it. It comes with those modules' move
-# to deletion_window_days.
 
 variable "deletion_window_in_days" {
   description = "Deprecated: use deletion_window_days; removed in 0.3.0."
@@ -22,4 +18,11 @@ variable "deletion_window_in_days" {
 
 locals {
   deletion_window_days = coalesce(var.deletion_window_days, var.deletion_window_in_days, 30)
+}
+
+check "deprecated_inputs" {
+  assert {
+    condition     = var.deletion_window_in_days == null
+    error_message = "deletion_window_in_days is deprecated: use deletion_window_days; removed in 0.3.0."
+  }
 }

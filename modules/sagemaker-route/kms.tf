@@ -9,12 +9,12 @@ locals {
 module "kms_key" {
   source = "../kms-key"
 
-  create                  = local.create_kms_key
-  description             = "aigw SageMaker route ${var.name}: proxy logs and environment, endpoint volumes"
-  alias                   = var.name
-  deletion_window_in_days = local.kms_key_deletion_window_days
-  log_group_arns          = [local.log_group_arn]
-  allow_grants            = true
+  create               = local.create_kms_key
+  description          = "aigw SageMaker route ${var.name}: proxy logs and environment, endpoint volumes"
+  alias                = var.name
+  deletion_window_days = local.kms_key_deletion_window_days
+  log_group_arns       = [local.log_group_arn]
+  allow_grants         = true
 
   tags = var.tags
 }

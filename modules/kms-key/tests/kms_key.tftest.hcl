@@ -128,6 +128,7 @@ run "deprecated_deletion_window_in_days_still_works" {
     condition     = aws_kms_key.this[0].deletion_window_in_days == 7
     error_message = "The deprecated deletion_window_in_days still reaches the key."
   }
+  expect_failures = [check.deprecated_inputs]
 }
 
 run "deprecated_and_new_deletion_window_must_agree" {

@@ -248,3 +248,21 @@ run "rejects_a_zero_default_rate" {
 
   expect_failures = [var.default_throttle]
 }
+
+run "passes_the_dialect_settings_to_the_llm_route" {
+  command = plan
+
+  variables {
+    llm = {
+      providers                = { bedrock = { type = "bedrock" } }
+      models                   = { claude = { targets = [{ provider = "bedrock", model = "anthropic.claude-3-haiku-20240307-v1:0" }] } }
+      responses_retention_days = 7
+      enable_messages_routes   = false
+    }
+  }
+
+  assert {
+    condition     = length([for k, r in module.llm.routes : k if startswith(r.path, "/v1/messages")]) == 0 && contains([for k, r in module.llm.routes : r.path], "/v1/responses")
+    error_message = "llm.enable_messages_routes = false drops the Messages routes (and keeps the others)."
+  }
+}

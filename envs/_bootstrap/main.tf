@@ -33,11 +33,11 @@ locals {
 module "kms_key" {
   source = "../../modules/kms-key"
 
-  description             = "aigw ${var.environment}: Terraform state and the gateway's data at rest"
-  alias                   = "aigw-${var.environment}"
-  deletion_window_in_days = 30
-  log_group_arns          = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
-  allow_grants            = true
+  description          = "aigw ${var.environment}: Terraform state and the gateway's data at rest"
+  alias                = "aigw-${var.environment}"
+  deletion_window_days = 30
+  log_group_arns       = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+  allow_grants         = true
   service_principals = {
     CloudWatchAlarmsPublishToEncryptedTopics = { service = "cloudwatch.amazonaws.com", actions = ["kms:GenerateDataKey*", "kms:Decrypt"] }
   }

@@ -1,11 +1,8 @@
-locals {
-  manifest = jsondecode(file(var.manifest_path))
-  packages = {
-    for name in ["llm_gateway", "authorizer"] : name => {
-      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
-      source_code_hash = local.manifest.packages[name].sha256_base64
-    }
-  }
+# The Lambda packages of this build (dist/manifest.json, written by `make build`).
+module "packages" {
+  source = "../../modules/ai-gateway/modules/packages"
+
+  manifest_path = var.manifest_path
 }
 
 module "gateway" {
@@ -13,7 +10,7 @@ module "gateway" {
 
   name        = var.name
   stage_name  = var.environment
-  packages    = local.packages
+  packages    = module.packages.packages
   kms_key_arn = var.kms_key_arn
   # Provider secrets are created under the environment's key.
   secrets_kms_key_arns = compact([var.kms_key_arn])

@@ -10,14 +10,13 @@ locals {
     "aigw:environment" = "local"
     "aigw:managed-by"  = "terraform"
   }
+}
 
-  manifest = jsondecode(file(var.manifest_path))
-  packages = {
-    for name in ["llm_gateway", "authorizer"] : name => {
-      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
-      source_code_hash = local.manifest.packages[name].sha256_base64
-    }
-  }
+# The Lambda packages of this build (dist/manifest.json, written by `make build`).
+module "packages" {
+  source = "../../modules/ai-gateway/modules/packages"
+
+  manifest_path = var.manifest_path
 }
 
 module "gateway" {
@@ -26,7 +25,7 @@ module "gateway" {
   name         = var.name
   stage_name   = "v1"
   sandbox_mode = true
-  packages     = local.packages
+  packages     = module.packages.packages
   kms_key_arn  = var.kms_key_arn
   # Set in the sandbox by the bootstrap stack, as in a deployed env (ADR 0092).
   account_cloudwatch_role_arn = var.account_cloudwatch_role_arn

@@ -243,11 +243,12 @@ def parse_config(doc: Any) -> GatewayConfig:
     for model_id, p in obj(doc.get("prices"), "prices").items():
         pw = f"prices.{model_id}"
         p = obj(p, pw)
-        known(p, {"input_per_1m", "output_per_1m", "cache_read_per_1m"}, pw)
+        known(p, {"input_per_1m", "output_per_1m", "cache_read_per_1m", "cache_write_per_1m"}, pw)
         prices[model_id] = Price(
             number(p, "input_per_1m", pw),
             number(p, "output_per_1m", pw),
             number(p, "cache_read_per_1m", pw),
+            None if p.get("cache_write_per_1m") is None else number(p, "cache_write_per_1m", pw),
         )
     prompts = {
         name: _prompt(name, obj(p, f"prompts.{name}"), models)
@@ -272,9 +273,20 @@ def parse_config(doc: Any) -> GatewayConfig:
             "tenants",
             "default_tokens",
             "reserve_output_tokens",
+            "usd",
         },
         "quotas",
     )
+    usd = obj(q.get("usd"), "quotas.usd")
+    known(usd, {"tiers", "tenants", "default", "models"}, "quotas.usd")
+
+    def _usd(items: dict[str, Any], where: str) -> dict[str, float]:
+        return {k: number(items, k, where) for k in items}
+
+    usd_models = {
+        tenant: _usd(obj(per_model, f"quotas.usd.models.{tenant}"), f"quotas.usd.models.{tenant}")
+        for tenant, per_model in obj(usd.get("models"), "quotas.usd.models").items()
+    }
 
     def _tokens(section: str) -> dict[str, int]:
         items = obj(q.get(section), f"quotas.{section}")
@@ -290,6 +302,10 @@ def parse_config(doc: Any) -> GatewayConfig:
         tenants=_tokens("tenants"),
         default_tokens=integer(q, "default_tokens", "quotas", None, 0),
         reserve_output_tokens=integer(q, "reserve_output_tokens", "quotas", 1024, 0, 1_000_000),
+        usd_tiers=_usd(obj(usd.get("tiers"), "quotas.usd.tiers"), "quotas.usd.tiers"),
+        usd_tenants=_usd(obj(usd.get("tenants"), "quotas.usd.tenants"), "quotas.usd.tenants"),
+        usd_default=None if usd.get("default") is None else number(usd, "default", "quotas.usd"),
+        usd_models=usd_models,
     )
     if quotas.enabled and not quotas.table_name:
         raise ConfigError("quotas.table_name is required when quotas.enabled is true")

@@ -68,6 +68,7 @@ class Price:
     input_per_1m: float = 0.0
     output_per_1m: float = 0.0
     cache_read_per_1m: float = 0.0
+    cache_write_per_1m: float | None = None  # None: cache writes cost the input price
 
 
 @record
@@ -107,6 +108,10 @@ class QuotaConfig:
     tenants: dict[str, int] = Factory(dict)  # tenant overrides
     default_tokens: int | None = None  # for tiers not listed; None = unlimited
     reserve_output_tokens: int = 1024
+    usd_tiers: dict[str, float] = Factory(dict)  # tier -> USD per period
+    usd_tenants: dict[str, float] = Factory(dict)  # tenant overrides
+    usd_default: float | None = None  # for tiers not listed; None = no USD budget
+    usd_models: dict[str, dict[str, float]] = Factory(dict)  # tenant -> model alias -> USD
 
 
 @record

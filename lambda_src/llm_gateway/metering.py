@@ -26,16 +26,27 @@ DIMENSIONS = [["Tenant", "Model"], ["Model", "Provider"], ["Route"]]
 
 
 def estimate_cost(usage: dict[str, Any], price: Price | None) -> float:
+    """USD of one answer's ``usage`` (OpenAI shape): prompt tokens less cache reads and
+    writes at the input price, cache reads and writes at theirs (writes at the input
+    price when the model has no cache-write price), completion tokens at the output
+    price. 0 without a price."""
     if price is None:
         return 0.0
     prompt = int(usage.get("prompt_tokens") or 0)
     details = usage.get("prompt_tokens_details") or {}
-    cached = int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
+    if not isinstance(details, dict):
+        details = {}
+    cached = int(details.get("cached_tokens") or 0)
+    written = int(details.get("cache_write_tokens") or 0)
     completion = int(usage.get("completion_tokens") or 0)
+    write_price = (
+        price.input_per_1m if price.cache_write_per_1m is None else price.cache_write_per_1m
+    )
     return round(
         (
-            (prompt - cached) * price.input_per_1m
+            max(prompt - cached - written, 0) * price.input_per_1m
             + cached * price.cache_read_per_1m
+            + written * write_price
             + completion * price.output_per_1m
         )
         / 1_000_000,

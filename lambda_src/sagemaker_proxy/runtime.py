@@ -110,8 +110,10 @@ def map_client_error(code: str, message: str, http_status: int | None) -> errors
 class BotoInvoker:
     """``Invoker`` over boto3's ``invoke_endpoint``."""
 
-    def __init__(self, read_timeout: float) -> None:
+    def __init__(self, read_timeout: float, runtime_client: Any = None) -> None:
         self.read_timeout = read_timeout
+        # A given client (the local data plane's, for its sandbox) instead of the module's.
+        self.runtime_client = runtime_client
 
     def __call__(self, inv: Invocation) -> InvocationResult:
         from botocore.exceptions import (
@@ -130,7 +132,8 @@ class BotoInvoker:
         if inv.target_variant:
             kwargs["TargetVariant"] = inv.target_variant
         try:
-            out = client(self.read_timeout).invoke_endpoint(**kwargs)
+            runtime_client = self.runtime_client or client(self.read_timeout)
+            out = runtime_client.invoke_endpoint(**kwargs)
             body = out["Body"].read()
         except ClientError as exc:
             err = exc.response.get("Error", {})

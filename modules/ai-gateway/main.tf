@@ -17,14 +17,15 @@ module "authorizer" {
 
   create                         = var.create
   name                           = "${var.name}-authorizer"
-  stage                          = var.stage_name
-  package                        = var.packages.authorizer
+  stage_name                     = var.stage_name
+  package                        = { filename = var.packages.authorizer.filename, source_code_hash = var.packages.authorizer.source_code_hash }
+  architecture                   = var.packages.authorizer.architecture
   security_scheme_name           = "aigw"
   result_ttl_seconds             = var.authorizer_result_ttl_seconds
   jwt_issuers                    = var.jwt_issuers
   create_kms_key                 = local.kms_key_arn == null
   kms_key_arn                    = local.kms_key_arn
-  log_retention_in_days          = var.log_retention_days
+  log_retention_days             = var.log_retention_days
   deletion_protection_enabled    = local.deletion_protection
   configure_lambda_logging       = !var.sandbox_mode
   point_in_time_recovery_enabled = true
@@ -36,7 +37,8 @@ module "llm" {
 
   create                            = var.create
   name                              = "${var.name}-llm"
-  package                           = var.packages.llm_gateway
+  package                           = { filename = var.packages.llm_gateway.filename, source_code_hash = var.packages.llm_gateway.source_code_hash }
+  architecture                      = var.packages.llm_gateway.architecture
   memory_size                       = var.llm.memory_size
   timeout                           = var.llm.timeout
   reserved_concurrent_executions    = var.llm.reserved_concurrent_executions
@@ -78,7 +80,6 @@ module "waf" {
   enable_bot_control          = var.waf.enable_bot_control
   bot_control_count_rules     = var.waf.bot_control_count_rules
   managed_rule_group_versions = var.waf.managed_rule_group_versions
-  create_kms_key              = local.kms_key_arn == null
   kms_key_arn                 = local.kms_key_arn
   log_retention_days          = var.log_retention_days
   tags                        = var.tags
@@ -103,9 +104,8 @@ module "gateway" {
   # of the two is set (outputs.tf, stage_invoke_url) so the check is its own (ADR 0092).
   account_cloudwatch_role_arn    = var.account_cloudwatch_role_arn
   create_account_cloudwatch_role = var.create_account_cloudwatch_role
-  create_kms_key                 = local.kms_key_arn == null
   kms_key_arn                    = local.kms_key_arn
-  access_log_retention_days      = var.log_retention_days
+  log_retention_days             = var.log_retention_days
   create_execution_log_group     = true
   tags                           = var.tags
 }
@@ -113,26 +113,26 @@ module "gateway" {
 module "observability" {
   source = "../observability"
 
+  # Every name below is a module output, never a name rebuilt here (ADR 0105).
   create                = var.create && var.observability.enabled
   name                  = var.name
-  rest_api_name         = var.name
-  stage_name            = var.stage_name
+  rest_api_name         = module.gateway.rest_api_name
+  stage_name            = module.gateway.stage_name
   access_log_group_name = module.gateway.access_log_group_name
   watch_access_log      = true
-  lambda_function_names = {
-    llm        = "${var.name}-llm"
-    authorizer = "${var.name}-authorizer"
+  function_names = {
+    llm        = module.llm.function_name
+    authorizer = module.authorizer.function_name
   }
-  web_acl_name  = local.waf_enabled ? var.name : null
-  watch_waf     = local.waf_enabled
-  emf_namespace = "aigw"
+  web_acl_name      = local.waf_enabled ? module.waf.web_acl_name : null
+  watch_waf         = local.waf_enabled
+  metrics_namespace = module.llm.metrics_namespace
   # Streamed answers: alarm on time to first token, not on the stage's Latency (the whole
   # stream); an explicit alarms.api_latency_alarm still wins.
-  alarms         = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
-  ttft_routes    = var.llm.streaming ? ["chat_completions", "prompts"] : []
-  token_budgets  = var.observability.token_budgets
-  subscriptions  = var.observability.alarm_subscriptions
-  create_kms_key = local.kms_key_arn == null
-  kms_key_arn    = local.kms_key_arn
-  tags           = var.tags
+  alarms        = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
+  ttft_routes   = var.llm.streaming ? ["chat_completions", "prompts"] : []
+  token_budgets = var.observability.token_budgets
+  subscriptions = var.observability.alarm_subscriptions
+  kms_key_arn   = local.kms_key_arn
+  tags          = var.tags
 }

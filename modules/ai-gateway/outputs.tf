@@ -64,7 +64,7 @@ output "usage_table_name" {
 
 output "authorizer_function_name" {
   description = "The Lambda authorizer."
-  value       = module.authorizer.lambda_function_name
+  value       = module.authorizer.function_name
 }
 
 output "tenants_table_name" {

@@ -42,10 +42,10 @@ variable "sandbox_mode" {
 }
 
 variable "packages" {
-  description = "Built Lambda packages from dist/manifest.json (`make build`): filename and base64 SHA-256 of llm_gateway and authorizer."
+  description = "Built Lambda packages from dist/manifest.json (`make build`): filename, base64 SHA-256 and architecture (arm64 or x86_64, `make build ARCH=…`; default arm64) of llm_gateway and authorizer."
   type = object({
-    llm_gateway = object({ filename = string, source_code_hash = string })
-    authorizer  = object({ filename = string, source_code_hash = string })
+    llm_gateway = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
+    authorizer  = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
   })
   nullable = false
 }
@@ -232,7 +232,7 @@ variable "observability" {
 ################################################################################
 
 variable "llm" {
-  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same meaning as modules/llm-route's inputs). Providers of type mock (canned answers, no model) are refused unless allow_mock_provider = true, which only the local sandbox and tests set."
+  description = "The LLM gateway: providers, model aliases, prompt templates, prices, routing, quotas, cache, redaction and function sizing (same types and defaults as modules/llm-route's inputs; tests/unit/modules/test_llm_type_agrees.py keeps them equal). Providers of type mock (canned answers, no model) are refused unless allow_mock_provider = true, which only the local sandbox and tests set."
   type = object({
     providers = map(object({
       type               = string
@@ -258,13 +258,19 @@ variable "llm" {
           version = optional(string, "DRAFT")
           trace   = optional(bool, false)
         }))
+        retry = optional(object({
+          attempts      = optional(number)
+          base_delay_ms = optional(number)
+          max_delay_ms  = optional(number)
+        }))
       }))
       dimensions = optional(number)
     }))
     prices = optional(map(object({
-      input_per_1m      = optional(number, 0)
-      output_per_1m     = optional(number, 0)
-      cache_read_per_1m = optional(number, 0)
+      input_per_1m       = optional(number, 0)
+      output_per_1m      = optional(number, 0)
+      cache_read_per_1m  = optional(number, 0)
+      cache_write_per_1m = optional(number)
     })), {})
     prompt_templates = optional(map(object({
       model = string
@@ -286,9 +292,10 @@ variable "llm" {
       }), {})
     })), {})
     routing = optional(object({
-      deadline_ms       = optional(number)
-      failure_threshold = optional(number)
-      cooldown_ms       = optional(number)
+      deadline_ms        = optional(number)
+      failure_threshold  = optional(number)
+      cooldown_ms        = optional(number)
+      attempt_timeout_ms = optional(number)
     }), {})
     quotas = optional(object({
       enabled               = optional(bool, true)
@@ -297,6 +304,12 @@ variable "llm" {
       tenants               = optional(map(number), {})
       default_tokens        = optional(number)
       reserve_output_tokens = optional(number)
+      usd = optional(object({
+        tiers   = optional(map(number), {})
+        tenants = optional(map(number), {})
+        default = optional(number)
+        models  = optional(map(map(number)), {})
+      }), {})
     }), {})
     response_cache = optional(object({
       enabled     = optional(bool, false)

@@ -36,25 +36,19 @@ locals {
   enabled = var.create ? { for k, v in local.catalogue : k => v if var.services[k] } : {}
 }
 
+module "apigateway_trust" {
+  source = "../apigateway-trust-policy"
+}
+
 resource "aws_iam_role" "this" {
   count = var.create ? 1 : 0
 
   name        = var.name
   description = "API Gateway calls the enabled AI services (Comprehend, Translate, Rekognition, Textract, Polly) for ${var.name}"
-  # No aws:SourceAccount / aws:SourceArn condition: API Gateway sets neither key when it
-  # assumes an integration's credentials role, so either condition denies every call
-  # (500 "API Gateway does not have permission to assume the provided role"). Only
-  # principals allowed iam:PassRole on this role, in this account, can attach it to an
-  # integration; the permission policy below is what limits the blast radius.
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "apigateway.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-  tags = var.tags
+  # API Gateway alone, no condition keys (why: modules/apigateway-trust-policy); the
+  # permission policy below is what limits the blast radius.
+  assume_role_policy = module.apigateway_trust.json
+  tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "this" {

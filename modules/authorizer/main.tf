@@ -1,22 +1,11 @@
-data "aws_partition" "current" {
-  count = var.create ? 1 : 0
-}
-
-data "aws_region" "current" {
-  count = var.create ? 1 : 0
-}
-
-data "aws_caller_identity" "current" {
-  count = var.create ? 1 : 0
-}
-
 locals {
-  partition  = try(data.aws_partition.current[0].partition, "aws")
-  region     = try(data.aws_region.current[0].id, "")
-  account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  # Read once, by the function module ("" when create = false).
+  region = module.function.region
+
+  kms_key_arn = module.function.kms_key_arn
 
   environment = {
-    AIGW_STAGE                       = var.stage
+    AIGW_STAGE                       = local.stage_name
     AIGW_TENANTS_TABLE               = "${var.name}-tenants"
     AIGW_KEYS_TABLE                  = "${var.name}-keys"
     AIGW_JWT_ISSUERS                 = jsonencode([for i in var.jwt_issuers : { issuer = i.issuer, jwks_uri = i.jwks_uri, audiences = i.audiences, audience_claim = i.audience_claim, tenant_claim = coalesce(i.tenant_claim, var.jwt_tenant_claim) }])
@@ -31,52 +20,35 @@ locals {
   }
 }
 
-resource "aws_lambda_function" "this" {
-  count = var.create ? 1 : 0
+module "function" {
+  source = "../lambda-function"
 
-  #checkov:skip=CKV_AWS_115:reserved concurrency is opt-in (reserved_concurrent_executions, default none): a reservation fails to deploy where the account quota would leave under 100 unreserved, and tenants are capped by usage plans and WAF rate rules (docs/aws-readiness.md)
-  #checkov:skip=CKV_AWS_116:API Gateway invokes authorizers synchronously; a DLQ never receives anything
-  #checkov:skip=CKV_AWS_117:VPC attachment is optional (vpc_subnet_ids); the function needs DynamoDB and the issuers' JWKS endpoints
-  #checkov:skip=CKV_AWS_272:code signing is optional (code_signing_config_arn)
-  function_name                  = var.name
-  description                    = "aigw REQUEST authorizer (API keys and JWT) for stage ${var.stage}"
-  role                           = aws_iam_role.this[0].arn
+  create                         = var.create
+  name                           = var.name
+  description                    = "aigw REQUEST authorizer (API keys and JWT) for stage ${local.stage_name}"
   handler                        = "authorizer.handler.handler"
-  runtime                        = "python3.13"
-  architectures                  = ["arm64"]
-  filename                       = var.package.filename
-  source_code_hash               = var.package.source_code_hash
+  architecture                   = var.architecture
+  package                        = var.package
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   reserved_concurrent_executions = var.reserved_concurrent_executions
-  kms_key_arn                    = local.kms_key_arn
+  environment_variables          = local.environment
   code_signing_config_arn        = var.code_signing_config_arn
+  tracing_mode                   = var.tracing_mode
+  vpc_subnet_ids                 = var.vpc_subnet_ids
+  vpc_security_group_ids         = var.vpc_security_group_ids
 
-  environment {
-    variables = local.environment
-  }
+  configure_lambda_logging = var.configure_lambda_logging
+  log_retention_days       = local.log_retention_days
 
-  tracing_config {
-    mode = var.tracing_mode
-  }
+  # The name the deployed policy has: IAM policy names are immutable (ADR 0100).
+  role_policy_name  = "${var.name}-runtime"
+  policy_statements = local.role_policy_statements
 
-  dynamic "logging_config" {
-    for_each = var.configure_lambda_logging ? [1] : []
-    content {
-      log_format = "Text"
-      log_group  = aws_cloudwatch_log_group.this[0].name
-    }
-  }
-
-  dynamic "vpc_config" {
-    for_each = length(var.vpc_subnet_ids) > 0 ? [1] : []
-    content {
-      subnet_ids         = var.vpc_subnet_ids
-      security_group_ids = var.vpc_security_group_ids
-    }
-  }
+  create_kms_key               = var.create_kms_key
+  kms_key_arn                  = var.kms_key_arn
+  kms_key_description          = "aigw authorizer ${var.name}: tenants and keys tables, logs, Lambda environment"
+  kms_key_deletion_window_days = local.kms_key_deletion_window_days
 
   tags = var.tags
-
-  depends_on = [aws_iam_role_policy.this, aws_cloudwatch_log_group.this]
 }

@@ -2,8 +2,8 @@ output "authorizer" {
   description = "Authorizer spec for gateway-core's `authorizer` input (always a REQUEST authorizer); null when create = false."
   value = var.create ? {
     name                 = coalesce(var.security_scheme_name, var.name)
-    lambda_invoke_arn    = aws_lambda_function.this[0].invoke_arn
-    lambda_function_name = aws_lambda_function.this[0].function_name
+    lambda_invoke_arn    = module.function.invoke_arn
+    lambda_function_name = module.function.function_name
     identity_sources     = var.identity_sources
     result_ttl_seconds   = var.result_ttl_seconds
     credentials_role_arn = null
@@ -30,19 +30,29 @@ output "keys_table_arn" {
   value       = try(aws_dynamodb_table.keys[0].arn, null)
 }
 
-output "lambda_function_name" {
+output "function_name" {
   description = "Name of the authorizer Lambda function."
-  value       = try(aws_lambda_function.this[0].function_name, null)
+  value       = module.function.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the authorizer Lambda function."
+  value       = module.function.function_arn
+}
+
+output "lambda_function_name" {
+  description = "Deprecated: use function_name; removed in 0.3.0."
+  value       = module.function.function_name
 }
 
 output "lambda_function_arn" {
-  description = "ARN of the authorizer Lambda function."
-  value       = try(aws_lambda_function.this[0].arn, null)
+  description = "Deprecated: use function_arn; removed in 0.3.0."
+  value       = module.function.function_arn
 }
 
 output "role_arn" {
   description = "ARN of the authorizer's execution role."
-  value       = try(aws_iam_role.this[0].arn, null)
+  value       = module.function.role_arn
 }
 
 output "kms_key_arn" {
@@ -52,14 +62,19 @@ output "kms_key_arn" {
 
 output "log_group_name" {
   description = "Log group of the authorizer Lambda."
-  value       = try(aws_cloudwatch_log_group.this[0].name, null)
+  value       = module.function.log_group_name
 }
 
 output "cli_environment" {
   description = "Environment variables for the aigw tenants/keys commands against this deployment."
   value = var.create ? {
-    AIGW_STAGE         = var.stage
+    AIGW_STAGE         = local.stage_name
     AIGW_TENANTS_TABLE = aws_dynamodb_table.tenants[0].name
     AIGW_KEYS_TABLE    = aws_dynamodb_table.keys[0].name
   } : {}
+}
+
+output "architecture" {
+  description = "Architecture the function runs on (null when create = false)."
+  value       = try(module.function.function.architectures[0], null)
 }

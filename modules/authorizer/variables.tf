@@ -15,13 +15,47 @@ variable "name" {
   }
 }
 
-variable "stage" {
-  description = "Stage (environment) the authorizer serves; API keys issued for another stage are refused. 1-16 lowercase letters or digits, e.g. dev, staging, prod."
+variable "stage_name" {
+  description = "Stage (environment) the authorizer serves; API keys issued for another stage are refused. 1-16 lowercase letters or digits, e.g. dev, staging, prod. Required (or the deprecated `stage`)."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^[a-z0-9]{1,16}$", var.stage))
+    condition     = var.stage_name == null || can(regex("^[a-z0-9]{1,16}$", coalesce(var.stage_name, "-")))
+    error_message = "stage_name must be 1-16 lowercase letters or digits (e.g. dev, staging, prod)."
+  }
+}
+
+variable "stage" {
+  description = "Deprecated: use stage_name; removed in 0.3.0."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.stage == null || can(regex("^[a-z0-9]{1,16}$", coalesce(var.stage, "-")))
     error_message = "stage must be 1-16 lowercase letters or digits (e.g. dev, staging, prod)."
+  }
+
+  validation {
+    condition     = var.stage == null || var.stage_name == null || var.stage == var.stage_name
+    error_message = "stage (deprecated) and stage_name are both set, to different values: set only stage_name."
+  }
+
+  validation {
+    condition     = var.stage != null || var.stage_name != null
+    error_message = "stage_name is required: the stage (environment) the authorizer serves, e.g. dev."
+  }
+}
+
+variable "architecture" {
+  description = "Lambda architecture the package was built for (`make build ARCH=…`). Allowed values: arm64, x86_64."
+  type        = string
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be one of: arm64, x86_64."
   }
 }
 
@@ -251,27 +285,57 @@ variable "kms_key_arn" {
   }
 }
 
-variable "kms_deletion_window_in_days" {
-  description = "Waiting period before a created KMS key is deleted."
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period before a created KMS key is deleted, 7-30 days. Null: 30 (or the deprecated `kms_deletion_window_in_days`)."
   type        = number
-  default     = 30
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
+    condition     = var.kms_key_deletion_window_days == null || try(var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30, false)
+    error_message = "kms_key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Deprecated: use kms_key_deletion_window_days; removed in 0.3.0."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.kms_deletion_window_in_days == null || try(var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30, false)
     error_message = "kms_deletion_window_in_days must be between 7 and 30."
+  }
+
+  validation {
+    condition     = var.kms_deletion_window_in_days == null || var.kms_key_deletion_window_days == null || var.kms_deletion_window_in_days == var.kms_key_deletion_window_days
+    error_message = "kms_deletion_window_in_days (deprecated) and kms_key_deletion_window_days are both set, to different values: set only kms_key_deletion_window_days."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the Lambda log group in days. Null: 365 (or the deprecated `log_retention_in_days`). Allowed values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.log_retention_days == null || contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], coalesce(var.log_retention_days, 0))
+    error_message = "log_retention_days must be one of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
 }
 
 variable "log_retention_in_days" {
-  description = "Retention of the Lambda log group. Allowed values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  description = "Deprecated: use log_retention_days; removed in 0.3.0."
   type        = number
-  default     = 365
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    condition     = var.log_retention_in_days == null || contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], coalesce(var.log_retention_in_days, 0))
     error_message = "log_retention_in_days must be one of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+
+  validation {
+    condition     = var.log_retention_in_days == null || var.log_retention_days == null || var.log_retention_in_days == var.log_retention_days
+    error_message = "log_retention_in_days (deprecated) and log_retention_days are both set, to different values: set only log_retention_days."
   }
 }
 

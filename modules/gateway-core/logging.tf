@@ -3,9 +3,9 @@
 ################################################################################
 
 locals {
-  # count cannot depend on an ARN only known after apply, hence the explicit switch.
-  create_kms_key = local.create && (var.create_kms_key != null ? var.create_kms_key : var.kms_key_arn == null)
-  kms_key_arn    = var.kms_key_arn != null ? var.kms_key_arn : module.kms_key.key_arn
+  # modules/kms-key decides between the given key and a new one (ADR 0105).
+  create_kms_key = module.kms_key.key_created
+  kms_key_arn    = module.kms_key.key_arn
 
   access_log_group_name = "/aws/apigateway/${var.name}/${var.stage_name}"
 
@@ -49,10 +49,12 @@ data "aws_region" "current" {}
 module "kms_key" {
   source = "../kms-key"
 
-  create                  = local.create_kms_key
-  description             = "Encrypts the API Gateway log groups of ${var.name}"
-  alias                   = "aigw/gateway-core/${var.name}"
-  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  create               = local.create
+  key_arn              = var.kms_key_arn
+  create_key           = var.create_kms_key
+  description          = "Encrypts the API Gateway log groups of ${var.name}"
+  alias                = "aigw/gateway-core/${var.name}"
+  deletion_window_days = local.kms_key_deletion_window_days
   log_group_arns = local.create_kms_key ? [
     "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:${local.access_log_group_name}",
     "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:API-Gateway-Execution-Logs_*/${var.stage_name}",
@@ -65,7 +67,7 @@ resource "aws_cloudwatch_log_group" "access" {
   count = local.create ? 1 : 0
 
   name              = local.access_log_group_name
-  retention_in_days = var.access_log_retention_days
+  retention_in_days = local.log_retention_days
   kms_key_id        = local.kms_key_arn
 
   tags = var.tags
@@ -77,7 +79,7 @@ resource "aws_cloudwatch_log_group" "execution" {
   count = local.create && var.create_execution_log_group ? 1 : 0
 
   name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this[0].id}/${var.stage_name}"
-  retention_in_days = var.access_log_retention_days
+  retention_in_days = local.log_retention_days
   kms_key_id        = local.kms_key_arn
 
   tags = var.tags

@@ -87,7 +87,7 @@ resource "aws_api_gateway_rest_api" "this" {
       error_message = "endpoint_type = \"PRIVATE\" needs at least one execute-api VPC endpoint id in vpc_endpoint_ids."
     }
     precondition {
-      condition     = local.create_kms_key || var.kms_key_arn != null
+      condition     = local.kms_key_arn != null
       error_message = "create_kms_key = false needs kms_key_arn: the log groups are always KMS-encrypted."
     }
     precondition {

@@ -528,15 +528,14 @@ variable "cache_cluster_size" {
   }
 }
 
-variable "access_log_retention_days" {
-  description = "Retention of the access and execution log groups, in days."
+variable "log_retention_days" {
+  description = "Retention of the access and execution log groups, in days. Null: 365."
   type        = number
-  default     = 365
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_days)
-    error_message = "access_log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+    condition     = var.log_retention_days == null ? true : contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
 }
 
@@ -571,20 +570,19 @@ variable "kms_key_arn" {
 }
 
 variable "create_kms_key" {
-  description = "Whether the module creates the log KMS key. Null = create it when kms_key_arn is null. Set false explicitly when kms_key_arn comes from a resource created in the same apply (count cannot depend on an unknown ARN)."
+  description = "Whether the module creates the log KMS key. Null = create it when kms_key_arn is null. Set false explicitly when kms_key_arn comes from a resource created in the same apply (count cannot depend on an unknown ARN). True together with kms_key_arn is an error."
   type        = bool
   default     = null
 }
 
-variable "kms_key_deletion_window_in_days" {
-  description = "Deletion window of the KMS key the module creates."
+variable "kms_key_deletion_window_days" {
+  description = "Deletion window of the KMS key the module creates (7-30 days). Null: 30."
   type        = number
-  default     = 30
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30
-    error_message = "kms_key_deletion_window_in_days must be between 7 and 30."
+    condition     = var.kms_key_deletion_window_days == null || try(var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30, false)
+    error_message = "kms_key_deletion_window_days must be between 7 and 30."
   }
 }
 

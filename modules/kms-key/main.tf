@@ -3,18 +3,21 @@
 # exactly the log groups and services the component names.
 
 data "aws_caller_identity" "current" {
-  count = var.create ? 1 : 0
+  count = local.create_key ? 1 : 0
 }
 
 data "aws_partition" "current" {
-  count = var.create ? 1 : 0
+  count = local.create_key ? 1 : 0
 }
 
 data "aws_region" "current" {
-  count = var.create && length(var.log_group_arns) > 0 ? 1 : 0
+  count = local.create_key && length(var.log_group_arns) > 0 ? 1 : 0
 }
 
 locals {
+  # The one place where "use the given key or create one" is decided for every module.
+  create_key = var.create && (var.create_key != null ? var.create_key : var.key_arn == null)
+
   account_id = try(data.aws_caller_identity.current[0].account_id, "")
   partition  = try(data.aws_partition.current[0].partition, "aws")
   region     = try(data.aws_region.current[0].name, "")
@@ -79,18 +82,18 @@ locals {
 }
 
 resource "aws_kms_key" "this" {
-  count = var.create ? 1 : 0
+  count = local.create_key ? 1 : 0
 
   description             = var.description
   enable_key_rotation     = true
-  deletion_window_in_days = var.deletion_window_in_days
+  deletion_window_in_days = local.deletion_window_days
   policy                  = jsonencode({ Version = "2012-10-17", Statement = local.statements })
 
   tags = var.tags
 }
 
 resource "aws_kms_alias" "this" {
-  count = var.create && var.alias != null ? 1 : 0
+  count = local.create_key && var.alias != null ? 1 : 0
 
   name          = "alias/${var.alias}"
   target_key_id = aws_kms_key.this[0].key_id

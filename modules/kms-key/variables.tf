@@ -1,5 +1,5 @@
 variable "create" {
-  description = "Whether to create the key (false: the module creates nothing and its outputs are null)."
+  description = "Whether the caller needs a key at all (false: the module creates nothing and its outputs are null). With true, key_arn and create_key decide whether the key is created here or given."
   type        = bool
   default     = true
   nullable    = false
@@ -22,15 +22,36 @@ variable "alias" {
   }
 }
 
-variable "deletion_window_in_days" {
-  description = "Waiting period before a deleted key is destroyed (7-30 days)."
+variable "deletion_window_days" {
+  description = "Waiting period before a deleted key is destroyed (7-30 days). Null: 30."
   type        = number
-  default     = 30
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30
-    error_message = "deletion_window_in_days must be between 7 and 30."
+    condition     = var.deletion_window_days == null || try(var.deletion_window_days >= 7 && var.deletion_window_days <= 30, false)
+    error_message = "deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "key_arn" {
+  description = "A key to use instead of creating one (its policy must already allow what the caller needs). Null: create the key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.key_arn == null || can(regex("^arn:[^:]+:kms:[^:]+:[0-9]{12}:(key|alias)/.+$", var.key_arn))
+    error_message = "key_arn must be a KMS key or alias ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "create_key" {
+  description = "Whether to create the key. Null: create it when key_arn is null. Set false explicitly when key_arn comes from a resource created in the same apply (a count cannot depend on an unknown ARN). True together with key_arn is an error; false without key_arn leaves key_arn null (callers refuse that where encryption is required)."
+  type        = bool
+  default     = null
+
+  validation {
+    condition     = !(var.create_key == true && var.key_arn != null)
+    error_message = "create_key (create_kms_key in the calling module) = true and key_arn (kms_key_arn) are both set: either create a key or use the given one, not both."
   }
 }
 

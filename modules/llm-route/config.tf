@@ -38,7 +38,7 @@ locals {
     version   = 1
     providers = local.config_providers
     models    = local.config_models
-    prices    = var.prices
+    prices    = local.effective_prices
     prompts   = local.config_prompts
     routing   = { for k, v in var.routing : k => v if v != null }
     limits    = { for k, v in var.limits : k => v if v != null }
@@ -52,6 +52,7 @@ locals {
       },
       var.quotas.default_tokens == null ? {} : { default_tokens = var.quotas.default_tokens },
       var.quotas.reserve_output_tokens == null ? {} : { reserve_output_tokens = var.quotas.reserve_output_tokens },
+      { usd = { for k, v in var.quotas.usd : k => v if v != null } },
     )
     cache = {
       enabled     = var.response_cache.enabled

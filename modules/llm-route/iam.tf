@@ -1,19 +1,5 @@
-resource "aws_iam_role" "this" {
-  count = var.create ? 1 : 0
-
-  name = var.name
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
-
+# The LLM gateway's own statements; the function module adds logs, X-Ray, VPC ENIs and
+# the environment's key (ADR 0100).
 locals {
   bedrock_targets = flatten([
     for alias, m in var.models : [
@@ -73,25 +59,19 @@ locals {
         Resource = [try(aws_dynamodb_table.usage[0].arn, "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.usage_table_name}")]
       },
       {
-        Sid      = "DecryptOwnData"
+        # The usage table and the config parameter (the function module covers the environment).
+        Sid      = "UseKeyForTableAndConfig"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
-        Resource = [local.kms_key_arn]
+        Resource = compact([local.kms_key_arn])
         Condition = {
           StringEquals = {
             "kms:ViaService" = [
               "dynamodb.${local.region}.amazonaws.com",
               "ssm.${local.region}.amazonaws.com",
-              "lambda.${local.region}.amazonaws.com",
             ]
           }
         }
-      },
-      {
-        Sid      = "WriteOwnLogs"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = ["${try(aws_cloudwatch_log_group.this[0].arn, local.log_group_arn)}:*"]
       },
     ],
     local.responses_policy_statements,
@@ -143,33 +123,5 @@ locals {
         }
       },
     ] : [],
-    var.tracing_mode == "Active" ? [
-      {
-        # X-Ray trace ingestion has no resource-level permissions.
-        Sid      = "WriteTraces"
-        Effect   = "Allow"
-        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-        Resource = ["*"]
-      },
-    ] : [],
-    length(var.vpc_subnet_ids) > 0 ? [
-      {
-        # ENI management for VPC-attached Lambdas; these actions accept no resource ARNs.
-        Sid      = "ManageVpcInterfaces"
-        Effect   = "Allow"
-        Action   = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
-        Resource = ["*"]
-      },
-    ] : [],
   )
-}
-
-resource "aws_iam_role_policy" "this" {
-  count = var.create ? 1 : 0
-
-  #checkov:skip=CKV_AWS_290:the only unscoped statements are X-Ray trace ingestion and VPC ENI management, which AWS offers no resource-level permissions for
-  #checkov:skip=CKV_AWS_355:same as above: X-Ray and ENI actions only accept "*"
-  name   = "least-privilege"
-  role   = aws_iam_role.this[0].id
-  policy = jsonencode({ Version = "2012-10-17", Statement = local.role_policy_statements })
 }

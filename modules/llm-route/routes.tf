@@ -2,8 +2,8 @@
 # renders them into the REST API; this module never creates API Gateway resources.
 locals {
   route_base = {
-    lambda_function_name = try(aws_lambda_function.this[0].function_name, null)
-    lambda_qualifier     = try(aws_lambda_alias.live[0].name, null)
+    lambda_function_name = module.function.function_name
+    lambda_qualifier     = module.function.alias_name
     auth                 = var.route_auth
     public               = false
     cache                = null
@@ -18,7 +18,7 @@ locals {
 
   buffered_integration = {
     type          = "AWS_PROXY"
-    uri           = try(aws_lambda_alias.live[0].invoke_arn, null)
+    uri           = module.function.alias_invoke_arn
     transfer_mode = "BUFFERED"
     timeout_ms    = 29000
   }

@@ -221,11 +221,31 @@ variable "secrets_kms_key_arns" {
   }
 }
 
-variable "kms_deletion_window_in_days" {
-  description = "Deletion window of the KMS key the module creates."
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period before a created KMS key is deleted, 7-30 days. Null: 30 (or the deprecated `kms_deletion_window_in_days`)."
   type        = number
-  default     = 30
-  nullable    = false
+  default     = null
+
+  validation {
+    condition     = var.kms_key_deletion_window_days == null || try(var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30, false)
+    error_message = "kms_key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Deprecated: use kms_key_deletion_window_days; removed in 0.3.0."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.kms_deletion_window_in_days == null || try(var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30, false)
+    error_message = "kms_deletion_window_in_days must be between 7 and 30."
+  }
+
+  validation {
+    condition     = var.kms_deletion_window_in_days == null || var.kms_key_deletion_window_days == null || var.kms_deletion_window_in_days == var.kms_key_deletion_window_days
+    error_message = "kms_deletion_window_in_days (deprecated) and kms_key_deletion_window_days are both set, to different values: set only kms_key_deletion_window_days."
+  }
 }
 
 variable "log_retention_days" {
@@ -348,14 +368,20 @@ variable "models" {
 }
 
 variable "prices" {
-  description = "USD prices per million tokens, keyed by target model id (for the EstimatedCostUSD metric)."
+  description = "USD prices per million tokens, keyed by target model id (for the EstimatedCostUSD metric and USD budgets). Overrides the module's dated Bedrock price table (prices/, docs/cost.md) model by model; every non-mock target needs a price from one or the other."
   type = map(object({
-    input_per_1m      = optional(number, 0)
-    output_per_1m     = optional(number, 0)
-    cache_read_per_1m = optional(number, 0)
+    input_per_1m       = optional(number, 0)
+    output_per_1m      = optional(number, 0)
+    cache_read_per_1m  = optional(number, 0)
+    cache_write_per_1m = optional(number)
   }))
   default  = {}
   nullable = false
+
+  validation {
+    condition     = alltrue([for k, p in var.prices : alltrue([for v in [p.input_per_1m, p.output_per_1m, p.cache_read_per_1m, coalesce(p.cache_write_per_1m, 0)] : v >= 0])])
+    error_message = "prices: input_per_1m, output_per_1m, cache_read_per_1m and cache_write_per_1m must be 0 or more (USD per million tokens); cache_write_per_1m unset bills cache writes at input_per_1m."
+  }
 }
 
 variable "prompt_templates" {
@@ -406,7 +432,7 @@ variable "routing" {
 }
 
 variable "quotas" {
-  description = "Token budgets per tenant and period, kept in the module's usage table: tokens per tier, per-tenant overrides, a default (null = unlimited)."
+  description = "Token and USD budgets per tenant and period, kept in the module's usage table: tokens per tier, per-tenant overrides, a default (null = unlimited); `usd` the same in US dollars (tiers, tenants, default) plus `models`, a tenant's budget on one model alias (tenant => alias => USD). Costs use the model prices (prices.tf, docs/cost.md)."
   type = object({
     enabled               = optional(bool, true)
     period                = optional(string, "month")
@@ -414,6 +440,12 @@ variable "quotas" {
     tenants               = optional(map(number), {})
     default_tokens        = optional(number)
     reserve_output_tokens = optional(number)
+    usd = optional(object({
+      tiers   = optional(map(number), {})
+      tenants = optional(map(number), {})
+      default = optional(number)
+      models  = optional(map(map(number)), {})
+    }), {})
   })
   default  = {}
   nullable = false
@@ -421,6 +453,21 @@ variable "quotas" {
   validation {
     condition     = contains(["day", "month"], var.quotas.period)
     error_message = "quotas.period must be one of: day, month."
+  }
+
+  validation {
+    condition = alltrue(concat(
+      [for v in values(var.quotas.usd.tiers) : v >= 0],
+      [for v in values(var.quotas.usd.tenants) : v >= 0],
+      [coalesce(var.quotas.usd.default, 0) >= 0],
+      flatten([for t, m in var.quotas.usd.models : [for v in values(m) : v >= 0]]),
+    ))
+    error_message = "quotas.usd: every budget (tiers, tenants, default, models) must be 0 or more US dollars per period."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for t, m in var.quotas.usd.models : [for alias in keys(m) : contains(keys(var.models), alias)]]))
+    error_message = "quotas.usd.models maps a tenant to budgets on model aliases; unknown aliases: ${join(", ", distinct(flatten([for t, m in var.quotas.usd.models : [for alias in keys(m) : "${t}/${alias}" if !contains(keys(var.models), alias)]])))}."
   }
 }
 

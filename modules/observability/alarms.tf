@@ -88,8 +88,8 @@ resource "aws_cloudwatch_metric_alarm" "ttft_p99" {
   for_each = local.create_alarms ? toset(var.ttft_routes) : toset([])
 
   alarm_name          = "${var.name}-ttft-p99-${each.key}"
-  alarm_description   = "p99 time to first token of ${each.key} answers above ${var.alarms.ttft_p99_ms} ms (LLM gateway metric ${var.emf_namespace}/TimeToFirstTokenMs)."
-  namespace           = var.emf_namespace
+  alarm_description   = "p99 time to first token of ${each.key} answers above ${var.alarms.ttft_p99_ms} ms (LLM gateway metric ${local.metrics_namespace}/TimeToFirstTokenMs)."
+  namespace           = local.metrics_namespace
   metric_name         = "TimeToFirstTokenMs"
   dimensions          = { Route = each.key }
   extended_statistic  = "p99"
@@ -128,7 +128,7 @@ resource "aws_cloudwatch_metric_alarm" "api_throttled" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each = local.create_alarms ? var.lambda_function_names : {}
+  for_each = local.create_alarms ? local.function_names : {}
 
   alarm_name          = "${var.name}-lambda-${each.key}-errors"
   alarm_description   = "Lambda ${each.value} reported at least ${var.alarms.lambda_errors} errors per period."
@@ -149,7 +149,7 @@ resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
-  for_each = local.create_alarms ? var.lambda_function_names : {}
+  for_each = local.create_alarms ? local.function_names : {}
 
   alarm_name          = "${var.name}-lambda-${each.key}-throttles"
   alarm_description   = "Lambda ${each.value} was throttled at least ${var.alarms.lambda_throttles} times per period (concurrency limit reached)."
@@ -222,7 +222,7 @@ resource "aws_cloudwatch_metric_alarm" "token_budget_burn" {
     content {
       id = metric_query.value.id
       metric {
-        namespace   = var.emf_namespace
+        namespace   = local.metrics_namespace
         metric_name = metric_query.value.metric
         dimensions = {
           Tenant = each.value.tenant

@@ -1,6 +1,6 @@
 locals {
   period = var.dashboard_period_seconds
-  ns     = var.emf_namespace
+  ns     = local.metrics_namespace
 
   api_dims = ["ApiName", var.rest_api_name, "Stage", var.stage_name]
 
@@ -8,7 +8,7 @@ locals {
   search_tenant_model   = "{${local.ns},Model,Tenant}"
   search_model_provider = "{${local.ns},Model,Provider}"
 
-  fn_labels = sort(keys(var.lambda_function_names))
+  fn_labels = sort(keys(local.function_names))
 
   alarm_arns = compact(concat(
     aws_cloudwatch_metric_alarm.api_5xx_rate[*].arn,
@@ -97,10 +97,12 @@ locals {
           period = local.period
           stat   = "Sum"
           view   = "timeSeries"
-          metrics = flatten([for k in local.fn_labels : [
-            ["AWS/Lambda", "Errors", "FunctionName", var.lambda_function_names[k], { label = "${k} errors" }],
-            ["AWS/Lambda", "Throttles", "FunctionName", var.lambda_function_names[k], { label = "${k} throttles" }],
-          ]])
+          # One [namespace, metric, dimension, value, options] row per metric (CloudWatch
+          # takes an array of arrays; flatten() would merge the rows into one).
+          metrics = concat([], [for k in local.fn_labels : [
+            ["AWS/Lambda", "Errors", "FunctionName", local.function_names[k], { label = "${k} errors" }],
+            ["AWS/Lambda", "Throttles", "FunctionName", local.function_names[k], { label = "${k} throttles" }],
+          ]]...)
         }
       },
       {
@@ -110,10 +112,10 @@ locals {
           region = local.region
           period = local.period
           view   = "timeSeries"
-          metrics = flatten([for k in local.fn_labels : [
-            ["AWS/Lambda", "Duration", "FunctionName", var.lambda_function_names[k], { stat = "p50", label = "${k} p50" }],
-            ["AWS/Lambda", "Duration", "FunctionName", var.lambda_function_names[k], { stat = "p99", label = "${k} p99" }],
-          ]])
+          metrics = concat([], [for k in local.fn_labels : [
+            ["AWS/Lambda", "Duration", "FunctionName", local.function_names[k], { stat = "p50", label = "${k} p50" }],
+            ["AWS/Lambda", "Duration", "FunctionName", local.function_names[k], { stat = "p99", label = "${k} p99" }],
+          ]]...)
         }
       },
       {
@@ -125,7 +127,7 @@ locals {
           stat   = "Maximum"
           view   = "timeSeries"
           metrics = [for k in local.fn_labels :
-            ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", var.lambda_function_names[k], { label = k }]
+            ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", local.function_names[k], { label = k }]
           ]
         }
       },

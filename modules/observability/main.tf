@@ -30,7 +30,7 @@ locals {
     Rule   = "ALL"
   }
 
-  access_log_metric_namespace = coalesce(var.access_log_metric_namespace, "${var.emf_namespace}/${var.name}")
+  access_log_metric_namespace = coalesce(var.access_log_metric_namespace, "${local.metrics_namespace}/${var.name}")
 }
 
 # HTTP 429 answers in the access log: usage-plan throttling and quota rejections

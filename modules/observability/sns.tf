@@ -1,17 +1,19 @@
 locals {
-  create_kms_key = var.create && var.create_sns_topic && var.create_kms_key
-  kms_key_arn    = var.create_kms_key ? module.kms_key.key_arn : var.kms_key_arn
-  topic_arn      = var.create_sns_topic ? try(aws_sns_topic.this[0].arn, null) : var.sns_topic_arn
-  alarm_actions  = local.topic_arn == null ? [] : [local.topic_arn]
+  # modules/kms-key decides between the given key and a new one (ADR 0105).
+  kms_key_arn   = module.kms_key.key_arn
+  topic_arn     = var.create_sns_topic ? try(aws_sns_topic.this[0].arn, null) : var.sns_topic_arn
+  alarm_actions = local.topic_arn == null ? [] : [local.topic_arn]
 }
 
 module "kms_key" {
   source = "../kms-key"
 
-  create                  = local.create_kms_key
-  description             = "aigw: encrypts the alarm topic ${var.name}-alarms"
-  alias                   = "aigw/alarms/${var.name}"
-  deletion_window_in_days = var.kms_key_deletion_window_days
+  create               = var.create && var.create_sns_topic
+  key_arn              = var.kms_key_arn
+  create_key           = var.create_kms_key
+  description          = "aigw: encrypts the alarm topic ${var.name}-alarms"
+  alias                = "aigw/alarms/${var.name}"
+  deletion_window_days = var.kms_key_deletion_window_days
   service_principals = {
     # CloudWatch alarms publish to the encrypted topic.
     CloudWatchAlarmsPublish = { service = "cloudwatch.amazonaws.com", actions = ["kms:Decrypt", "kms:GenerateDataKey*"] }

@@ -59,7 +59,7 @@ variable "access_log_status_field" {
   }
 }
 
-variable "lambda_function_names" {
+variable "function_names" {
   description = "Lambda functions to watch, by a static label (e.g. { llm = module.llm_route.function_name }): errors, throttles, duration, concurrency."
   type        = map(string)
   default     = {}
@@ -79,20 +79,19 @@ variable "watch_waf" {
   nullable    = false
 }
 
-variable "emf_namespace" {
-  description = "CloudWatch namespace of the LLM Lambda's embedded metrics (dimension sets [Tenant, Model], [Model, Provider], [Route])."
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the LLM Lambda's embedded metrics (dimension sets [Tenant, Model], [Model, Provider], [Route]): llm-route's output metrics_namespace. Null: \"aigw\"."
   type        = string
-  default     = "aigw"
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.emf_namespace)) && !startswith(var.emf_namespace, "AWS/")
-    error_message = "emf_namespace must be 1-255 characters of letters, digits and . _ / # : - and must not start with AWS/."
+    condition     = var.metrics_namespace == null ? true : can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 characters of letters, digits and . _ / # : - and must not start with AWS/."
   }
 }
 
 variable "access_log_metric_namespace" {
-  description = "Namespace of the metrics derived from the access log (ThrottledRequests). Null: \"<emf_namespace>/<name>\"."
+  description = "Namespace of the metrics derived from the access log (ThrottledRequests). Null: \"<metrics_namespace>/<name>\"."
   type        = string
   default     = null
 }
@@ -255,14 +254,13 @@ variable "subscriptions" {
 }
 
 variable "create_kms_key" {
-  description = "Create a dedicated KMS key (rotation on) for the SNS topic. False: pass kms_key_arn."
+  description = "Whether the module creates a dedicated KMS key (rotation on) for the alarm topic. Null = create it when kms_key_arn is null. Set false explicitly when kms_key_arn comes from a resource created in the same apply (count cannot depend on an unknown ARN). True together with kms_key_arn is an error."
   type        = bool
-  default     = true
-  nullable    = false
+  default     = null
 }
 
 variable "kms_key_arn" {
-  description = "KMS key for the SNS topic when create_kms_key = false; its policy must let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt."
+  description = "KMS key for the SNS topic (null = the module creates a key); its policy must let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt."
   type        = string
   default     = null
 }

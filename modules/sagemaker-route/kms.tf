@@ -12,7 +12,7 @@ module "kms_key" {
   create                  = local.create_kms_key
   description             = "aigw SageMaker route ${var.name}: proxy logs and environment, endpoint volumes"
   alias                   = var.name
-  deletion_window_in_days = var.kms_deletion_window_in_days
+  deletion_window_in_days = local.kms_key_deletion_window_days
   log_group_arns          = [local.log_group_arn]
   allow_grants            = true
 

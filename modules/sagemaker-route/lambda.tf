@@ -25,72 +25,35 @@ locals {
   proxy_environment_max_bytes = 4096
 }
 
-resource "aws_cloudwatch_log_group" "this" {
-  count = local.lambda ? 1 : 0
+module "function" {
+  source = "../lambda-function"
 
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_days
-  kms_key_id        = local.kms_key_arn
-  tags              = var.tags
-}
-
-resource "aws_lambda_function" "this" {
-  count = local.lambda ? 1 : 0
-
-  #checkov:skip=CKV_AWS_115:reserved concurrency is opt-in (reserved_concurrent_executions, default none): a reservation fails to deploy where the account quota would leave under 100 unreserved, and tenants are capped by usage plans and WAF rate rules (docs/aws-readiness.md)
-  #checkov:skip=CKV_AWS_116:API Gateway invokes the proxy synchronously; a DLQ only applies to asynchronous invocations
-  #checkov:skip=CKV_AWS_117:VPC attachment is optional (vpc_subnet_ids); the SageMaker runtime is a public AWS endpoint
-  #checkov:skip=CKV_AWS_272:code signing is optional (code_signing_config_arn)
-  function_name                  = var.name
+  # Without a package the plan fails on the function_arn output's precondition, which
+  # names the input; the provider's own error would not.
+  create                         = local.lambda && var.package != null
+  name                           = var.name
   description                    = "aigw SageMaker proxy: JSON/CSV normalisation, output parsing, error mapping"
-  role                           = aws_iam_role.lambda[0].arn
   handler                        = "sagemaker_proxy.handler.handler"
-  runtime                        = "python3.13"
-  architectures                  = [var.architecture]
-  filename                       = try(var.package.filename, null)
-  source_code_hash               = try(var.package.source_code_hash, null)
+  architecture                   = var.architecture
+  package                        = var.package
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   reserved_concurrent_executions = var.reserved_concurrent_executions
-  kms_key_arn                    = local.kms_key_arn
+  environment_variables          = local.proxy_environment
   code_signing_config_arn        = var.code_signing_config_arn
+  tracing_mode                   = var.tracing_mode
+  vpc_subnet_ids                 = var.vpc_subnet_ids
+  vpc_security_group_ids         = var.vpc_security_group_ids
 
-  environment {
-    variables = local.proxy_environment
-  }
+  configure_lambda_logging = var.configure_lambda_logging
+  log_retention_days       = var.log_retention_days
 
-  tracing_config {
-    mode = var.tracing_mode
-  }
+  role_description  = "The sagemaker_proxy function ${var.name}"
+  policy_statements = local.lambda_policy_statements
 
-  dynamic "logging_config" {
-    for_each = var.configure_lambda_logging ? [1] : []
-    content {
-      log_format = "JSON"
-      log_group  = aws_cloudwatch_log_group.this[0].name
-    }
-  }
-
-  dynamic "vpc_config" {
-    for_each = length(var.vpc_subnet_ids) > 0 ? [1] : []
-    content {
-      subnet_ids         = var.vpc_subnet_ids
-      security_group_ids = var.vpc_security_group_ids
-    }
-  }
+  # The module's one key also encrypts created endpoints' volumes (kms.tf).
+  create_kms_key = false
+  kms_key_arn    = local.kms_key_arn
 
   tags = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.package != null
-      error_message = "mode = \"lambda\" needs package (the sagemaker_proxy zip and its base64 SHA-256 from dist/manifest.json; run `make build`)."
-    }
-    precondition {
-      condition     = local.proxy_environment_bytes <= local.proxy_environment_max_bytes
-      error_message = "The proxy's route table makes its environment ${local.proxy_environment_bytes} bytes; Lambda allows ${local.proxy_environment_max_bytes}. Split the ${length(var.endpoints)} endpoints across sagemaker-route instances (about 200 bytes each with the default path, so at most about 18 per instance), use shorter paths and endpoint names, or use mode = \"direct\"."
-    }
-  }
-
-  depends_on = [aws_iam_role_policy.lambda, aws_cloudwatch_log_group.this]
 }

@@ -25,27 +25,36 @@ output "apigateway_role_arn" {
 
 output "function_name" {
   description = "Name of the proxy function (lambda mode)."
-  value       = try(aws_lambda_function.this[0].function_name, null)
+  value       = module.function.function_name
 }
 
 output "function_arn" {
   description = "ARN of the proxy function (lambda mode)."
-  value       = try(aws_lambda_function.this[0].arn, null)
+  value       = module.function.function_arn
+
+  precondition {
+    condition     = var.package != null || !local.lambda
+    error_message = "mode = \"lambda\" needs package (the sagemaker_proxy zip and its base64 SHA-256 from dist/manifest.json; run `make build`)."
+  }
+  precondition {
+    condition     = local.proxy_environment_bytes <= local.proxy_environment_max_bytes || !local.lambda
+    error_message = "The proxy's route table makes its environment ${local.proxy_environment_bytes} bytes; Lambda allows ${local.proxy_environment_max_bytes}. Split the ${length(var.endpoints)} endpoints across sagemaker-route instances (about 200 bytes each with the default path, so at most about 18 per instance), use shorter paths and endpoint names, or use mode = \"direct\"."
+  }
 }
 
 output "function_source_code_hash" {
   description = "Base64 SHA-256 of the deployed proxy package (equals dist/manifest.json)."
-  value       = try(aws_lambda_function.this[0].source_code_hash, null)
+  value       = module.function.function_source_code_hash
 }
 
 output "role_arn" {
   description = "ARN of the proxy function's execution role (lambda mode)."
-  value       = try(aws_iam_role.lambda[0].arn, null)
+  value       = module.function.role_arn
 }
 
 output "log_group_name" {
   description = "Name of the proxy function's log group (lambda mode)."
-  value       = try(aws_cloudwatch_log_group.this[0].name, null)
+  value       = module.function.log_group_name
 }
 
 output "kms_key_arn" {

@@ -86,7 +86,7 @@ locals {
       path                 = e.path
       method               = "POST"
       summary              = "Invoke the ${e.endpoint_name} SageMaker endpoint (proxy function)"
-      lambda_function_name = try(aws_lambda_function.this[0].function_name, null)
+      lambda_function_name = module.function.function_name
       lambda_qualifier     = null
       auth                 = var.route_auth
       public               = false
@@ -95,7 +95,7 @@ locals {
       request_schema = null
       integration = {
         type          = "AWS_PROXY"
-        uri           = try(aws_lambda_function.this[0].invoke_arn, null)
+        uri           = module.function.invoke_arn
         transfer_mode = "BUFFERED"
         timeout_ms    = var.integration_timeout_ms
       }

@@ -319,15 +319,30 @@ variable "kms_key_arn" {
   default     = null
 }
 
-variable "kms_deletion_window_in_days" {
-  description = "Deletion window of the KMS key the module creates."
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period before a created KMS key is deleted, 7-30 days. Null: 30 (or the deprecated `kms_deletion_window_in_days`)."
   type        = number
-  default     = 30
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
+    condition     = var.kms_key_deletion_window_days == null || try(var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30, false)
+    error_message = "kms_key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Deprecated: use kms_key_deletion_window_days; removed in 0.3.0."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.kms_deletion_window_in_days == null || try(var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30, false)
     error_message = "kms_deletion_window_in_days must be between 7 and 30."
+  }
+
+  validation {
+    condition     = var.kms_deletion_window_in_days == null || var.kms_key_deletion_window_days == null || var.kms_deletion_window_in_days == var.kms_key_deletion_window_days
+    error_message = "kms_deletion_window_in_days (deprecated) and kms_key_deletion_window_days are both set, to different values: set only kms_key_deletion_window_days."
   }
 }
 

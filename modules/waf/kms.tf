@@ -11,19 +11,21 @@ data "aws_region" "current" {
 }
 
 locals {
-  create_kms_key = var.create && var.enable_logging && var.create_kms_key
+  # modules/kms-key decides between the given key and a new one (ADR 0105).
+  create_kms_key = module.kms_key.key_created
+  kms_key_arn    = module.kms_key.key_arn
   log_group_name = "aws-waf-logs-${var.name}"
-
-  kms_key_arn = var.create_kms_key ? module.kms_key.key_arn : var.kms_key_arn
 }
 
 module "kms_key" {
   source = "../kms-key"
 
-  create                  = local.create_kms_key
-  description             = "aigw: encrypts the WAF log group ${local.log_group_name}"
-  alias                   = "aigw/waf/${var.name}"
-  deletion_window_in_days = var.kms_key_deletion_window_days
+  create               = var.create && var.enable_logging
+  key_arn              = var.kms_key_arn
+  create_key           = var.create_kms_key
+  description          = "aigw: encrypts the WAF log group ${local.log_group_name}"
+  alias                = "aigw/waf/${var.name}"
+  deletion_window_days = var.kms_key_deletion_window_days
   log_group_arns = [
     "arn:${try(data.aws_partition.current[0].partition, "aws")}:logs:${try(data.aws_region.current[0].name, "")}:${try(data.aws_caller_identity.current[0].account_id, "")}:log-group:${local.log_group_name}",
   ]

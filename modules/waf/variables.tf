@@ -321,14 +321,13 @@ variable "log_only_non_allowed" {
 }
 
 variable "create_kms_key" {
-  description = "Create a dedicated KMS key (rotation on) for the WAF log group. Set false and pass kms_key_arn to use your own key."
+  description = "Whether the module creates a dedicated KMS key (rotation on) for the WAF log group. Null = create it when kms_key_arn is null. Set false explicitly when kms_key_arn comes from a resource created in the same apply (count cannot depend on an unknown ARN). True together with kms_key_arn is an error."
   type        = bool
-  default     = true
-  nullable    = false
+  default     = null
 }
 
 variable "kms_key_arn" {
-  description = "KMS key ARN that encrypts the WAF log group when create_kms_key = false. The key policy must allow the regional CloudWatch Logs service principal for this log group."
+  description = "KMS key ARN that encrypts the WAF log group. Null = the module creates a key. The key policy must allow the regional CloudWatch Logs service principal for this log group."
   type        = string
   default     = null
 }

@@ -489,18 +489,31 @@ def test_unknown_route_is_refused_like_api_gateway() -> None:
     assert status == 403 and err["message"] == "Missing Authentication Token"
 
 
-def test_direct_integration_routes_answer_501() -> None:
+def test_direct_integration_routes_without_a_sandbox_answer_501() -> None:
     plane, _ = _plane()
     status, err = _status_and_error(plane.dispatch(_incoming(path="/v1/translate", body=b"{}")))
     assert status == 501
     assert err["code"] == "not_implemented_locally"
-    assert "direct AWS service integration" in err["message"]
+    assert err["message"] == ("POST /v1/translate: not bound to a sandbox (no AWS service to call)")
 
 
 def test_integration_types_bind_and_answer_through_the_registry() -> None:
     doc = _doc()
     doc["paths"]["/v1/health"] = {
-        "get": {"security": [], "x-amazon-apigateway-integration": {"type": "mock"}}
+        "get": {
+            "security": [],
+            "x-amazon-apigateway-integration": {
+                "type": "mock",
+                "requestTemplates": {"application/json": '{"statusCode": 503}'},
+                "responses": {
+                    "5\\d{2}": {
+                        "statusCode": "503",
+                        "responseTemplates": {"application/json": '{"status": "down"}'},
+                    },
+                    "default": {"statusCode": "200"},
+                },
+            },
+        }
     }
     rec = Recorder()
 
@@ -515,11 +528,12 @@ def test_integration_types_bind_and_answer_through_the_registry() -> None:
     assert (prompt.integration, prompt.function_name, prompt.timeout_ms) == (rec, "svc-llm", 3000)
     assert by_path["/v1/health"].integration is None
     plane = serve.DataPlane(doc, STAGE, bindings, {})
-    status, err = _status_and_error(plane.dispatch(_incoming("GET", "/v1/health")))
-    assert status == 501 and err["code"] == "not_implemented_locally"
-    assert err["message"] == "GET /v1/health: mock integrations are not run locally"
+    health = plane.dispatch(_incoming("GET", "/v1/health"))
+    assert (health.status, json.loads(health.body)) == (503, {"status": "down"})
     status, err = _status_and_error(plane.dispatch(_incoming(path="/v1/translate", body=b"{}")))
-    assert status == 501 and "direct AWS service integration" in err["message"]
+    assert status == 501 and err["message"] == (
+        "POST /v1/translate: no sandbox to call AWS services in"
+    )
 
 
 def test_banner_names_each_routes_target() -> None:
@@ -532,7 +546,7 @@ def test_banner_names_each_routes_target() -> None:
     rows = {line.split()[1]: line for line in text.splitlines() if line.startswith("  POST ")}
     assert rows["/v1/chat/completions"].endswith("svc-llm (stream)")
     assert rows["/v1/prompts/{name}"].endswith("svc-llm")
-    assert rows["/v1/translate"].endswith("direct AWS integration (501 locally)")
+    assert rows["/v1/translate"].endswith("not run locally (no sandbox)")
 
 
 def test_function_crash_is_a_502_without_a_traceback() -> None:

@@ -16,11 +16,18 @@ mutmut and pytest settings. Nothing in the working tree is modified.
 policies/ runs with ``.venv-scan/bin/python`` (checkov is importable only there) and the
 in-process policy tests (``POLICY_TESTS``); the Lambda areas with the
 project's interpreter and the unit suites minus the ``sandbox`` and ``terraform`` tests.
+
+A run resumes: mutmut records each mutant's verdict in ``mutants/`` as soon as it has it,
+and re-staging keeps that directory, so a run that was stopped continues with the mutants
+not yet tested (a function whose code changed is tested again: mutmut compares a hash per
+function). ``--retest-survivors`` also runs the survivors again, against tests added since;
+``--fresh`` discards every recorded verdict.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -117,10 +124,23 @@ def _pytest_ini(root: Path) -> dict[str, str]:
     return {"markers": _toml_list(ini.get("markers", [])), "addopts": ini.get("addopts", "")}
 
 
-def stage(root: Path, area: Area, work: Path) -> Path:
-    """Lay out ``work`` for mutmut: src/ (names as the tests import them), tests/, config."""
+# What a stage keeps from an earlier run unless ``fresh``: mutmut's mutants and verdicts.
+RESULTS_DIR = "mutants"
+
+
+def stage(root: Path, area: Area, work: Path, *, fresh: bool = False) -> Path:
+    """Lay out ``work`` for mutmut: src/ (names as the tests import them), tests/, config.
+
+    Everything is copied anew; ``mutants/`` (mutmut's results) is kept unless ``fresh``.
+    """
     if work.exists():
-        shutil.rmtree(work)
+        for entry in work.iterdir():
+            if entry.name == RESULTS_DIR and not fresh:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     (work / "src").mkdir(parents=True)
     if area.scan_venv:
         for path in sorted((root / "policies").glob("*.py")):
@@ -176,25 +196,54 @@ def _run(cmd: list[str], cwd: Path, log: Path) -> subprocess.CompletedProcess[st
     return proc
 
 
-def run_area(root: Path, area: Area, jobs: int) -> AreaResult:
+def survivors_of(listing: str) -> list[tuple[str, str]]:
+    """(mutant, status) of every mutant in ``mutmut results`` output that is not killed."""
+    return [
+        (m["name"], m["status"])
+        for m in (_RESULT_LINE.match(line) for line in listing.splitlines())
+        if m and m["status"] not in KILLED
+    ]
+
+
+def retest_names(survivors: list[tuple[str, str]], patterns: list[str]) -> list[str]:
+    """The survivors to run again: all of them, or those matching one of ``patterns``."""
+    return [
+        name
+        for name, _ in survivors
+        if not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
+    ]
+
+
+def run_area(
+    root: Path,
+    area: Area,
+    jobs: int,
+    *,
+    fresh: bool = False,
+    retest: list[str] | None = None,
+) -> AreaResult:
+    """Run mutmut over ``area``; ``retest`` (patterns, [] for all) re-runs survivors too."""
     python = _interpreter(root, area)
-    work = stage(root, area, state_dir(root) / "mutation" / area.name)
+    work = stage(root, area, state_dir(root) / "mutation" / area.name, fresh=fresh)
     log = work / "mutmut.log"
+    mutmut = [str(python), "-m", "mutmut"]
+    run = [*mutmut, "run", "--max-children", str(jobs)]
     start = time.monotonic()
-    proc = _run([str(python), "-m", "mutmut", "run", "--max-children", str(jobs)], work, log)
+    proc = _run(run, work, log)
+    if proc.returncode == 0 and retest is not None:
+        listing = _run([*mutmut, "results"], work, log).stdout
+        again = retest_names(survivors_of(listing), retest)
+        if again:
+            proc = _run([*run, *again], work, log)
     seconds = time.monotonic() - start
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         raise MutationError(f"mutmut run failed for {area.name} (log: {log}):\n{tail}")
-    _run([str(python), "-m", "mutmut", "export-cicd-stats"], work, log)
-    stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text())
+    _run([*mutmut, "export-cicd-stats"], work, log)
+    stats = json.loads((work / RESULTS_DIR / "mutmut-cicd-stats.json").read_text())
     counts = {k: int(v) for k, v in stats.items()}
-    listing = _run([str(python), "-m", "mutmut", "results"], work, log)
-    survivors = [
-        f"{m['name']}: {m['status']}"
-        for m in (_RESULT_LINE.match(line) for line in listing.stdout.splitlines())
-        if m and m["status"] not in KILLED
-    ]
+    listing = _run([*mutmut, "results"], work, log)
+    survivors = [f"{name}: {status}" for name, status in survivors_of(listing.stdout)]
     return AreaResult(area.name, counts, survivors, seconds)
 
 
@@ -231,7 +280,15 @@ def cmd_mutation(args: argparse.Namespace) -> int:
     for name in names:
         print(f"mutation: {name} ...", flush=True)
         try:
-            results.append(run_area(root, AREAS[name], args.jobs))
+            results.append(
+                run_area(
+                    root,
+                    AREAS[name],
+                    args.jobs,
+                    fresh=getattr(args, "fresh", False),
+                    retest=getattr(args, "retest_survivors", None),
+                )
+            )
         except MutationError as exc:
             return fail(str(exc), 2)
     text = report(results, args.min_score)
@@ -259,5 +316,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         type=float,
         default=90.0,
         help="exit 1 when an area kills fewer mutants than this percentage (default 90)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="discard the verdicts of earlier runs (by default a run resumes where one stopped)",
+    )
+    p.add_argument(
+        "--retest-survivors",
+        nargs="*",
+        metavar="PATTERN",
+        help="also run the mutants that survived earlier runs again (after adding tests); "
+        "with PATTERNs (shell-style, e.g. 'authorizer.core.*') only the survivors matching one",
     )
     p.set_defaults(func=cmd_mutation)

@@ -169,6 +169,14 @@ class Util:
 _MISSING = object()
 
 
+class BodyNotJson(ValueError):
+    """``$input.json``/``$input.path`` over a payload that is not JSON.
+
+    API Gateway answers such a request 400 ("Could not parse request body into json"),
+    not a configuration error: the payload, not the template, is at fault.
+    """
+
+
 class Input:
     """``$input``: the method request payload and parameters."""
 
@@ -180,7 +188,10 @@ class Input:
     def _select(self, expression: str) -> object:
         if not isinstance(expression, str) or not expression.startswith("$"):
             raise ValueError(f"not a JSONPath expression: {expression!r}")
-        document = json.loads(self.body) if self.body.strip() else {}
+        try:
+            document = json.loads(self.body) if self.body.strip() else {}
+        except ValueError as exc:
+            raise BodyNotJson(str(exc)) from None
         from jsonpath_ng import parse
 
         matches = [m.value for m in parse(expression).find(document)]

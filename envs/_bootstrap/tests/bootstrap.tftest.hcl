@@ -3,15 +3,12 @@
 # every account and region (ADR 0092).
 
 mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+
   mock_data "aws_caller_identity" {
     defaults = { account_id = "333333333333" }
   }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::333333333333:role/aigw-prod-apigateway-logs-us-east-1" }
   }

@@ -1,60 +1,14 @@
 # The composition: authorizer + LLM route + WAF + gateway-core, with the AWS provider mocked.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn    = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-      key_id = "11111111-2222-3333-4444-555555555555"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:mock" }
-  }
-  mock_resource "aws_dynamodb_table" {
-    defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/mock" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = {
-      arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock"
-      version    = "1"
-      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock/invocations"
-    }
-  }
-  mock_resource "aws_lambda_alias" {
-    defaults = {
-      arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock:live"
-      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock:live/invocations"
-    }
-  }
-  mock_resource "aws_wafv2_web_acl" {
-    defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/aigw-test/11111111-2222-3333-4444-555555555555" }
-  }
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = {
-      id            = "abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:123456789012:abc123"
-    }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:us-east-1:123456789012:aigw-test-alarms" }
   }
+
   mock_resource "aws_cloudwatch_dashboard" {
     defaults = { dashboard_arn = "arn:aws:cloudwatch::123456789012:dashboard/aigw-test" }
-  }
-  mock_resource "aws_api_gateway_stage" {
-    defaults = { arn = "arn:aws:apigateway:us-east-1::/restapis/abc123/stages/v1" }
   }
 }
 
@@ -91,15 +45,15 @@ run "production_shape" {
   command = apply
 
   assert {
-    condition     = toset(keys(jsondecode(output.openapi_document).paths)) == toset(["/v1/chat/completions", "/v1/models", "/v1/models/{model}", "/v1/embeddings", "/v1/prompts/triage"])
+    condition     = toset(keys(jsondecode(output.openapi_document).paths)) == toset(["/v1/chat/completions", "/v1/models", "/v1/models/{model}", "/v1/embeddings", "/v1/prompts/triage", "/v1/responses", "/v1/responses/{response_id}", "/v1/messages", "/v1/messages/count_tokens"])
     error_message = "The API serves every LLM route, one per prompt template."
   }
 
   assert {
     condition = alltrue(flatten([
-      for p in jsondecode(output.openapi_document).paths : [for op in p : contains(keys(op.security[0]), "aigw")]
+      for path, p in jsondecode(output.openapi_document).paths : [for op in p : contains(keys(op.security[0]), startswith(path, "/v1/messages") ? "aigw-messages" : "aigw")]
     ]))
-    error_message = "Every operation requires the Lambda authorizer."
+    error_message = "Every operation requires the Lambda authorizer (the Messages routes its uncached variant, which takes x-api-key too)."
   }
 
   assert {
@@ -151,7 +105,7 @@ run "sandbox_mode_turns_off_only_what_moto_lacks" {
   }
 
   assert {
-    condition     = length(module.llm.routes) == 5 && module.llm.config_parameter_name == "/aigw-test-llm/config"
+    condition     = length(module.llm.routes) == 10 && module.llm.config_parameter_name == "/aigw-test-llm/config"
     error_message = "The gateway itself is complete in the sandbox."
   }
 }
@@ -219,6 +173,36 @@ run "rejects_an_unknown_bot_control_rule" {
     waf = { enable_bot_control = true, bot_control_count_rules = ["curl"] }
   }
   expect_failures = [var.waf]
+}
+
+run "the_packages_architecture_reaches_both_functions" {
+  command = plan
+
+  variables {
+    packages = {
+      llm_gateway = { filename = "llm_gateway.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", architecture = "x86_64" }
+      authorizer  = { filename = "authorizer.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", architecture = "x86_64" }
+    }
+    llm = {
+      providers                      = { bedrock = { type = "bedrock" } }
+      models                         = { claude = { targets = [{ provider = "bedrock", model = "anthropic.claude-3-haiku-20240307-v1:0" }] } }
+      parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
+    }
+  }
+
+  assert {
+    condition     = module.authorizer.architecture == "x86_64" && module.llm.architecture == "x86_64"
+    error_message = "A package built for x86_64 (make build ARCH=x86_64) must run on x86_64, the authorizer included."
+  }
+}
+
+run "packages_without_an_architecture_run_on_arm64" {
+  command = plan
+
+  assert {
+    condition     = module.authorizer.architecture == "arm64" && module.llm.architecture == "arm64"
+    error_message = "Packages default to arm64 (the build's default)."
+  }
 }
 
 run "stage_default_throttle_can_be_lifted_to_the_account_limit" {

@@ -1,13 +1,10 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_data "aws_region" {
     defaults = { id = "eu-west-1", name = "eu-west-1" }
   }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-ai" }
   }

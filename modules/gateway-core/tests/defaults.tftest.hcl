@@ -1,46 +1,11 @@
 # Security defaults and the rendered OpenAPI document, with the AWS provider mocked.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-  mock_data "aws_region" {
-    defaults = {
-      id   = "us-east-1"
-      name = "us-east-1"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = {
-      arn = "arn:aws:logs:us-east-1:123456789012:log-group:mock"
-    }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_kms_key" {
     defaults = {
       arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
-    }
-  }
-  mock_resource "aws_api_gateway_stage" {
-    defaults = {
-      arn = "arn:aws:apigateway:us-east-1::/restapis/abc123/stages/v1"
-    }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/mock"
-    }
-  }
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = {
-      id            = "abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:123456789012:abc123"
     }
   }
 }
@@ -241,7 +206,7 @@ run "given_kms_key_is_used_and_no_key_created" {
   }
 
   assert {
-    condition     = module.kms_key.key_arn == null
+    condition     = !module.kms_key.key_created && module.kms_key.key_id == null
     error_message = "No key must be created when kms_key_arn is given."
   }
 

@@ -2,7 +2,9 @@
 # longer than the account's integration timeout quota (29 s unless raised), and response
 # compression on streamed routes (content encoding does not apply to STREAM responses).
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+}
 
 variables {
   name        = "aigw-limits"

@@ -1,7 +1,9 @@
 # Lambda permissions stay one per invoked function as routes grow: a function's
 # resource-based policy holds at most 20 KB, about 60 statements (ADR 0037).
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+}
 
 variables {
   name        = "aigw-permissions"

@@ -1,7 +1,9 @@
 # Bad inputs fail at plan time (the messages themselves are asserted by
 # tests/unit/modules/test_gateway_core_openapi.py, which runs the real plan).
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+}
 
 variables {
   name        = "aigw-validation"

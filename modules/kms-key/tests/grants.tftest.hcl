@@ -3,14 +3,10 @@
 # services acting for a principal (kms:GrantIsForAWSResource).
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_data "aws_region" {
     defaults = { name = "eu-west-1", id = "eu-west-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
   }
 }
 

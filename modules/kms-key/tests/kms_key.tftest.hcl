@@ -1,12 +1,8 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_data "aws_region" {
     defaults = { name = "eu-west-1", id = "eu-west-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
   }
 }
 
@@ -107,9 +103,115 @@ run "rejects_a_reserved_alias" {
 run "rejects_a_short_deletion_window" {
   command = plan
   variables {
-    deletion_window_in_days = 3
+    deletion_window_days = 3
+  }
+  expect_failures = [var.deletion_window_days]
+}
+
+run "deletion_window_days_reaches_the_key" {
+  command = plan
+  variables {
+    deletion_window_days = 7
+  }
+  assert {
+    condition     = aws_kms_key.this[0].deletion_window_in_days == 7
+    error_message = "deletion_window_days sets the key's deletion window."
+  }
+}
+
+run "deprecated_deletion_window_in_days_still_works" {
+  command = plan
+  variables {
+    deletion_window_in_days = 7
+  }
+  assert {
+    condition     = aws_kms_key.this[0].deletion_window_in_days == 7
+    error_message = "The deprecated deletion_window_in_days still reaches the key."
+  }
+}
+
+run "deprecated_and_new_deletion_window_must_agree" {
+  command = plan
+  variables {
+    deletion_window_days    = 7
+    deletion_window_in_days = 10
   }
   expect_failures = [var.deletion_window_in_days]
+}
+
+run "a_given_key_is_used_and_nothing_is_created" {
+  command = plan
+  variables {
+    key_arn = "arn:aws:kms:eu-west-1:123456789012:key/22222222-3333-4444-5555-666666666666"
+  }
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && length(aws_kms_alias.this) == 0
+    error_message = "A given key_arn creates no key and no alias."
+  }
+  assert {
+    condition     = output.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/22222222-3333-4444-5555-666666666666" && !output.key_created
+    error_message = "key_arn outputs the given key and key_created is false."
+  }
+}
+
+run "create_key_false_with_a_given_key" {
+  command = plan
+  variables {
+    create_key = false
+    key_arn    = "arn:aws:kms:eu-west-1:123456789012:key/22222222-3333-4444-5555-666666666666"
+  }
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && output.key_arn == var.key_arn
+    error_message = "create_key = false with a key uses the key."
+  }
+}
+
+run "created_key_is_the_output" {
+  command = apply
+  assert {
+    condition     = output.key_created && output.key_arn == aws_kms_key.this[0].arn
+    error_message = "Without key_arn the key is created here and is the output."
+  }
+}
+
+run "create_key_true_with_a_given_key_is_refused" {
+  command = plan
+  variables {
+    create_key = true
+    key_arn    = "arn:aws:kms:eu-west-1:123456789012:key/22222222-3333-4444-5555-666666666666"
+  }
+  expect_failures = [var.create_key]
+}
+
+run "create_key_false_without_a_key_gives_no_key" {
+  command = plan
+  variables {
+    create_key = false
+  }
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && output.key_arn == null && !output.key_created
+    error_message = "create_key = false without key_arn creates nothing and outputs no key (the caller refuses that)."
+  }
+}
+
+run "create_false_ignores_create_key" {
+  command = plan
+  variables {
+    create     = false
+    create_key = false
+  }
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && output.key_arn == null && !output.key_created
+    error_message = "create = false creates nothing whatever create_key says."
+  }
+}
+
+run "rejects_a_malformed_key_arn" {
+  command = plan
+  variables {
+    key_arn = "11111111-2222-3333-4444-555555555555"
+  }
+  expect_failures = [var.key_arn]
 }
 
 run "rejects_a_wildcard_service_action" {

@@ -1,25 +1,18 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_dynamodb_table" {
     defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/aigw-llm-usage" }
   }
+
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/aigw-llm" }
   }
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-llm" }
   }
+
   mock_resource "aws_lambda_function" {
     defaults = {
       arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-llm"
@@ -27,6 +20,7 @@ mock_provider "aws" {
       invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-llm/invocations"
     }
   }
+
   mock_resource "aws_lambda_alias" {
     defaults = {
       arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-llm:live"
@@ -70,18 +64,20 @@ variables {
     }
   }
   quotas = { tiers = { standard = 2000000 } }
+  # gpt-4o is not in the Bedrock price table; the Bedrock targets are.
+  prices = { "gpt-4o" = { input_per_1m = 2.5, output_per_1m = 10 } }
 }
 
 run "secure_defaults" {
   command = apply
 
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == module.kms_key.key_arn
+    condition     = module.function.log_group.retention_in_days == 365 && module.function.log_group.kms_key_id == module.function.kms_key_arn
     error_message = "The function's log group must be KMS-encrypted with a retention."
   }
 
   assert {
-    condition     = endswith(one(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]), ":log-group:${aws_cloudwatch_log_group.this[0].name}")
+    condition     = endswith(one(one([for s in jsondecode(module.function.kms_key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]), ":log-group:${module.function.log_group_name}")
     error_message = "The module's KMS key lets CloudWatch Logs use it for the function's log group only."
   }
 
@@ -89,7 +85,7 @@ run "secure_defaults" {
     condition = (
       aws_dynamodb_table.usage[0].billing_mode == "PAY_PER_REQUEST" &&
       aws_dynamodb_table.usage[0].server_side_encryption[0].enabled &&
-      aws_dynamodb_table.usage[0].server_side_encryption[0].kms_key_arn == module.kms_key.key_arn &&
+      aws_dynamodb_table.usage[0].server_side_encryption[0].kms_key_arn == module.function.kms_key_arn &&
       aws_dynamodb_table.usage[0].point_in_time_recovery[0].enabled &&
       aws_dynamodb_table.usage[0].ttl[0].attribute_name == "expires_at" &&
       aws_dynamodb_table.usage[0].deletion_protection_enabled
@@ -98,36 +94,36 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.config[0].type == "SecureString" && aws_ssm_parameter.config[0].key_id == module.kms_key.key_arn
+    condition     = aws_ssm_parameter.config[0].type == "SecureString" && aws_ssm_parameter.config[0].key_id == module.function.kms_key_arn
     error_message = "The config parameter must be a KMS-encrypted SecureString."
   }
 
   assert {
     condition = (
-      aws_lambda_function.this[0].runtime == "python3.13" &&
-      aws_lambda_function.this[0].architectures[0] == "arm64" &&
-      coalesce(aws_lambda_function.this[0].reserved_concurrent_executions, -1) == -1 &&
-      aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
-      aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn &&
-      aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
+      module.function.function.runtime == "python3.13" &&
+      module.function.function.architectures[0] == "arm64" &&
+      coalesce(module.function.function.reserved_concurrent_executions, -1) == -1 &&
+      module.function.function.tracing_config[0].mode == "Active" &&
+      module.function.function.kms_key_arn == module.function.kms_key_arn &&
+      module.function.function.logging_config[0].log_format == "JSON"
     )
     error_message = "Function defaults: python3.13 on arm64, no reserved concurrency, X-Ray, KMS environment, JSON logs."
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].environment[0].variables["AWS_LAMBDA_EXEC_WRAPPER"] == "/var/task/llm_gateway/stream_bootstrap"
+    condition     = module.function.function.environment[0].variables["AWS_LAMBDA_EXEC_WRAPPER"] == "/var/task/llm_gateway/stream_bootstrap"
     error_message = "Streaming needs the streaming runtime loop."
   }
 
   assert {
-    condition     = !can(regex("(?i)secret[^_]|api_key\"|sk-", jsonencode(aws_lambda_function.this[0].environment[0].variables)))
+    condition     = !can(regex("(?i)secret[^_]|api_key\"|sk-", jsonencode(module.function.function.environment[0].variables)))
     error_message = "No secret may reach the function's environment."
   }
 
   # Least privilege: no wildcard action; wildcard resources only where AWS has no ARNs.
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement :
+      for s in jsondecode(module.function.role_policy).Statement :
       alltrue([for a in s.Action : a != "*" && !endswith(a, ":*")])
     ])
     error_message = "No IAM statement may allow a wildcard action."
@@ -135,14 +131,14 @@ run "secure_defaults" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement :
+      for s in jsondecode(module.function.role_policy).Statement :
       !contains(s.Resource, "*") || contains(["WriteTraces", "ManageVpcInterfaces"], s.Sid)
     ])
     error_message = "Only X-Ray and ENI statements may use a wildcard resource."
   }
 
   assert {
-    condition = toset(one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "InvokeConfiguredModels"])) == toset([
+    condition = toset(one([for s in jsondecode(module.function.role_policy).Statement : s.Resource if s.Sid == "InvokeConfiguredModels"])) == toset([
       "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
       "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
       "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0",
@@ -151,17 +147,17 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "CountConfiguredModelTokens"]) == ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0"]
+    condition     = one([for s in jsondecode(module.function.role_policy).Statement : s.Resource if s.Sid == "CountConfiguredModelTokens"]) == ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0"]
     error_message = "CountTokens (Messages count_tokens) is allowed on the chat targets' foundation models only, in the provider's region."
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "ReadProviderSecrets"]) == ["arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"]
+    condition     = one([for s in jsondecode(module.function.role_policy).Statement : s.Resource if s.Sid == "ReadProviderSecrets"]) == ["arn:aws:secretsmanager:us-east-1:123456789012:secret:openai-key-AbCdEf"]
     error_message = "Secrets Manager access must be exactly the provider secrets named."
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "ApplyConfiguredGuardrails"]) == ["arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1"]
+    condition     = one([for s in jsondecode(module.function.role_policy).Statement : s.Resource if s.Sid == "ApplyConfiguredGuardrails"]) == ["arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1"]
     error_message = "Guardrail access must be exactly the configured guardrails."
   }
 
@@ -208,7 +204,7 @@ run "buffered_and_no_embeddings" {
   }
 
   assert {
-    condition     = !contains(keys(aws_lambda_function.this[0].environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER")
+    condition     = !contains(keys(module.function.function.environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER")
     error_message = "Without streaming the managed runtime loop is used."
   }
 }
@@ -221,7 +217,7 @@ run "canary_splits_the_live_alias" {
   }
 
   assert {
-    condition     = aws_lambda_alias.live[0].function_version == "3" && aws_lambda_alias.live[0].routing_config[0].additional_version_weights[aws_lambda_function.this[0].version] == 0.1
+    condition     = module.function.alias.function_version == "3" && module.function.alias.routing_config[0].additional_version_weights[module.function.function.version] == 0.1
     error_message = "The live alias keeps the stable version and sends the canary weight to the new one."
   }
 }
@@ -246,7 +242,7 @@ run "secrets_under_a_customer_managed_key" {
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == {
+    condition = one([for s in jsondecode(module.function.role_policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == {
       Sid      = "DecryptProviderSecrets"
       Effect   = "Allow"
       Action   = ["kms:Decrypt"]
@@ -266,7 +262,7 @@ run "no_secret_key_statement_without_a_key" {
   command = plan
 
   assert {
-    condition     = length([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == 0
+    condition     = length([for s in jsondecode(module.function.role_policy).Statement : s if s.Sid == "DecryptProviderSecrets"]) == 0
     error_message = "Without secrets_kms_key_arns the role gets no decrypt permission for secrets (aws/secretsmanager needs none)."
   }
 }
@@ -318,6 +314,7 @@ run "retry_policy_reaches_the_config_document" {
     ] } }
     routing          = { attempt_timeout_ms = 5000 }
     prompt_templates = {}
+    prices           = { a = {}, b = {} }
   }
   assert {
     condition = (
@@ -385,7 +382,7 @@ run "extension_source_needs_the_layer" {
   variables {
     config_source = "extension"
   }
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [output.function_arn]
 }
 
 run "without_the_layer_the_sdk_reads_the_config" {
@@ -395,7 +392,7 @@ run "without_the_layer_the_sdk_reads_the_config" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "sdk" && length(aws_lambda_function.this[0].layers) == 0
+    condition     = module.function.function.environment[0].variables["AIGW_CONFIG_SOURCE"] == "sdk" && length(module.function.function.layers) == 0
     error_message = "No extension layer: the function reads its config with the SDK."
   }
 }
@@ -408,7 +405,7 @@ run "with_the_layer_the_extension_reads_the_config" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && aws_lambda_function.this[0].layers[0] == "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
+    condition     = module.function.function.environment[0].variables["AIGW_CONFIG_SOURCE"] == "extension" && module.function.function.layers[0] == "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
     error_message = "With the layer, the function reads its config through the extension."
   }
 }
@@ -421,7 +418,7 @@ run "explicit_reserved_concurrency_is_passed_through" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].reserved_concurrent_executions == 5
+    condition     = module.function.function.reserved_concurrent_executions == 5
     error_message = "A reservation the caller sizes for the account must reach the function."
   }
 }
@@ -436,6 +433,57 @@ run "rejects_a_zero_reservation" {
   expect_failures = [var.reserved_concurrent_executions]
 }
 
+run "old_deletion_window_name_still_works_and_warns" {
+  command = plan
+
+  variables {
+    kms_deletion_window_in_days = 7
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 7
+    error_message = "The deprecated kms_deletion_window_in_days must still set the created key's deletion window."
+  }
+
+  expect_failures = [check.deprecated_inputs]
+}
+
+run "new_deletion_window_name" {
+  command = plan
+
+  variables {
+    kms_key_deletion_window_days = 7
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 7
+    error_message = "kms_key_deletion_window_days must set the created key's deletion window."
+  }
+}
+
+run "deletion_window_defaults_to_30_days" {
+  command = plan
+
+  variables {
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 30
+    error_message = "The created key's deletion window defaults to 30 days."
+  }
+}
+
+run "old_and_new_deletion_window_may_not_disagree" {
+  command = plan
+
+  variables {
+    kms_key_deletion_window_days = 7
+    kms_deletion_window_in_days  = 30
+  }
+
+  expect_failures = [var.kms_deletion_window_in_days]
+}
+
 run "without_messages_routes" {
   command = apply
 
@@ -447,7 +495,7 @@ run "without_messages_routes" {
     condition = (
       !contains(keys(output.routes), "llm_messages") &&
       !contains(keys(output.routes), "llm_messages_count_tokens") &&
-      length([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "CountConfiguredModelTokens"]) == 0
+      length([for s in jsondecode(module.function.role_policy).Statement : s if s.Sid == "CountConfiguredModelTokens"]) == 0
     )
     error_message = "enable_messages_routes = false drops both Messages routes and the CountTokens permission."
   }

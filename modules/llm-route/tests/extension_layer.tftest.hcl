@@ -3,18 +3,8 @@
 # A layer for the other architecture or region fails only when the function starts.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-llm" }
   }
@@ -40,7 +30,7 @@ run "arm64_layer_on_arm64" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].layers == tolist(["arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"]) && aws_lambda_function.this[0].environment[0].variables.AIGW_CONFIG_SOURCE == "extension"
+    condition     = module.function.function.layers == tolist(["arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"]) && module.function.function.environment[0].variables.AIGW_CONFIG_SOURCE == "extension"
     error_message = "The arm64 layer serves the config to the arm64 function."
   }
 }
@@ -54,7 +44,7 @@ run "x86_64_layer_on_x86_64" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].architectures == tolist(["x86_64"])
+    condition     = module.function.function.architectures == tolist(["x86_64"])
     error_message = "The x86_64 layer goes with an x86_64 function."
   }
 }
@@ -64,7 +54,7 @@ run "rejects_the_x86_64_layer_on_arm64" {
   variables {
     parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
   }
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [output.function_arn]
 }
 
 run "rejects_the_arm64_layer_on_x86_64" {
@@ -73,7 +63,7 @@ run "rejects_the_arm64_layer_on_x86_64" {
     architecture                   = "x86_64"
     parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
   }
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [output.function_arn]
 }
 
 run "rejects_a_layer_of_another_region" {
@@ -81,7 +71,7 @@ run "rejects_a_layer_of_another_region" {
   variables {
     parameters_extension_layer_arn = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
   }
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [output.function_arn]
 }
 
 run "rejects_an_unversioned_layer_arn" {

@@ -2,7 +2,9 @@
 # the config parameter's size and tier, the function environment's size, and the
 # mock provider kept out of deployed gateways.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+}
 
 variables {
   name = "aigw-llm"
@@ -95,21 +97,20 @@ run "environment_stays_small_with_many_prompt_routes" {
   }
 
   assert {
-    condition     = length(output.routes) == 49 # chat, models, one model, embeddings, 3 responses, 2 messages + 40
+    condition     = length(output.routes) == 44 # chat, models, one model, embeddings + 40
     error_message = "Every prompt template must still be its own route."
   }
 
   assert {
-    condition = toset(keys(aws_lambda_function.this[0].environment[0].variables)) == toset([
+    condition = toset(keys(module.function.function.environment[0].variables)) == toset([
       "AIGW_CONFIG_PARAMETER", "AIGW_CONFIG_SOURCE", "AIGW_CONFIG_TTL_SECONDS", "AWS_LAMBDA_EXEC_WRAPPER",
-      "AIGW_RESPONSES_TABLE", "AIGW_RESPONSES_RETENTION_DAYS",
     ])
-    error_message = "Routes and templates travel in the config parameter; the environment only names it and the responses table."
+    error_message = "Routes and templates travel in the config parameter; the environment only names it."
   }
 
   assert {
     # Lambda measures the variables as one JSON object against its 4 KB limit.
-    condition     = length(jsonencode(aws_lambda_function.this[0].environment[0].variables)) < 512
+    condition     = length(jsonencode(module.function.function.environment[0].variables)) < 512
     error_message = "The function environment must not grow with the routes."
   }
 

@@ -62,7 +62,7 @@ run "responses_table_and_its_statement" {
       aws_dynamodb_table.responses[0].hash_key == "pk" &&
       aws_dynamodb_table.responses[0].billing_mode == "PAY_PER_REQUEST" &&
       aws_dynamodb_table.responses[0].server_side_encryption[0].enabled &&
-      aws_dynamodb_table.responses[0].server_side_encryption[0].kms_key_arn == module.kms_key.key_arn &&
+      aws_dynamodb_table.responses[0].server_side_encryption[0].kms_key_arn == module.function.kms_key_arn &&
       aws_dynamodb_table.responses[0].point_in_time_recovery[0].enabled &&
       aws_dynamodb_table.responses[0].ttl[0].enabled &&
       aws_dynamodb_table.responses[0].ttl[0].attribute_name == "expires_at" &&
@@ -72,7 +72,7 @@ run "responses_table_and_its_statement" {
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "KeepOwnResponses"]) == {
+    condition = one([for s in jsondecode(module.function.role_policy).Statement : s if s.Sid == "KeepOwnResponses"]) == {
       Sid      = "KeepOwnResponses"
       Effect   = "Allow"
       Action   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
@@ -83,7 +83,7 @@ run "responses_table_and_its_statement" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement :
+      for s in jsondecode(module.function.role_policy).Statement :
       !contains(s.Resource, "arn:aws:dynamodb:us-east-1:123456789012:table/aigw-llm-responses") || s.Sid == "KeepOwnResponses"
     ])
     error_message = "Only the KeepOwnResponses statement names the responses table."
@@ -91,8 +91,8 @@ run "responses_table_and_its_statement" {
 
   assert {
     condition = (
-      aws_lambda_function.this[0].environment[0].variables["AIGW_RESPONSES_TABLE"] == "aigw-llm-responses" &&
-      aws_lambda_function.this[0].environment[0].variables["AIGW_RESPONSES_RETENTION_DAYS"] == "30"
+      module.function.function.environment[0].variables["AIGW_RESPONSES_TABLE"] == "aigw-llm-responses" &&
+      module.function.function.environment[0].variables["AIGW_RESPONSES_RETENTION_DAYS"] == "30"
     )
     error_message = "The function is told the responses table and the retention (30 days by default)."
   }
@@ -115,7 +115,7 @@ run "retention_is_configurable" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].environment[0].variables["AIGW_RESPONSES_RETENTION_DAYS"] == "365"
+    condition     = module.function.function.environment[0].variables["AIGW_RESPONSES_RETENTION_DAYS"] == "365"
     error_message = "responses_retention_days reaches the function."
   }
 }

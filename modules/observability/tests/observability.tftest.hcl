@@ -1,33 +1,15 @@
 mock_provider "aws" {
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn    = "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555"
-      key_id = "11111111-2222-3333-4444-555555555555"
-    }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_sns_topic" {
     defaults = {
-      arn = "arn:aws:sns:us-east-1:111122223333:aigw-obs-alarms"
+      arn = "arn:aws:sns:us-east-1:123456789012:aigw-obs-alarms"
     }
   }
+
   mock_resource "aws_cloudwatch_metric_alarm" {
     defaults = {
-      arn = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:aigw-obs-mock"
-    }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "111122223333"
-    }
-  }
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-east-1"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
+      arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:aigw-obs-mock"
     }
   }
 }
@@ -38,7 +20,7 @@ variables {
   stage_name            = "prod"
   access_log_group_name = "/aws/apigateway/aigw-api/prod"
   web_acl_name          = "aigw-waf"
-  lambda_function_names = {
+  function_names = {
     llm        = "aigw-llm-gateway"
     authorizer = "aigw-authorizer"
   }
@@ -51,7 +33,7 @@ variables {
   }
   subscriptions = [
     { protocol = "email", endpoint = "oncall@example.com" },
-    { protocol = "sqs", endpoint = "arn:aws:sqs:us-east-1:111122223333:alerts" },
+    { protocol = "sqs", endpoint = "arn:aws:sqs:us-east-1:123456789012:alerts" },
   ]
   tags = { project = "aigw" }
 }
@@ -73,7 +55,7 @@ run "alarm_topic_is_kms_encrypted_and_only_alarms_publish" {
   assert {
     condition = one([for s in jsondecode(aws_sns_topic_policy.this[0].policy).Statement :
       s.Condition.ArnLike["aws:SourceArn"]
-    if try(s.Principal.Service, "") == "cloudwatch.amazonaws.com"]) == "arn:aws:cloudwatch:us-east-1:111122223333:alarm:aigw-obs-*"
+    if try(s.Principal.Service, "") == "cloudwatch.amazonaws.com"]) == "arn:aws:cloudwatch:us-east-1:123456789012:alarm:aigw-obs-*"
     error_message = "Only this module's alarms may publish to the topic."
   }
 
@@ -83,7 +65,7 @@ run "alarm_topic_is_kms_encrypted_and_only_alarms_publish" {
   }
 
   assert {
-    condition     = length(aws_sns_topic_subscription.this) == 2 && aws_sns_topic_subscription.this["0"].protocol == "email" && aws_sns_topic_subscription.this["1"].endpoint == "arn:aws:sqs:us-east-1:111122223333:alerts"
+    condition     = length(aws_sns_topic_subscription.this) == 2 && aws_sns_topic_subscription.this["0"].protocol == "email" && aws_sns_topic_subscription.this["1"].endpoint == "arn:aws:sqs:us-east-1:123456789012:alerts"
     error_message = "Every requested subscription must be created."
   }
 
@@ -93,7 +75,7 @@ run "alarm_topic_is_kms_encrypted_and_only_alarms_publish" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_sns_topic_policy.this[0].policy).Statement : s if s.Sid == "AccountManagesTopic"]).Condition.StringEquals["aws:PrincipalAccount"] == "111122223333"
+    condition     = one([for s in jsondecode(aws_sns_topic_policy.this[0].policy).Statement : s if s.Sid == "AccountManagesTopic"]).Condition.StringEquals["aws:PrincipalAccount"] == "123456789012"
     error_message = "Only principals of this account manage the topic."
   }
 }
@@ -279,10 +261,10 @@ run "minimal_inputs_drop_optional_widgets_and_alarms" {
     access_log_group_name = null
     watch_waf             = false
     web_acl_name          = null
-    lambda_function_names = {}
+    function_names        = {}
     token_budgets         = {}
     subscriptions         = []
-    emf_namespace         = "acme/llm"
+    metrics_namespace     = "acme/llm"
   }
 
   assert {
@@ -302,7 +284,7 @@ run "minimal_inputs_drop_optional_widgets_and_alarms" {
 
   assert {
     condition     = strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "{acme/llm,Model,Tenant}")
-    error_message = "Token widgets must follow emf_namespace."
+    error_message = "Token widgets must follow metrics_namespace."
   }
 }
 
@@ -311,7 +293,7 @@ run "existing_topic_is_used_without_creating_one" {
 
   variables {
     create_sns_topic = false
-    sns_topic_arn    = "arn:aws:sns:us-east-1:111122223333:shared-alarms"
+    sns_topic_arn    = "arn:aws:sns:us-east-1:123456789012:shared-alarms"
   }
 
   assert {
@@ -320,7 +302,7 @@ run "existing_topic_is_used_without_creating_one" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.api_5xx_rate[0].alarm_actions == toset(["arn:aws:sns:us-east-1:111122223333:shared-alarms"])
+    condition     = aws_cloudwatch_metric_alarm.api_5xx_rate[0].alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:shared-alarms"])
     error_message = "Alarms must notify the supplied topic."
   }
 }
@@ -374,10 +356,10 @@ run "aws_namespace_is_rejected" {
   command = plan
 
   variables {
-    emf_namespace = "AWS/Lambda"
+    metrics_namespace = "AWS/Lambda"
   }
 
-  expect_failures = [var.emf_namespace]
+  expect_failures = [var.metrics_namespace]
 }
 
 run "waf_watch_without_web_acl_name_is_refused" {
@@ -421,5 +403,23 @@ run "create_false_creates_nothing" {
   assert {
     condition     = length(aws_sns_topic.this) == 0 && length(aws_cloudwatch_dashboard.this) == 0 && length(output.alarm_arns) == 0 && module.kms_key.key_arn == null
     error_message = "create = false must create nothing."
+  }
+}
+
+# CloudWatch's dashboard body takes each metric widget's `metrics` as an array of arrays
+# (one row per metric); the Lambda widgets list two rows per function.
+run "every_metric_widget_lists_one_row_per_metric" {
+  command = apply
+
+  assert {
+    condition = alltrue(flatten([for w in jsondecode(output.dashboard_body).widgets : [
+      for m in try(w.properties.metrics, []) : can(m[0])
+    ]]))
+    error_message = "Each entry of a metric widget's metrics must be an array (a row), not a bare string."
+  }
+
+  assert {
+    condition     = length(one([for w in jsondecode(output.dashboard_body).widgets : w.properties.metrics if try(w.properties.title, "") == "Lambda errors and throttles"])) == 4
+    error_message = "The Lambda errors widget has an Errors row and a Throttles row per watched function."
   }
 }

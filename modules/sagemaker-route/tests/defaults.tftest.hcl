@@ -1,36 +1,19 @@
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/aigw-sm" }
   }
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-sm-apigw" }
   }
+
   mock_resource "aws_lambda_function" {
     defaults = {
       arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-sm"
       invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-sm/invocations"
     }
-  }
-  mock_resource "aws_sagemaker_endpoint" {
-    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/created" }
-  }
-  mock_resource "aws_sagemaker_endpoint_configuration" {
-    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/created" }
-  }
-  mock_resource "aws_sagemaker_model" {
-    defaults = { arn = "arn:aws:sagemaker:us-east-1:123456789012:model/created" }
   }
 }
 
@@ -150,7 +133,7 @@ run "direct_mode_defaults" {
   }
 
   assert {
-    condition     = module.kms_key.key_arn == null && length(aws_lambda_function.this) == 0 && length(aws_iam_role.lambda) == 0 && length(aws_sagemaker_endpoint.this) == 0
+    condition     = module.kms_key.key_arn == null && module.function.function == null && module.function.role_arn == null && length(aws_sagemaker_endpoint.this) == 0
     error_message = "Direct mode over existing endpoints creates no key, function or endpoint."
   }
 }
@@ -168,49 +151,49 @@ run "lambda_mode_defaults" {
 
   assert {
     condition = (
-      aws_lambda_function.this[0].runtime == "python3.13" &&
-      aws_lambda_function.this[0].handler == "sagemaker_proxy.handler.handler" &&
-      aws_lambda_function.this[0].architectures[0] == "arm64" &&
-      coalesce(aws_lambda_function.this[0].reserved_concurrent_executions, -1) == -1 &&
-      aws_lambda_function.this[0].tracing_config[0].mode == "Active" &&
-      aws_lambda_function.this[0].kms_key_arn == module.kms_key.key_arn &&
-      aws_lambda_function.this[0].logging_config[0].log_format == "JSON"
+      module.function.function.runtime == "python3.13" &&
+      module.function.function.handler == "sagemaker_proxy.handler.handler" &&
+      module.function.function.architectures[0] == "arm64" &&
+      coalesce(module.function.function.reserved_concurrent_executions, -1) == -1 &&
+      module.function.function.tracing_config[0].mode == "Active" &&
+      module.function.function.kms_key_arn == module.kms_key.key_arn &&
+      module.function.function.logging_config[0].log_format == "JSON"
     )
     error_message = "Proxy defaults: python3.13 on arm64, no reserved concurrency, X-Ray, KMS environment, JSON logs."
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 365 && aws_cloudwatch_log_group.this[0].kms_key_id == module.kms_key.key_arn && endswith(one(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]), ":log-group:${aws_cloudwatch_log_group.this[0].name}")
+    condition     = module.function.log_group.retention_in_days == 365 && module.function.log_group.kms_key_id == module.kms_key.key_arn && endswith(one(one([for s in jsondecode(module.kms_key.key_policy).Statement : s if s.Sid == "CloudWatchLogsForNamedLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]), ":log-group:${module.function.log_group_name}")
     error_message = "The proxy's log group is KMS-encrypted (a key scoped to that log group) with a retention."
   }
 
   assert {
     condition = (
-      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].endpoint_name == "churn-xgb" &&
-      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].content_type == "text/csv" &&
-      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].target_variant == "blue" &&
-      jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/sagemaker/sentiment/invocations"].name == "sentiment"
+      jsondecode(module.function.function.environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].endpoint_name == "churn-xgb" &&
+      jsondecode(module.function.function.environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].content_type == "text/csv" &&
+      jsondecode(module.function.function.environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/models/churn/predict"].target_variant == "blue" &&
+      jsondecode(module.function.function.environment[0].variables["AIGW_SAGEMAKER_ROUTES"])["/v1/sagemaker/sentiment/invocations"].name == "sentiment"
     )
     error_message = "The proxy's route table maps each path to its endpoint and formats."
   }
 
   assert {
     condition = alltrue([
-      for r in output.routes : r.integration.type == "AWS_PROXY" && r.lambda_function_name == aws_lambda_function.this[0].function_name && r.integration.uri == aws_lambda_function.this[0].invoke_arn
+      for r in output.routes : r.integration.type == "AWS_PROXY" && r.lambda_function_name == module.function.function_name && r.integration.uri == module.function.invoke_arn
     ])
     error_message = "Lambda-mode routes are proxy integrations of the proxy function."
   }
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.lambda[0].policy).Statement :
+      for s in jsondecode(module.function.role_policy).Statement :
       alltrue([for a in s.Action : a != "*" && !endswith(a, ":*")]) && (!contains(s.Resource, "*") || s.Sid == "WriteTraces")
     ])
     error_message = "No wildcard action; a wildcard resource only for X-Ray."
   }
 
   assert {
-    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.lambda[0].policy).Statement : s.Action])) == toset([
+    condition = toset(flatten([for s in jsondecode(module.function.role_policy).Statement : s.Action])) == toset([
       "sagemaker:InvokeEndpoint", "logs:CreateLogStream", "logs:PutLogEvents", "kms:Decrypt",
       "xray:PutTraceSegments", "xray:PutTelemetryRecords",
     ])
@@ -354,7 +337,7 @@ run "lambda_mode_needs_the_package" {
   variables {
     mode = "lambda"
   }
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [output.function_arn]
 }
 
 run "rejects_unknown_mode" {
@@ -444,7 +427,7 @@ run "explicit_reserved_concurrency_is_passed_through" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].reserved_concurrent_executions == 5
+    condition     = module.function.function.reserved_concurrent_executions == 5
     error_message = "A reservation the caller sizes for the account must reach the function."
   }
 }
@@ -457,4 +440,63 @@ run "rejects_a_zero_reservation" {
   }
 
   expect_failures = [var.reserved_concurrent_executions]
+}
+
+run "old_deletion_window_name_still_works_and_warns" {
+  command = plan
+
+  variables {
+    mode                        = "lambda"
+    package                     = { filename = "dist/sagemaker_proxy.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    kms_deletion_window_in_days = 7
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 7
+    error_message = "The deprecated kms_deletion_window_in_days must still set the created key's deletion window."
+  }
+
+  expect_failures = [check.deprecated_inputs]
+}
+
+run "new_deletion_window_name" {
+  command = plan
+
+  variables {
+    mode                         = "lambda"
+    package                      = { filename = "dist/sagemaker_proxy.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    kms_key_deletion_window_days = 7
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 7
+    error_message = "kms_key_deletion_window_days must set the created key's deletion window."
+  }
+}
+
+run "deletion_window_defaults_to_30_days" {
+  command = plan
+
+  variables {
+    mode    = "lambda"
+    package = { filename = "dist/sagemaker_proxy.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+  }
+
+  assert {
+    condition     = local.kms_key_deletion_window_days == 30
+    error_message = "The created key's deletion window defaults to 30 days."
+  }
+}
+
+run "old_and_new_deletion_window_may_not_disagree" {
+  command = plan
+
+  variables {
+    mode                         = "lambda"
+    package                      = { filename = "dist/sagemaker_proxy.zip", source_code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }
+    kms_key_deletion_window_days = 7
+    kms_deletion_window_in_days  = 30
+  }
+
+  expect_failures = [var.kms_deletion_window_in_days]
 }

@@ -1,32 +1,11 @@
 # The emitted routes satisfy gateway-core's `routes` contract and render as intended.
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/aigw-compose" }
   }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:mock" }
-  }
-  mock_resource "aws_api_gateway_stage" {
-    defaults = { arn = "arn:aws:apigateway:us-east-1::/restapis/abc123/stages/v1" }
-  }
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = {
-      id            = "abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:123456789012:abc123"
-    }
-  }
+
   mock_resource "aws_lambda_function" {
     defaults = {
       arn        = "arn:aws:lambda:us-east-1:123456789012:function:aigw-sm-compose"

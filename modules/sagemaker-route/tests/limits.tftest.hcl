@@ -1,7 +1,9 @@
 # The proxy's route table travels in its environment, which Lambda caps at 4 KB (measured
 # as one JSON object); the sandbox accepts any size, so the module refuses it at plan time.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks/aws"
+}
 
 variables {
   name = "aigw-sm"
@@ -17,7 +19,7 @@ run "fifteen_endpoints_fit" {
   command = plan
 
   assert {
-    condition     = length(jsonencode(aws_lambda_function.this[0].environment[0].variables)) <= 4096 && length(jsondecode(aws_lambda_function.this[0].environment[0].variables["AIGW_SAGEMAKER_ROUTES"])) == 15
+    condition     = length(jsonencode(module.function.function.environment[0].variables)) <= 4096 && length(jsondecode(module.function.function.environment[0].variables["AIGW_SAGEMAKER_ROUTES"])) == 15
     error_message = "Fifteen endpoints fit the proxy's environment, every one in its route table."
   }
 }
@@ -30,7 +32,7 @@ run "twenty_endpoints_are_refused_at_plan" {
     endpoints = { for i in range(20) : "model-${i}" => { endpoint_name = "aigw-prod-model-${i}-endpoint" } }
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [output.function_arn]
 }
 
 run "direct_mode_has_no_environment_to_overflow" {
@@ -42,7 +44,7 @@ run "direct_mode_has_no_environment_to_overflow" {
   }
 
   assert {
-    condition     = length(aws_lambda_function.this) == 0 && length(output.routes) == 40
+    condition     = module.function.function == null && length(output.routes) == 40
     error_message = "Direct integrations need no proxy function, whatever the number of endpoints."
   }
 }

@@ -1,32 +1,5 @@
 mock_provider "aws" {
-  mock_resource "aws_lb" {
-    defaults = {
-      arn      = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/aigw-test/0123456789abcdef"
-      dns_name = "aigw-test-0123456789abcdef.elb.us-east-1.amazonaws.com"
-      zone_id  = "Z26RNL4JYFTOTI"
-    }
-  }
-  mock_resource "aws_lb_target_group" {
-    defaults = {
-      arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/aigw-test-models/0123456789abcdef"
-    }
-  }
-  mock_resource "aws_lb_listener" {
-    defaults = {
-      arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/aigw-test/0123456789abcdef/0123456789abcdef"
-    }
-  }
-  mock_resource "aws_api_gateway_vpc_link" {
-    defaults = {
-      id  = "v1link"
-      arn = "arn:aws:apigateway:us-east-1::/vpclinks/v1link"
-    }
-  }
-  mock_resource "aws_apigatewayv2_vpc_link" {
-    defaults = {
-      id = "v2link"
-    }
-  }
+  source = "../../tests/terraform/mocks/aws"
 }
 
 variables {
@@ -130,7 +103,7 @@ run "tls_listener_uses_https_and_a_modern_policy" {
         port             = 443
         protocol         = "TLS"
         target_group_key = "models"
-        certificate_arn  = "arn:aws:acm:us-east-1:111122223333:certificate/11111111-2222-3333-4444-555555555555"
+        certificate_arn  = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
       }
       plain = { port = 8080, target_group_key = "models" }
     }
@@ -177,7 +150,7 @@ run "alb_target_group_and_v2_link" {
         port         = 443
         health_check = { protocol = "HTTPS", path = "/health", matcher = "200-399" }
         targets = {
-          alb = { target_id = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef", port = 443 }
+          alb = { target_id = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/0123456789abcdef", port = 443 }
         }
       }
     }
@@ -185,7 +158,7 @@ run "alb_target_group_and_v2_link" {
     create_vpc_link_v2    = true
     v2_subnet_ids         = ["subnet-0a", "subnet-0b"]
     v2_security_group_ids = ["sg-0123456789abcdef0"]
-    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/0123456789abcdef"
     alb_integration_uri   = "https://models.internal.example.com"
   }
 
@@ -200,7 +173,7 @@ run "alb_target_group_and_v2_link" {
   }
 
   assert {
-    condition     = output.integration_target == "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
+    condition     = output.integration_target == "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/0123456789abcdef"
     error_message = "integration_target must be the ALB's ARN (REST private integrations over a v2 link name the load balancer, not a listener)."
   }
 
@@ -214,7 +187,7 @@ run "alb_target_group_and_v2_link" {
       connection_id      = "v2link"
       request_templates  = {}
       response_templates = {}
-      integration_target = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
+      integration_target = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/0123456789abcdef"
     }
     error_message = "alb_integration must be the route-contract object for HTTP_PROXY over the v2 link (its id), buffered, with the ALB (not a listener) as integration target."
   }
@@ -228,7 +201,7 @@ run "v2_only_without_nlb" {
     create_vpc_link_v2    = true
     v2_subnet_ids         = ["subnet-0a"]
     v2_security_group_ids = ["sg-0123456789abcdef0"]
-    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/0123456789abcdef"
     alb_integration_uri   = "https://models.internal.example.com"
   }
 
@@ -317,7 +290,7 @@ run "listener_arn_as_alb_arn_is_rejected" {
     create_vpc_link_v2    = true
     v2_subnet_ids         = ["subnet-0a"]
     v2_security_group_ids = ["sg-0123456789abcdef0"]
-    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/models/0123456789abcdef/fedcba9876543210"
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/models/0123456789abcdef/fedcba9876543210"
     alb_integration_uri   = "https://models.internal.example.com"
   }
 
@@ -331,7 +304,7 @@ run "network_load_balancer_as_alb_arn_is_rejected" {
     create_vpc_link_v2    = true
     v2_subnet_ids         = ["subnet-0a"]
     v2_security_group_ids = ["sg-0123456789abcdef0"]
-    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/models/0123456789abcdef"
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/models/0123456789abcdef"
     alb_integration_uri   = "https://models.internal.example.com"
   }
 
@@ -345,8 +318,8 @@ run "the_retired_alb_listener_arn_input_is_refused_with_a_pointer" {
     create_vpc_link_v2    = true
     v2_subnet_ids         = ["subnet-0a"]
     v2_security_group_ids = ["sg-0123456789abcdef0"]
-    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/models/0123456789abcdef"
-    alb_listener_arn      = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/models/0123456789abcdef/fedcba9876543210"
+    alb_arn               = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/models/0123456789abcdef"
+    alb_listener_arn      = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/models/0123456789abcdef/fedcba9876543210"
     alb_integration_uri   = "https://models.internal.example.com"
   }
 

@@ -1,38 +1,9 @@
 mock_provider "aws" {
-  mock_resource "aws_wafv2_web_acl" {
-    defaults = {
-      arn = "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/aigw-test/11111111-2222-3333-4444-555555555555"
-    }
-  }
-  mock_resource "aws_wafv2_ip_set" {
-    defaults = {
-      arn = "arn:aws:wafv2:us-east-1:111122223333:regional/ipset/aigw-test/11111111-2222-3333-4444-555555555555"
-    }
-  }
+  source = "../../tests/terraform/mocks/aws"
+
   mock_resource "aws_cloudwatch_log_group" {
     defaults = {
-      arn = "arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-aigw-test"
-    }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn    = "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555"
-      key_id = "11111111-2222-3333-4444-555555555555"
-    }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "111122223333"
-    }
-  }
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-east-1"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
+      arn = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-aigw-test"
     }
   }
 }
@@ -148,13 +119,13 @@ run "supplied_kms_key_is_used_and_no_key_is_created" {
 
   variables {
     create_kms_key     = false
-    kms_key_arn        = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000"
+    kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
     log_retention_days = 731
     redacted_headers   = ["cookie"]
   }
 
   assert {
-    condition     = module.kms_key.key_arn == null
+    condition     = !module.kms_key.key_created
     error_message = "No KMS key may be created when one is supplied."
   }
 

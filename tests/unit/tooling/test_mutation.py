@@ -47,12 +47,45 @@ def test_the_policy_area_is_flat_and_runs_in_the_scan_venv(tmp_path: Path) -> No
     assert mm["only_mutate"] == ["src/*.py"] and "policies" in mm["also_copy"]
 
 
-def test_staging_replaces_a_previous_run(tmp_path: Path) -> None:
+def _earlier_run(work: Path) -> None:
+    (work / "mutants" / "src").mkdir(parents=True)
+    (work / "mutants" / "src" / "cache.py.meta").write_text('{"exit_code_by_key": {}}')
+    (work / "src" / "llm_gateway").mkdir(parents=True)
+    (work / "src" / "llm_gateway" / "gone.py").write_text("x")
+    (work / "mutmut.log").write_text("old log")
+
+
+def test_staging_keeps_the_verdicts_of_an_earlier_run_so_a_run_resumes(tmp_path: Path) -> None:
     work = tmp_path / "cache"
-    (work / "mutants").mkdir(parents=True)
-    (work / "mutants" / "stale").write_text("x")
+    _earlier_run(work)
     mutation.stage(ROOT, mutation.AREAS["cache"], work)
+    assert (work / "mutants" / "src" / "cache.py.meta").read_text() == '{"exit_code_by_key": {}}'
+    # Everything else is staged anew from the working tree.
+    assert not (work / "src" / "llm_gateway" / "gone.py").exists()
+    assert not (work / "mutmut.log").exists()
+    assert (work / "src" / "llm_gateway" / "cache.py").is_file()
+
+
+def test_a_fresh_stage_discards_the_earlier_verdicts(tmp_path: Path) -> None:
+    work = tmp_path / "cache"
+    _earlier_run(work)
+    mutation.stage(ROOT, mutation.AREAS["cache"], work, fresh=True)
     assert not (work / "mutants").exists()
+    assert (work / "src" / "llm_gateway" / "cache.py").is_file()
+
+
+def test_survivors_are_read_from_the_results_listing() -> None:
+    listing = (
+        "    authorizer.core.x_extract_credential__mutmut_3: survived\n"
+        "    authorizer.core.x_extract_credential__mutmut_4: killed\n"
+        "    authorizer.core.x_method_arn_stage__mutmut_1: no tests\n"
+        "    authorizer.jose.x_b64url_decode__mutmut_9: timeout\n"
+        "not a result line\n"
+    )
+    assert mutation.survivors_of(listing) == [
+        ("authorizer.core.x_extract_credential__mutmut_3", "survived"),
+        ("authorizer.core.x_method_arn_stage__mutmut_1", "no tests"),
+    ]
 
 
 def test_the_score_counts_timeouts_as_killed_and_ignores_skipped() -> None:
@@ -86,3 +119,16 @@ def test_an_unknown_area_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 def test_the_policy_area_needs_the_scan_venv(tmp_path: Path) -> None:
     with pytest.raises(mutation.MutationError, match=r"\.venv-scan/bin/python is missing"):
         mutation._interpreter(tmp_path, mutation.AREAS["policies"])
+
+
+def test_survivors_to_retest_are_all_or_those_matching_a_pattern() -> None:
+    survivors = [
+        ("authorizer.core.x_extract_credential__mutmut_3", "survived"),
+        ("authorizer.jose.x_b64url_decode__mutmut_9", "survived"),
+        ("authorizer.signatures.x__jdouble__mutmut_2", "survived"),
+    ]
+    assert mutation.retest_names(survivors, []) == [name for name, _ in survivors]
+    assert mutation.retest_names(survivors, ["authorizer.core.*", "*b64url*"]) == [
+        "authorizer.core.x_extract_credential__mutmut_3",
+        "authorizer.jose.x_b64url_decode__mutmut_9",
+    ]

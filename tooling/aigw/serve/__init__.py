@@ -11,15 +11,19 @@ of an applied environment (``make apply ENV=local``). One module per concern:
 - :mod:`~aigw.serve.events` — API Gateway's REST proxy and REQUEST authorizer events;
 - :mod:`~aigw.serve.auth` — the REQUEST authorizer, its cache and policy evaluation;
 - :mod:`~aigw.serve.integrations` — what answers behind a route, one module per
-  integration type (``aws_proxy`` runs functions; ``aws`` and the rest answer 501);
+  integration type (``aws_proxy``, ``aws``, ``http``/``http_proxy``/VPC link, ``mock``);
+- :mod:`~aigw.serve.mapping` — API Gateway's request/response mapping (``aigw.vtl``);
+- :mod:`~aigw.serve.usage_plans` — usage-plan throttling and quotas;
+- :mod:`~aigw.serve.waf` — the stage's web ACL (body size and rate rules);
+- :mod:`~aigw.serve.fakes` — local fakes of services the sandbox lacks (Translate);
 - :mod:`~aigw.serve.functions` — the deployed Lambda packages, run in-process;
 - :mod:`~aigw.serve.environment` — sandbox clients, Terraform outputs, build check;
 - :mod:`~aigw.serve.plane` — one request through those steps, in API Gateway's order;
 - :mod:`~aigw.serve.loader` — the plane of an applied env;
 - :mod:`~aigw.serve.server` — the HTTP server; :mod:`~aigw.serve.cli` — the command.
 
-What it does not do (see docs/serve.md): usage-plan throttling and quotas, WAF, stage
-caching, direct integrations.
+What it does not do (see docs/serve.md): verify SigV4 signatures, stage caching,
+managed WAF rules, stage/account-level throttling.
 """
 
 from __future__ import annotations

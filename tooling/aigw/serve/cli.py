@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from aigw.serve.integrations import integration_type
+from aigw.serve.integrations import Binding, integration_type
 from aigw.serve.loader import load_plane
 from aigw.serve.plane import DataPlane
 from aigw.serve.responses import ServeError
@@ -37,6 +37,7 @@ def banner(server: LocalServer, plane: DataPlane, env_name: str) -> str:
         lines.append(
             "  " + "  ".join(c.ljust(widths[i]) if i < 3 else c for i, c in enumerate(row))
         )
+    lines += ["", *emulation(plane)]
     exports = " ".join(f"{k}={v}" for k, v in sorted(plane.cli_environment.items()))
     lines += [
         "",
@@ -61,6 +62,51 @@ def banner(server: LocalServer, plane: DataPlane, env_name: str) -> str:
         "Ctrl-C stops the server.",
     ]
     return "\n".join(lines)
+
+
+def route_notes(plane: DataPlane, binding: Binding) -> list[str]:
+    """What of one route is emulated partly or not at all (empty: all of it)."""
+    route, notes = binding.route, []
+    schemes = (plane.doc.get("components") or {}).get("securitySchemes") or {}
+    for name in route.security:
+        scheme = schemes.get(name) or {}
+        if scheme.get("x-amazon-apigateway-authtype") == "awsSigv4":
+            notes.append("AWS_IAM: SigV4 header required, signature not verified")
+        elif scheme.get("type") == "apiKey" and plane.usage_plans is None:
+            notes.append("usage plan: not enforced (plans not read)")
+    if route.integration.get("cacheNamespace"):
+        notes.append("stage cache: AWS-only (every request reaches the integration)")
+    if binding.integration is None and binding.send is None:
+        notes.append(f"integration: not run locally ({binding.reason or 'no sandbox'})")
+    return notes
+
+
+def emulation(plane: DataPlane) -> list[str]:
+    """What is emulated locally and what is not: per route, then the stage."""
+    out = ["Emulated here / not (docs/serve.md):"]
+    for b in plane.bindings:
+        for note in route_notes(plane, b):
+            out.append(f"  {b.route.method} {b.route.template}: {note}")
+    services = plane.services
+    for service, fake in sorted((getattr(services, "fakes", None) or {}).items()):
+        out.append(f"  fake: {service} is a local fake ({fake}), not the AWS service")
+    if plane.usage_plans is not None:
+        n = len(plane.usage_plans.plans)
+        out.append(f"  usage plans: {n} plan(s) of this stage, throttling and quotas enforced")
+    else:
+        out.append("  usage plans: not read, throttling and quotas NOT enforced")
+    acl = plane.web_acl
+    if acl is None:
+        out.append("  WAF: no web ACL associated with the stage")
+    else:
+        out.append(f"  WAF {acl.name}: emulated rules: {', '.join(acl.emulated) or 'none'}")
+        for rule in acl.not_emulated:
+            out.append(f"  WAF {acl.name}: not emulated: {rule}")
+    out.append(
+        "  AWS-only: stage cache, canary, CloudWatch/X-Ray, the account-level throttle, "
+        "mutual TLS, custom domains"
+    )
+    return out
 
 
 def _writer(stream: IO[str]) -> Callable[[str], None]:
@@ -96,7 +142,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         root = project_root()
         sdir = state_dir(root)
-        if args.env != "local":
+        if args.env != "local" and not args.state_file:
             raise ServeError(
                 f"aigw serve runs the local data plane of the 'local' env only, not {args.env!r}"
             )
@@ -104,12 +150,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if str(lambda_src) not in sys.path:
             sys.path.insert(0, str(lambda_src))
         endpoint = _sandbox_endpoint(sdir)
+        backends = {}
+        for spec in args.vpc_link_backend or []:
+            link, sep, url = spec.partition("=")
+            if not sep or not url.startswith("http://"):
+                raise ServeError(
+                    f"--vpc-link-backend {spec!r}: expected CONNECTION_ID=http://127.0.0.1:PORT "
+                    "(or *=URL for every VPC link)"
+                )
+            backends[link] = url
         plane = load_plane(
             sdir,
             args.env,
             endpoint,
             out if args.function_logs else (lambda _l: None),
             manifest_path=root / "dist" / "manifest.json",
+            state_file=Path(args.state_file) if args.state_file else None,
+            vpc_link_backends=backends,
         )
         server = LocalServer(plane, args.host, args.port, access_log=out)
     except ServeError as exc:
@@ -134,6 +191,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action=argparse.BooleanOptionalAction,
         default=True,
         help="print the functions' JSON log and metric lines (default: on)",
+    )
+    p.add_argument(
+        "--state-file",
+        help="serve another applied root's state (outputs openapi_document, rest_api_id, "
+        "stage_name), e.g. a module example composed with gateway-core",
+    )
+    p.add_argument(
+        "--vpc-link-backend",
+        action="append",
+        metavar="ID=URL",
+        help="the loopback URL standing in for VPC link ID's load balancer (* = every link)",
     )
     p.set_defaults(func=cmd_serve)
 

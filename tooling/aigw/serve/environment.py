@@ -21,6 +21,15 @@ class AwsClients:
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
+    def credentials(self) -> Any:
+        """The sandbox credentials the clients use (botocore ``Credentials``)."""
+        from botocore.credentials import Credentials
+
+        return Credentials(
+            os.environ.get("AWS_ACCESS_KEY_ID", "sandbox"),
+            os.environ.get("AWS_SECRET_ACCESS_KEY", "sandbox"),
+        )
+
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
@@ -36,8 +45,8 @@ class AwsClients:
             return self._clients[service]
 
 
-def read_outputs(state_dir: Path, env_name: str) -> dict[str, Any]:
-    state_file = state_dir / "state" / f"{env_name}.tfstate"
+def read_outputs(state_dir: Path, env_name: str, state_file: Path | None = None) -> dict[str, Any]:
+    state_file = state_file or state_dir / "state" / f"{env_name}.tfstate"
     try:
         state = json.loads(state_file.read_text())
     except FileNotFoundError:

@@ -65,6 +65,48 @@ def llm_integration(
     return run
 
 
+def sagemaker_proxy_integration(
+    env: Mapping[str, str],
+    clients: AwsClients,
+    log: Callable[[str], None],
+) -> Integration:
+    """The SageMaker proxy with the function's own routes, calling the sandbox's runtime."""
+    from aigw_shared import errors
+    from aigw_shared.http_event import error_response, request_from_event, response_to_proxy
+    from sagemaker_proxy import config as config_mod
+    from sagemaker_proxy import runtime
+    from sagemaker_proxy.core import Proxy
+
+    try:
+        cfg = config_mod.load(dict(env))
+    except config_mod.ConfigError as exc:
+        raise ServeError(f"the SageMaker proxy function's configuration: {exc}") from None
+    invoker = runtime.BotoInvoker(cfg.read_timeout_seconds, clients.client("sagemaker-runtime"))
+    proxy = Proxy(cfg, invoker)
+
+    def run(event: dict[str, Any], timeout_ms: float) -> Result:
+        try:
+            req = request_from_event(event)
+            out = response_to_proxy(proxy.handle(req))
+        except errors.ApiError as err:
+            out = error_response(err)
+        return proxy_result(out)
+
+    return run
+
+
+def proxy_result(out: Mapping[str, Any]) -> Result:
+    """A Lambda proxy integration result (``statusCode``, ``headers``, ``body``) as a Result."""
+    import base64
+
+    body = str(out.get("body") or "")
+    raw = base64.b64decode(body) if out.get("isBase64Encoded") else body.encode("utf-8")
+    headers = {str(k): str(v) for k, v in (out.get("headers") or {}).items()}
+    for k, values in (out.get("multiValueHeaders") or {}).items():
+        headers[str(k)] = ", ".join(str(v) for v in values)
+    return Result(int(out.get("statusCode") or 200), headers, raw)
+
+
 def authorizer_invoker(
     env: Mapping[str, str], clients: AwsClients
 ) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -92,5 +134,8 @@ def authorizer_invoker(
 # Handler string -> builder of the in-process runner, from (environment, clients, log).
 FUNCTION_PACKAGES: dict[
     str, Callable[[Mapping[str, str], AwsClients, Callable[[str], None]], Integration]
-] = {"llm_gateway.handler.handler": llm_integration}
+] = {
+    "llm_gateway.handler.handler": llm_integration,
+    "sagemaker_proxy.handler.handler": sagemaker_proxy_integration,
+}
 AUTHORIZER_HANDLER = "authorizer.handler.handler"

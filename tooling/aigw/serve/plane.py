@@ -7,6 +7,7 @@ response. What answers behind the route is the integration type's business
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from aigw.serve.events import Incoming, Stage
 from aigw.serve.integrations import Binding, Call, Result, integration_type
 from aigw.serve.responses import GatewayResponses
 from aigw.serve.routes import Route, match_route
+from aigw.serve.usage_plans import UsagePlans
 from aigw.serve.validation import (
     UNPARSABLE_BODY,
     BodyValidationError,
@@ -22,8 +24,13 @@ from aigw.serve.validation import (
     parse_body,
     validation_error_string,
 )
+from aigw.serve.waf import WebAcl
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+_SIGV4 = re.compile(
+    r"^AWS4-HMAC-SHA256 +Credential=[^/ ,]+/\d{8}/[a-z0-9-]+/execute-api/aws4_request, *"
+    r"SignedHeaders=[a-z0-9;-]+, *Signature=[0-9a-f]{64}$"
+)
 
 
 class DataPlane:
@@ -35,6 +42,8 @@ class DataPlane:
         stage: Stage,
         bindings: list[Binding],
         authorizers: Mapping[str, LocalAuthorizer],
+        usage_plans: UsagePlans | None = None,
+        web_acl: WebAcl | None = None,
     ) -> None:
         self.doc = doc
         self.stage = stage
@@ -45,9 +54,15 @@ class DataPlane:
         self.routes = [b.route for b in bindings]
         self._by_route = {id(b.route): b for b in bindings}
         self.authorizers = dict(authorizers)
+        self.usage_plans = usage_plans
+        self.services: Any = None  # what non-Lambda integrations reach (set by load_plane)
+        self.web_acl = web_acl
         self.responses = GatewayResponses(doc.get("x-amazon-apigateway-gateway-responses") or {})
         self.api_key_source = doc.get("x-amazon-apigateway-api-key-source", "HEADER")
         schemes = (doc.get("components") or {}).get("securitySchemes") or {}
+        self._sigv4_schemes = {
+            n for n, s in schemes.items() if s.get("x-amazon-apigateway-authtype") == "awsSigv4"
+        }
         self._api_key_schemes = {
             n
             for n, s in schemes.items()
@@ -60,6 +75,10 @@ class DataPlane:
         return Result(status, headers, body)
 
     def dispatch(self, inc: Incoming) -> Result:
+        if self.web_acl is not None:
+            blocked = self.web_acl.inspect(inc)
+            if blocked is not None:
+                return blocked
         found = match_route(self.routes, inc.method, inc.path)
         if found is None:
             return self.refuse("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", inc)
@@ -70,6 +89,10 @@ class DataPlane:
         auth_context: dict[str, Any] | None = None
         usage_key = None
         for scheme in route.security:
+            if scheme in self._sigv4_schemes:
+                refused = self._check_sigv4(inc)
+                if refused is not None:
+                    return refused
             authz = self.authorizers.get(scheme)
             if authz is None:
                 continue
@@ -81,6 +104,10 @@ class DataPlane:
             key = usage_key if self.api_key_source == "AUTHORIZER" else inc.header("x-api-key")
             if not key:
                 return self.refuse("INVALID_API_KEY", "Forbidden", inc)
+            if self.usage_plans is not None:
+                verdict = self.usage_plans.check(key, inc.method, route.template)
+                if verdict.kind:
+                    return self.refuse(verdict.kind, verdict.message, inc)
         refused = self._validate_body(inc, route)
         if refused is not None:
             return refused
@@ -92,8 +119,28 @@ class DataPlane:
             binding,
             auth_context,
             tenant=str((auth_context or {}).get("tenant", "-")),
+            refuse=lambda kind, message: self.refuse(kind, message, inc),
+            api_key=usage_key,
         )
         return integration_type(route.integration_type).invoke(call)
+
+    def _check_sigv4(self, inc: Incoming) -> Result | None:
+        """AWS_IAM routes: a SigV4 ``Authorization`` header must be there and well formed.
+
+        The signature itself is not verified locally (the sandbox cannot hand out the
+        caller's secret key): docs/serve.md lists this as partially emulated.
+        """
+        header = inc.header("authorization")
+        if not header:
+            return self.refuse("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", inc)
+        if _SIGV4.match(header) is None:
+            return self.refuse(
+                "INCOMPLETE_SIGNATURE",
+                "Authorization header requires 'Credential', 'Signature' and "
+                "'SignedHeaders' parameters (AWS4-HMAC-SHA256).",
+                inc,
+            )
+        return None
 
     def _validate_body(self, inc: Incoming, route: Route) -> Result | None:
         """``BAD_REQUEST_BODY`` with API Gateway's ``validationErrorString``, or None."""

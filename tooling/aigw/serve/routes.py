@@ -29,6 +29,8 @@ class Route:
     operation_id: str
     regex: re.Pattern[str] = field(repr=False, default=re.compile(""))
     validator: BodyValidator | None = field(repr=False, default=None)  # for ``schema``
+    # ``x-amazon-apigateway-integration`` as the document holds it (templates, responses…)
+    integration: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
     @property
     def function_arn(self) -> str | None:
@@ -106,6 +108,7 @@ def routes_from_openapi(doc: Mapping[str, Any]) -> list[Route]:
                     validator=BodyValidator(schema, doc) if isinstance(schema, Mapping) else None,
                     operation_id=str(op.get("operationId") or f"{method} {template}"),
                     regex=_template_regex(template),
+                    integration=integ,
                 )
             )
     # Literal paths before templated ones; longer templates first.

@@ -60,7 +60,15 @@ class _Handler(BaseHTTPRequestHandler):
         )
         result = self._read_body(inc)
         if result is None:
-            result = self.server.plane.dispatch(inc)
+            try:
+                result = self.server.plane.dispatch(inc)
+            except Exception as exc:  # noqa: BLE001 - a bug here must not drop the connection
+                self.server.access_log(f"error serving a request: {type(exc).__name__}")
+                result = Result(
+                    500,
+                    {"content-type": "application/json"},
+                    openai_error("Internal server error", "api_error", "internal_error"),
+                )
         status = self._write(result, inc.request_id)
         elapsed = (time.monotonic() - start) * 1000
         self.server.access_log(

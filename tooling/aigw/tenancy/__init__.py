@@ -11,7 +11,9 @@ round-trip tests issue keys here and verify them with the authorizer.
 
 One concern per module: ``store`` (the context, DynamoDB helpers, table set-up),
 ``keyformat`` (key format and hash), ``tenants`` (tenants and their usage-plan key),
-``keys`` (issue, list, revoke, rotate), ``usage`` (token usage) and ``cli``.
+``lifecycle`` (update, delete), ``keys`` (issue, list, revoke, rotate), ``usage``
+(token usage), ``report`` and ``report_render`` (chargeback by tenant, model and day)
+and ``cli``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from aigw.tenancy.cli import register
 from aigw.tenancy.keyformat import HASH_ALG, KEY_PREFIX, generate_key, hash_secret
 from aigw.tenancy.keys import create_key, get_key, list_keys, revoke_key, rotate_key
+from aigw.tenancy.lifecycle import delete_tenant, update_tenant
 from aigw.tenancy.store import (
     KEYS_BY_TENANT_INDEX,
     MAX_PAGES,
@@ -47,6 +50,7 @@ __all__ = [
     "create_key",
     "create_tables",
     "create_tenant",
+    "delete_tenant",
     "ensure_usage_key",
     "generate_key",
     "get_key",
@@ -61,4 +65,5 @@ __all__ = [
     "rotate_key",
     "set_tenant_status",
     "show_usage",
+    "update_tenant",
 ]

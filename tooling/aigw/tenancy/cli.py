@@ -92,9 +92,42 @@ def _cmd_tenants_enable(args: argparse.Namespace) -> None:
     _print(set_tenant_status(_context(args), args.name, "active"))
 
 
+def _cmd_tenants_update(args: argparse.Namespace) -> None:
+    from aigw.tenancy.lifecycle import update_tenant
+
+    _print(
+        update_tenant(
+            _context(args),
+            args.name,
+            tier=args.tier,
+            allowed_models=None if args.models is None else _split(args.models),
+            status=args.status,
+            **_plan_args(args),
+        )
+    )
+
+
+def _cmd_tenants_delete(args: argparse.Namespace) -> None:
+    from aigw.tenancy.lifecycle import delete_tenant
+
+    if not args.yes:
+        raise TenancyError(
+            f"deleting tenant {args.name!r} revokes all its keys and cannot be undone: "
+            "pass --yes (its usage stays in the usage table)"
+        )
+    _print(delete_tenant(_context(args), args.name))
+
+
 def _cmd_keys_create(args: argparse.Namespace) -> None:
+    from aigw.tenancy.keys import expiry_of
+
     result = create_key(
-        _context(args), args.tenant, stage=_stage(args), label=args.label, **_plan_args(args)
+        _context(args),
+        args.tenant,
+        stage=_stage(args),
+        label=args.label,
+        expires_at=None if args.expires is None else expiry_of(args.expires),
+        **_plan_args(args),
     )
     _print(result)
     sys.stderr.write("Store this key now: it is shown once and only its hash is kept.\n")
@@ -126,6 +159,51 @@ def _cmd_usage_show(args: argparse.Namespace) -> None:
         raise TenancyError("pass --usage-table (or set AIGW_USAGE_TABLE)")
     t = _context(args)
     _print(show_usage(t, table, args.tenant, args.period))
+
+
+def _env_table(args: argparse.Namespace) -> str | None:
+    """The usage table of ``--env`` (its ``cli_environment`` output), if one is named."""
+    if not getattr(args, "env", None):
+        return None
+    from aigw import envs
+    from aigw.commands.common import root_of
+    from aigw.terraform import TerraformError
+
+    try:
+        values = envs.outputs(root_of(args), args.env)
+    except (envs.EnvError, TerraformError) as exc:
+        raise TenancyError(f"cannot read the outputs of env {args.env!r}: {exc}") from exc
+    cli_env = values.get("cli_environment")
+    table = cli_env.get("AIGW_USAGE_TABLE") if isinstance(cli_env, dict) else None
+    if not table:
+        raise TenancyError(f"env {args.env!r} has no cli_environment.AIGW_USAGE_TABLE output")
+    return str(table)
+
+
+def _cmd_usage_report(args: argparse.Namespace) -> None:
+    from aigw.tenancy.report import parse_day, usage_report
+    from aigw.tenancy.report_render import render
+
+    start, end = parse_day(args.from_day, "--from"), parse_day(args.to_day, "--to")
+    table = args.usage_table or _env_table(args) or os.environ.get("AIGW_USAGE_TABLE")
+    if not table:
+        raise TenancyError("pass --env, --usage-table or set AIGW_USAGE_TABLE")
+    t = Tenancy.connect(
+        tenants_table=args.tenants_table or os.environ.get("AIGW_TENANTS_TABLE") or "",
+        keys_table=args.keys_table or os.environ.get("AIGW_KEYS_TABLE") or "",
+        region=args.tenancy_region or getattr(args, "region", None),
+        profile=args.tenancy_profile or getattr(args, "profile", None),
+        endpoint_url=args.tenancy_endpoint_url or getattr(args, "endpoint_url", None),
+    )
+    rows = usage_report(t, table, start, end, args.tenant)
+    who = f"tenant {args.tenant}" if args.tenant else "all tenants"
+    title = f"aigw usage {args.env or table}: {who}, {start} to {end}"
+    text = render(rows, args.format, title)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
 
 
 def _runner(fn: Callable[[argparse.Namespace], None]) -> Callable[[argparse.Namespace], int]:
@@ -187,6 +265,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--display-name", help="human-readable name")
     p.set_defaults(func=_runner(_cmd_tenants_create))
+    p = tenants.add_parser(
+        "update", parents=[with_plan], help="change a tenant's tier, models or status"
+    )
+    p.add_argument("name")
+    p.add_argument("--tier", help="new tier; moves its API key to the plan <prefix>-<tier>")
+    p.add_argument("--models", help="comma-separated model names (replaces the list)")
+    p.add_argument("--status", choices=("active", "disabled"))
+    p.set_defaults(func=_runner(_cmd_tenants_update))
+    p = tenants.add_parser(
+        "delete", parents=[common], help="delete a tenant: keys revoked, usage kept"
+    )
+    p.add_argument("name")
+    p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    p.set_defaults(func=_runner(_cmd_tenants_delete))
     p = tenants.add_parser("list", parents=[common], help="list tenants")
     p.set_defaults(func=_runner(_cmd_tenants_list))
     for name, fn, text in (
@@ -205,6 +297,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--tenant", required=True)
     p.add_argument("--stage", help="stage the key is valid for (default: AIGW_STAGE)")
     p.add_argument("--label", help="free-text label")
+    p.add_argument("--expires", help="YYYY-MM-DD: the key stops working at 00:00 UTC that day")
     p.set_defaults(func=_runner(_cmd_keys_create))
     p = keys.add_parser("list", parents=[common], help="list a tenant's keys (no secrets)")
     p.add_argument("--tenant", required=True)
@@ -235,3 +328,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--usage-table", help="the LLM gateway's usage table (default: AIGW_USAGE_TABLE)"
     )
     p.set_defaults(func=_runner(_cmd_usage_show))
+    p = usage.add_parser(
+        "report",
+        parents=[common],
+        help="tokens, requests and cost by tenant, model and day (chargeback)",
+    )
+    p.add_argument("--env", help="read the usage table from this env's cli_environment output")
+    p.add_argument("--from", dest="from_day", required=True, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--to", dest="to_day", required=True, help="last day, YYYY-MM-DD (UTC)")
+    p.add_argument("--tenant", help="one tenant only")
+    p.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
+    p.add_argument("--output", help="write to this file instead of stdout")
+    p.add_argument(
+        "--usage-table",
+        help="the LLM gateway's usage table (default: from --env, AIGW_USAGE_TABLE)",
+    )
+    p.set_defaults(func=_runner(_cmd_usage_report))

@@ -31,8 +31,13 @@ def create_key(
     label: str | None = None,
     plan_id: str | None = None,
     prefix: str | None = None,
+    expires_at: int | None = None,
 ) -> dict[str, Any]:
-    """Issue a key for an active tenant. The returned ``key`` is the only copy of the secret."""
+    """Issue a key for an active tenant. The returned ``key`` is the only copy of the secret.
+    ``expires_at`` (epoch seconds, in the future): the authorizer refuses the key from then
+    on."""
+    if expires_at is not None and expires_at <= time.time():
+        raise TenancyError("the expiry must be in the future")
     if get_tenant(t, tenant_id).get("status") != "active":
         raise TenancyError(f"tenant {tenant_id!r} is disabled; enable it before issuing keys")
     ensure_usage_key(t, tenant_id, plan_id=plan_id, prefix=prefix)
@@ -46,6 +51,7 @@ def create_key(
         "status": "active",
         "label": label,
         "created_at": now_iso(),
+        "expires_at": expires_at,
     }
     dynamodb_call(
         t,
@@ -60,7 +66,23 @@ def create_key(
         "tenant_id": tenant_id,
         "stage": stage,
         "created_at": item["created_at"],
+        **({} if expires_at is None else {"expires_at": expires_at}),
     }
+
+
+def expiry_of(day: str) -> int:
+    """``YYYY-MM-DD`` as the epoch second a key stops working: 00:00:00 UTC that day."""
+    import calendar
+    import re
+    from datetime import date
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            raise ValueError
+        d = date.fromisoformat(day)
+    except ValueError:
+        raise TenancyError(f"--expires must be a date YYYY-MM-DD, got {day!r}") from None
+    return calendar.timegm((d.year, d.month, d.day, 0, 0, 0))
 
 
 def get_key(t: Tenancy, key_id: str) -> dict[str, Any]:

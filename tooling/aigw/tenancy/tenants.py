@@ -32,6 +32,18 @@ def validate_tenant_id(tenant_id: str) -> None:
         )
 
 
+def validate_tier(tier: str) -> None:
+    if not _TIER.match(tier):
+        raise TenancyError(f"invalid tier {tier!r}: use lowercase letters, digits or '-'")
+
+
+def validate_models(allowed_models: list[str]) -> None:
+    if not allowed_models or [m for m in allowed_models if not _MODEL.match(m)]:
+        raise TenancyError(
+            f"allowed models must be a non-empty list of model names, got {allowed_models}"
+        )
+
+
 def get_tenant(t: Tenancy, tenant_id: str) -> dict[str, Any]:
     validate_tenant_id(tenant_id)
     resp = dynamodb_call(
@@ -62,13 +74,8 @@ def create_tenant(
 ) -> dict[str, Any]:
     """Create a tenant; the name is the identity, so a duplicate name is refused atomically."""
     validate_tenant_id(tenant_id)
-    if not _TIER.match(tier):
-        raise TenancyError(f"invalid tier {tier!r}: use lowercase letters, digits or '-'")
-    bad_models = [m for m in allowed_models if not _MODEL.match(m)]
-    if bad_models or not allowed_models:
-        raise TenancyError(
-            f"allowed models must be a non-empty list of model names, got {allowed_models}"
-        )
+    validate_tier(tier)
+    validate_models(allowed_models)
     routes = allowed_routes or []
     bad_routes = [r for r in routes if r != "*" and not _ROUTE.match(r)]
     if bad_routes:

@@ -46,21 +46,18 @@ variable "sandbox_mode" {
   default     = false
 }
 
-locals {
-  manifest = jsondecode(file(var.manifest_path))
-  packages = {
-    for name in ["llm_gateway", "authorizer"] : name => {
-      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
-      source_code_hash = local.manifest.packages[name].sha256_base64
-    }
-  }
+# The Lambda packages of this build (dist/manifest.json, written by `make build`).
+module "packages" {
+  source = "../../modules/packages"
+
+  manifest_path = var.manifest_path
 }
 
 module "gateway" {
   source = "../../"
 
   name         = "${var.name_prefix}-basic"
-  packages     = local.packages
+  packages     = module.packages.packages
   sandbox_mode = var.sandbox_mode
 
   # API Gateway's account CloudWatch Logs role: the given one, or (in an AWS account with

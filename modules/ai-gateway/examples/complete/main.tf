@@ -53,16 +53,6 @@ variable "oidc_issuer" {
   default     = "https://login.example.com"
 }
 
-locals {
-  manifest = jsondecode(file(var.manifest_path))
-  packages = {
-    for name in ["llm_gateway", "authorizer"] : name => {
-      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
-      source_code_hash = local.manifest.packages[name].sha256_base64
-    }
-  }
-}
-
 resource "aws_secretsmanager_secret" "openai" {
   #checkov:skip=CKV2_AWS_57:provider API keys are rotated in the provider's console, not by a Lambda rotation function
   #checkov:skip=CKV_AWS_149:encrypted with the account's aws/secretsmanager key; the secret holds one provider key set out of band
@@ -70,12 +60,19 @@ resource "aws_secretsmanager_secret" "openai" {
   recovery_window_in_days = 0
 }
 
+# The Lambda packages of this build (dist/manifest.json, written by `make build`).
+module "packages" {
+  source = "../../modules/packages"
+
+  manifest_path = var.manifest_path
+}
+
 module "gateway" {
   source = "../../"
 
   name         = "${var.name_prefix}-complete"
   stage_name   = "v1"
-  packages     = local.packages
+  packages     = module.packages.packages
   sandbox_mode = var.sandbox_mode
 
   # API Gateway's account CloudWatch Logs role: the given one, or (in an AWS account with
@@ -132,6 +129,7 @@ module "gateway" {
     }
     prices = {
       "us.anthropic.claude-3-7-sonnet-20250219-v1:0" = { input_per_1m = 3, output_per_1m = 15 }
+      "gpt-4o"                                       = { input_per_1m = 2.5, output_per_1m = 10 }
     }
     prompt_templates = {
       summarise = {

@@ -41,8 +41,8 @@ locals {
 module "authorizer" {
   source = "../../"
 
-  name  = "${var.name_prefix}-dev-authorizer"
-  stage = "dev"
+  name       = "${var.name_prefix}-dev-authorizer"
+  stage_name = "dev"
   package = {
     filename         = "${dirname(var.manifest_path)}/${local.package.filename}"
     source_code_hash = local.package.sha256_base64

@@ -76,8 +76,8 @@ module "kms_key" {
 module "authorizer" {
   source = "../../"
 
-  name  = "${var.name_prefix}-prod-authorizer"
-  stage = "prod"
+  name       = "${var.name_prefix}-prod-authorizer"
+  stage_name = "prod"
   package = {
     filename         = "${dirname(var.manifest_path)}/${local.package.filename}"
     source_code_hash = local.package.sha256_base64
@@ -105,7 +105,7 @@ module "authorizer" {
 
   create_kms_key                 = false # the key below is created in the same apply
   kms_key_arn                    = module.kms_key.key_arn
-  log_retention_in_days          = 731
+  log_retention_days             = 731
   deletion_protection_enabled    = false # examples are meant to be destroyed; keep true in real deployments
   point_in_time_recovery_enabled = true
 

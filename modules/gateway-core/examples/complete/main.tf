@@ -1,13 +1,3 @@
-locals {
-  manifest = jsondecode(file(var.manifest_path))
-  packages = {
-    for name in ["llm_gateway", "authorizer"] : name => {
-      filename         = "${dirname(var.manifest_path)}/${local.manifest.packages[name].filename}"
-      source_code_hash = local.manifest.packages[name].sha256_base64
-    }
-  }
-}
-
 # Every gateway-core feature at once: a REQUEST authorizer, usage-plan tiers, a
 # streaming Lambda chat route, a cached GET route, a direct SageMaker integration
 # with mapping templates, an optional private route over a VPC link, WAF, canary
@@ -49,12 +39,19 @@ locals {
 # Stand-ins for the route and authorizer modules
 ################################################################################
 
+# The Lambda packages of this build (dist/manifest.json, written by `make build`).
+module "packages" {
+  source = "../../../ai-gateway/modules/packages"
+
+  manifest_path = var.manifest_path
+}
+
 module "kms_key" {
   source = "../../../kms-key"
 
-  description             = "${local.name} example: Lambda and API Gateway logs"
-  deletion_window_in_days = 7
-  log_group_arns          = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+  description          = "${local.name} example: Lambda and API Gateway logs"
+  deletion_window_days = 7
+  log_group_arns       = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
   # Lambda creates grants on the key (function environments) for the caller.
   allow_grants = true
   tags         = var.tags
@@ -106,8 +103,8 @@ resource "aws_lambda_function" "llm" {
   handler          = "llm_gateway.handler.handler"
   runtime          = "python3.13"
   architectures    = ["arm64"]
-  filename         = local.packages.llm_gateway.filename
-  source_code_hash = local.packages.llm_gateway.source_code_hash
+  filename         = module.packages.packages.llm_gateway.filename
+  source_code_hash = module.packages.packages.llm_gateway.source_code_hash
   timeout          = 900
   kms_key_arn      = module.kms_key.key_arn
 
@@ -132,8 +129,8 @@ resource "aws_lambda_function" "authorizer" {
   handler          = "authorizer.handler.handler"
   runtime          = "python3.13"
   architectures    = ["arm64"]
-  filename         = local.packages.authorizer.filename
-  source_code_hash = local.packages.authorizer.source_code_hash
+  filename         = module.packages.packages.authorizer.filename
+  source_code_hash = module.packages.packages.authorizer.source_code_hash
   timeout          = 10
   kms_key_arn      = module.kms_key.key_arn
 

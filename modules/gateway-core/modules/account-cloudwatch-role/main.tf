@@ -47,6 +47,12 @@ locals {
   log_groups = var.create ? "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current[0].account_id}:log-group:*" : null
 }
 
+module "trust" {
+  source = "../../../apigateway-trust-policy"
+
+  sid = "ApiGatewayPushesLogs"
+}
+
 resource "aws_iam_role" "this" {
   count = var.create ? 1 : 0
 
@@ -54,15 +60,7 @@ resource "aws_iam_role" "this" {
   description = "API Gateway writes the access and execution logs of every REST API of the account in ${data.aws_region.current.id} with this role"
   # The trust AWS documents for this role: the API Gateway service principal, no condition
   # keys (the account setting itself names the role).
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "ApiGatewayPushesLogs"
-      Effect    = "Allow"
-      Principal = { Service = "apigateway.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
+  assume_role_policy = module.trust.json
 
   tags = var.tags
 }

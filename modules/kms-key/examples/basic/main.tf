@@ -20,10 +20,10 @@ data "aws_caller_identity" "current" {}
 module "kms_key" {
   source = "../../"
 
-  description             = "aigw example: encrypts one log group"
-  alias                   = "${var.name_prefix}/example/kms-key"
-  deletion_window_in_days = 7
-  log_group_arns          = ["arn:aws:logs:us-east-1:${data.aws_caller_identity.current.account_id}:log-group:/aigw/${var.name_prefix}/example"]
+  description          = "aigw example: encrypts one log group"
+  alias                = "${var.name_prefix}/example/kms-key"
+  deletion_window_days = 7
+  log_group_arns       = ["arn:aws:logs:us-east-1:${data.aws_caller_identity.current.account_id}:log-group:/aigw/${var.name_prefix}/example"]
 
   tags = { project = "aigw", example = "kms-key-basic" }
 }

@@ -114,6 +114,7 @@ module "llm" {
   prices = {
     "us.anthropic.claude-3-7-sonnet-20250219-v1:0" = { input_per_1m = 3, output_per_1m = 15 }
     "gpt-4o"                                       = { input_per_1m = 2.5, output_per_1m = 10 }
+    "gpt-4o-mini"                                  = { input_per_1m = 0.15, output_per_1m = 0.6 }
   }
 
   prompt_templates = {

@@ -38,9 +38,9 @@ locals {
 module "kms_key" {
   source = "../../../kms-key"
 
-  description             = "aigw example: alarm topic and access log encryption"
-  deletion_window_in_days = 7
-  log_group_arns          = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"]
+  description          = "aigw example: alarm topic and access log encryption"
+  deletion_window_days = 7
+  log_group_arns       = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"]
   service_principals = {
     CloudWatchAlarmsPublish = { service = "cloudwatch.amazonaws.com", actions = ["kms:Decrypt", "kms:GenerateDataKey*"] }
   }
@@ -61,9 +61,9 @@ module "observability" {
   stage_name            = "v1"
   access_log_group_name = aws_cloudwatch_log_group.access.name
   web_acl_name          = "${var.name_prefix}-complete"
-  emf_namespace         = "aigw"
+  metrics_namespace     = "aigw"
 
-  lambda_function_names = {
+  function_names = {
     llm        = "${var.name_prefix}-complete-llm-gateway"
     authorizer = "${var.name_prefix}-complete-authorizer"
   }

@@ -145,7 +145,7 @@ module "sagemaker" {
 
   route_auth = "CUSTOM"
   # Examples are meant to be destroyed quickly.
-  kms_deletion_window_in_days = 7
+  kms_key_deletion_window_days = 7
 
   tags = { project = "aigw", example = "sagemaker-route-complete" }
 

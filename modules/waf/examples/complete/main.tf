@@ -50,9 +50,9 @@ locals {
 module "kms_key" {
   source = "../../../kms-key"
 
-  description             = "aigw example: WAF log encryption"
-  deletion_window_in_days = 7
-  log_group_arns          = [local.log_group_arn]
+  description          = "aigw example: WAF log encryption"
+  deletion_window_days = 7
+  log_group_arns       = [local.log_group_arn]
 }
 
 module "waf" {

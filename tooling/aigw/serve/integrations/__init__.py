@@ -50,6 +50,10 @@ class Binding:
     function_name: str | None
     timeout_ms: float
     reason: str = ""  # why there is no integration
+    target: str = ""  # what answers (the banner's TARGET column)
+    # Non-proxy integrations: the call to the back end, and the services it reaches.
+    send: Callable[..., Any] | None = field(default=None, repr=False)
+    services: Services | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -66,6 +70,31 @@ Functions = Callable[[str], Function]
 
 
 @dataclass
+class Services:
+    """What non-Lambda integrations reach at start-up: AWS service endpoints and back ends.
+
+    ``endpoints`` maps an AWS service (the URI's service part, ``comprehend``,
+    ``runtime.sagemaker``…) to the URL that answers for it locally — the sandbox, or a
+    local fake for a service the sandbox lacks (``fakes``: service -> description, for
+    the banner). ``credentials(role_arn)`` returns botocore credentials for the
+    integration's role (assumed in the sandbox). ``backends`` maps a VPC link's
+    ``connectionId`` (or ``*``) to the loopback URL that stands in for its load balancer.
+    """
+
+    endpoint: str
+    region: str
+    credentials: Callable[[str | None], Any]
+    endpoints: dict[str, str] = field(default_factory=dict)
+    fakes: dict[str, str] = field(default_factory=dict)
+    binary_media_types: list[str] = field(default_factory=list)
+    backends: dict[str, str] = field(default_factory=dict)
+    stage_variables: dict[str, str] = field(default_factory=dict)  # ``$stageVariables``
+
+    def endpoint_for(self, service: str) -> str:
+        return self.endpoints.get(service, self.endpoint)
+
+
+@dataclass
 class Call:
     """One request, routed, authorized and validated, handed to an integration."""
 
@@ -76,12 +105,30 @@ class Call:
     binding: Binding
     authorizer: Mapping[str, Any] | None = None
     tenant: str = field(default="-")
+    # The gateway response ``kind`` with ``message`` (set by the data plane).
+    refuse: Callable[[str, str], Result] | None = field(default=None, repr=False)
+    api_key: str | None = None
+
+    def gateway_response(self, kind: str, message: str) -> Result:
+        if self.refuse is None:
+            status = 504 if kind.startswith("INTEGRATION") else 500
+            return Result(
+                status,
+                {"content-type": "application/json"},
+                openai_error(message, "api_error", kind.lower()),
+                tenant=self.tenant,
+            )
+        result = self.refuse(kind, message)
+        result.tenant = self.tenant
+        return result
 
 
 class IntegrationType(Protocol):
     name: str
 
-    def bind(self, route: Route, functions: Functions) -> Binding: ...
+    def bind(
+        self, route: Route, functions: Functions, services: Services | None = None
+    ) -> Binding: ...
 
     def invoke(self, call: Call) -> Result: ...
 
@@ -103,7 +150,7 @@ class NotRunLocally:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def bind(self, route: Route, functions: Functions) -> Binding:
+    def bind(self, route: Route, functions: Functions, services: Services | None = None) -> Binding:
         reason = f"{self.name or 'unknown'} integrations are not run locally"
         return Binding(route, None, None, DEFAULT_TIMEOUT_MS, reason)
 
@@ -130,4 +177,4 @@ def integration_type(name: str) -> IntegrationType:
 
 
 # The types run locally; each module registers itself.
-from aigw.serve.integrations import aws, aws_proxy  # noqa: E402, F401
+from aigw.serve.integrations import aws, aws_proxy, http, mock  # noqa: E402, F401

@@ -7,6 +7,8 @@ integration URI, run in-process by the adapter its handler string selects
 
 from __future__ import annotations
 
+import json
+
 from aigw.serve.events import build_proxy_event
 from aigw.serve.integrations import (
     DEFAULT_TIMEOUT_MS,
@@ -14,17 +16,21 @@ from aigw.serve.integrations import (
     Call,
     Functions,
     Result,
+    Services,
     not_implemented,
     register,
 )
 from aigw.serve.responses import openai_error
 from aigw.serve.routes import Route
 
+# Lambda's synchronous invoke request limit: the whole event, as JSON (6 MiB).
+MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024
+
 
 class AwsProxy:
     name = "aws_proxy"
 
-    def bind(self, route: Route, functions: Functions) -> Binding:
+    def bind(self, route: Route, functions: Functions, services: Services | None = None) -> Binding:
         arn = route.function_arn
         if arn is None:
             reason = f"{self.name} integrations are not run locally"
@@ -43,6 +49,10 @@ class AwsProxy:
         if binding.integration is None:
             return not_implemented(f"{route.method} {route.template}: {binding.reason}")
         event = build_proxy_event(call.inc, route, call.stage, call.params, call.authorizer)
+        if len(json.dumps(event, separators=(",", ":")).encode()) > MAX_INVOKE_PAYLOAD_BYTES:
+            # Lambda refuses a synchronous invoke over 6 MB (RequestEntityTooLargeException,
+            # 413): the function never runs.
+            return call.gateway_response("REQUEST_TOO_LARGE", "Request Too Long")
         try:
             return binding.integration(event, binding.timeout_ms)
         except Exception:  # noqa: BLE001 - a Lambda crash is a 502 at the stage, no traceback

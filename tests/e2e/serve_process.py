@@ -9,12 +9,26 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import openai
 from local_env import ROOT, LocalEnv, free_port
 
 sys.path.insert(0, str(ROOT / "tests" / "contracts"))
 from openai_contract import checking_http_client
+
+
+def wait_listening(proc: subprocess.Popen[str], port: int, output: Callable[[], str]) -> None:
+    """Return once `aigw serve` (``proc``) accepts connections on ``port`` (at most about
+    60 s); fail with its ``output()`` if it exits or never listens."""
+    for _ in range(240):
+        if proc.poll() is not None:
+            raise AssertionError(f"aigw serve exited:\n{output()}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.25)
+    raise AssertionError(f"aigw serve did not listen:\n{output()}")
 
 
 class ServeProcess:
@@ -33,15 +47,11 @@ class ServeProcess:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for _ in range(240):  # at most ~60 s
-            if self.proc.poll() is not None:
-                raise AssertionError(f"aigw serve exited:\n{self.output()}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.25)
-        self.stop()
-        raise AssertionError(f"aigw serve did not listen:\n{self.output()}")
+        try:
+            wait_listening(self.proc, self.port, self.output)
+        except AssertionError:
+            self.stop()
+            raise
 
     def output(self) -> str:
         if not self._log.closed:

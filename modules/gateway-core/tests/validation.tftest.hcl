@@ -357,17 +357,11 @@ run "authorizer_variant_without_identity_sources_must_not_cache" {
   command = plan
 
   variables {
-    authorizer = {
-      name                 = "tenant"
-      lambda_invoke_arn    = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
-      lambda_function_name = "auth"
-      identity_sources     = ["method.request.header.Authorization"]
-      result_ttl_seconds   = 300
-    }
     routes = {
       messages = {
         path               = "/v1/messages"
         method             = "POST"
+        auth               = "AWS_IAM"
         integration        = { type = "HTTP_PROXY", uri = "https://backend.example/v1/messages" }
         authorizer_variant = { name = "messages", identity_sources = [], result_ttl_seconds = 300 }
       }
@@ -381,23 +375,18 @@ run "authorizer_variant_named_twice_differently" {
   command = plan
 
   variables {
-    authorizer = {
-      name                 = "tenant"
-      lambda_invoke_arn    = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
-      lambda_function_name = "auth"
-      identity_sources     = ["method.request.header.Authorization"]
-      result_ttl_seconds   = 300
-    }
     routes = {
       one = {
         path               = "/v1/messages"
         method             = "POST"
+        auth               = "AWS_IAM"
         integration        = { type = "HTTP_PROXY", uri = "https://backend.example/v1/messages" }
         authorizer_variant = { name = "messages" }
       }
       two = {
         path               = "/v1/messages/count_tokens"
         method             = "POST"
+        auth               = "AWS_IAM"
         integration        = { type = "HTTP_PROXY", uri = "https://backend.example/v1/messages" }
         authorizer_variant = { name = "messages", identity_sources = ["method.request.header.x-api-key"], result_ttl_seconds = 60 }
       }

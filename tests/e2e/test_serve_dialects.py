@@ -12,6 +12,7 @@ tenant and key."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -69,12 +70,37 @@ def function_log(server: ServeProcess, access_line: str) -> dict[str, Any]:
     raise AssertionError(f"no function log line for {request_id}:\n{server.output()[-3000:]}")
 
 
-def logged(server: ServeProcess, prefix: str, seen: int, tenant: str) -> dict[str, Any]:
-    """The one new access-log line for ``prefix`` (200, ``tenant``) and its function line."""
-    lines = server.new_lines(prefix, seen)
-    assert len(lines) == 1, lines
-    assert " 200 " in lines[0] and f"tenant={tenant}" in lines[0]
-    record = function_log(server, lines[0])
+def access_line(server: ServeProcess, request_id: str) -> str:
+    """Serve's access-log line for ``request_id`` (from the answer's x-amzn-requestid).
+
+    The handler logs after the client has its whole answer: wait for it, bounded."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = [
+            ln for ln in server.output().splitlines() if ln.endswith(f"request_id={request_id}")
+        ]
+        if found:
+            assert len(found) == 1, found
+            return found[0]
+        time.sleep(0.02)
+    raise AssertionError(f"no access line for {request_id}:\n{server.output()[-3000:]}")
+
+
+def tenant_lines(server: ServeProcess, prefix: str, tenant: str, count: int) -> list[str]:
+    """The ``prefix`` access lines of ``tenant`` (each scenario's own), once ``count``."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [ln for ln in server.lines(prefix) if f" tenant={tenant} " in ln]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
+
+
+def logged(server: ServeProcess, request_id: str, prefix: str, tenant: str) -> dict[str, Any]:
+    """The access line of ``request_id`` (200, ``tenant``) and the function's log line."""
+    line = access_line(server, request_id)
+    assert line.startswith(prefix) and " 200 " in line and f" tenant={tenant} " in line
+    record = function_log(server, line)
     assert record["tenant"] == tenant and record["status"] == 200
     return record
 
@@ -85,7 +111,6 @@ def logged(server: ServeProcess, prefix: str, seen: int, tenant: str) -> dict[st
 def test_responses_create_is_stored_and_logged(server: ServeProcess, new_tenant) -> None:
     key = new_tenant("resp-create")
     client = openai_client(server, key)
-    seen = len(server.lines("POST /v1/responses "))
     raw = client.responses.with_raw_response.create(model=MODEL, input="hello responses")
     resp = raw.parse()
     assert raw.http_response.status_code == 200
@@ -95,7 +120,7 @@ def test_responses_create_is_stored_and_logged(server: ServeProcess, new_tenant)
     assert resp.output_text == said("hello responses")
     assert resp.usage.input_tokens > 0 and resp.usage.output_tokens == 5
     assert resp.usage.total_tokens == resp.usage.input_tokens + resp.usage.output_tokens
-    record = logged(server, "POST /v1/responses ", seen, "resp-create")
+    record = logged(server, raw.headers["x-amzn-requestid"], "POST /v1/responses ", "resp-create")
     assert record["route"] == "responses" and record["model"] == MODEL
     assert record["input_tokens"] == resp.usage.input_tokens
     assert record["output_tokens"] == resp.usage.output_tokens
@@ -162,12 +187,11 @@ def test_responses_are_the_tenants_own(server: ServeProcess, new_tenant) -> None
     owner = openai_client(server, new_tenant("resp-owner"))
     other = openai_client(server, new_tenant("resp-other"))
     resp = owner.responses.create(model=MODEL, input="private words")
-    seen = len(server.lines(f"GET /v1/responses/{resp.id} "))
     with pytest.raises(openai.NotFoundError) as info:
         other.responses.retrieve(resp.id)
     assert info.value.status_code == 404 and info.value.body["code"] == "response_not_found"
-    lines = server.new_lines(f"GET /v1/responses/{resp.id} ", seen)
-    assert len(lines) == 1 and " 404 " in lines[0] and "tenant=resp-other" in lines[0]
+    line = access_line(server, info.value.response.headers["x-amzn-requestid"])
+    assert line.startswith(f"GET /v1/responses/{resp.id} 404 ") and " tenant=resp-other " in line
     with pytest.raises(openai.NotFoundError):
         other.responses.delete(resp.id)
     with pytest.raises(openai.NotFoundError):
@@ -192,7 +216,6 @@ def test_openai_agents_sdk_runs_an_agent_with_a_function_tool(
         return "found it"
 
     key = new_tenant("agents")
-    seen = len(server.lines("POST /v1/responses "))
     client = openai.AsyncOpenAI(base_url=server.url + "/v1", api_key=key, max_retries=0)
     agent = agents.Agent(
         name="lookup",
@@ -206,8 +229,8 @@ def test_openai_agents_sdk_runs_an_agent_with_a_function_tool(
     )
     assert calls == [True]
     assert result.final_output == said("what is it?")
-    lines = server.new_lines("POST /v1/responses ", seen, count=2)
-    assert len(lines) == 2 and all(" 200 " in ln and "tenant=agents" in ln for ln in lines)
+    lines = tenant_lines(server, "POST /v1/responses ", "agents", 2)
+    assert len(lines) == 2 and all(" 200 " in ln for ln in lines)
 
 
 # ------------------------------------------------------------------ Messages API
@@ -215,7 +238,6 @@ def test_openai_agents_sdk_runs_an_agent_with_a_function_tool(
 
 def test_messages_create_with_x_api_key(server: ServeProcess, new_tenant) -> None:
     key = new_tenant("msg-create")
-    seen = len(server.lines("POST /v1/messages "))
     raw = anthropic_client(server, api_key=key).messages.with_raw_response.create(
         model=MODEL,
         max_tokens=50,
@@ -230,7 +252,7 @@ def test_messages_create_with_x_api_key(server: ServeProcess, new_tenant) -> Non
     assert msg.content[0].text == said("hello messages")
     assert msg.stop_reason == "end_turn"
     assert msg.usage.input_tokens > 0 and msg.usage.output_tokens == 5
-    record = logged(server, "POST /v1/messages ", seen, "msg-create")
+    record = logged(server, raw.headers["x-amzn-requestid"], "POST /v1/messages ", "msg-create")
     assert record["route"] == "messages" and record["model"] == MODEL
     assert record["input_tokens"] == msg.usage.input_tokens
     assert record["output_tokens"] == msg.usage.output_tokens
@@ -319,7 +341,6 @@ def test_messages_without_any_key_is_401_from_the_gateway(server: ServeProcess) 
     """Neither x-api-key nor Authorization: the authorizer refuses (the Messages routes'
     scheme has no identity source, so API Gateway calls it) and API Gateway answers with
     its UNAUTHORIZED gateway response, which is OpenAI-shaped on every route (ADR 0121)."""
-    seen = len(server.lines("POST /v1/messages "))
     body = json.dumps(
         {"model": MODEL, "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}
     ).encode()
@@ -332,8 +353,8 @@ def test_messages_without_any_key_is_401_from_the_gateway(server: ServeProcess) 
         urllib.request.urlopen(req, timeout=10)
     assert info.value.code == 401
     assert json.loads(info.value.read())["error"]["code"] == "invalid_api_key"
-    lines = server.new_lines("POST /v1/messages ", seen)
-    assert len(lines) == 1 and " 401 " in lines[0] and "tenant=-" in lines[0]
+    line = access_line(server, info.value.headers["x-amzn-requestid"])
+    assert line.startswith("POST /v1/messages 401 ") and " tenant=- " in line
     # The SDK maps the status to its class, whatever the body's shape.
     with pytest.raises(anthropic.AuthenticationError):
         anthropic_client(server, api_key="aigw-v1-notakey").messages.create(
@@ -347,10 +368,9 @@ def test_openai_routes_still_need_the_authorization_header(
     """The OpenAI routes keep the cached scheme whose identity source is Authorization:
     a key in x-api-key alone is refused by API Gateway (no authorizer call, no tenant)."""
     key = new_tenant("openai-xkey")
-    seen = len(server.lines("GET /v1/models "))
     req = urllib.request.Request(server.url + "/v1/models", headers={"x-api-key": key})
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(req, timeout=10)
     assert info.value.code == 401
-    lines = server.new_lines("GET /v1/models ", seen)
-    assert len(lines) == 1 and " 401 " in lines[0] and "tenant=-" in lines[0]
+    line = access_line(server, info.value.headers["x-amzn-requestid"])
+    assert line.startswith("GET /v1/models 401 ") and " tenant=- " in line

@@ -54,7 +54,11 @@ def main() -> int:
     args = parser.parse_args()
 
     out = Path(args.out)
-    previous = _sections(out.read_text()) if out.is_file() else {}
+    text = out.read_text() if out.is_file() else ""
+    previous = _sections(text)
+    # What follows the last measured section is written by hand: keep it.
+    ends = list(re.finditer(r"<!-- /bench:\w+ -->\n", text))
+    tail = text[ends[-1].end() :] if ends else ""
     results = {}
     sections: dict[str, str] = {}
     for name, mod in BENCHES:
@@ -78,7 +82,7 @@ medians; ratios compare against a baseline measured in the same run. Each sectio
 when it was measured.
 
 """
-    out.write_text(header + "\n".join(sections[n] for n, _ in BENCHES if n in sections))
+    out.write_text(header + "\n".join(sections[n] for n, _ in BENCHES if n in sections) + tail)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     print(f"wrote {out}")

@@ -28,9 +28,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "lambda_src"))
 sys.path.insert(0, str(ROOT / "tooling"))
 
+import dialects_bench  # noqa: E402
 from aigw_fakes import FakeBedrock, FakeExtension, FakeOpenAI  # noqa: E402
 
 BEDROCK_MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -444,8 +446,12 @@ def run(repeats: int = 5, requests: int = 1000) -> dict[str, Any]:
         os.environ.update({"AIGW_EXTENSION_ENDPOINT": ext.url, "AWS_SESSION_TOKEN": "bench-token"})
         overhead = request_overhead(requests, oai.url, doc)
         lite = litellm_overhead(max(100, requests // 5), oai.url)
+        dialects = dialects_bench.dialect_overhead(max(200, requests // 2), oai.url, doc)
     quota = quota_overhead(max(100, requests // 5), doc)
+    stored = dialects_bench.stored_turn_cost(max(100, requests // 5), doc)
     return {
+        "dialects": dialects,
+        "stored_turn": stored,
         "cold_start_ms": cold,
         "overhead": overhead,
         "litellm_overhead": lite,
@@ -528,6 +534,7 @@ def markdown(r: dict[str, Any]) -> str:
             if quota
             else "not measured."
         ),
+        *dialects_bench.markdown(r["dialects"], r["stored_turn"]),
         "",
     ]
     return "\n".join(lines)

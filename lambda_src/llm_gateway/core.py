@@ -47,6 +47,7 @@ class Gateway:
         rng: Callable[[], float] = _random,
         quota_client: Any = None,
         sleep: Callable[[float], None] = time.sleep,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self._config = config
         self.logger = jsonlog.JsonLogger("llm_gateway", log_sink)
@@ -57,6 +58,8 @@ class Gateway:
         self.rng = rng
         self.sleep = sleep
         self._quota_client = quota_client
+        # The function's environment when it is not the process's (`aigw serve`).
+        self._environ = environ
         self._providers: dict[str, tuple[ProviderConfig, base.Provider]] = {}
         self._breaker: CircuitBreaker | None = None
         self._quota: tuple[Any, QuotaStore] | None = None
@@ -105,7 +108,7 @@ class Gateway:
         """The stored-responses table the environment names, if any."""
         from llm_gateway.responses_store import store_for
 
-        return store_for(self._quota_client)
+        return store_for(self._quota_client, self._environ)
 
     def finish(self, cfg: GatewayConfig, out: Outcome) -> None:
         """Write the request's log line and metric record."""

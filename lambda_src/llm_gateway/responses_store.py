@@ -25,7 +25,7 @@ from aigw_shared import aws, errors
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 TABLE_ENV = "AIGW_RESPONSES_TABLE"
@@ -61,11 +61,14 @@ class ResponseStore:
         self.clock = clock
 
     @classmethod
-    def from_env(cls, client: Any = None) -> ResponseStore | None:
-        table = os.environ.get(TABLE_ENV, "").strip()
+    def from_env(
+        cls, client: Any = None, environ: Mapping[str, str] | None = None
+    ) -> ResponseStore | None:
+        env = os.environ if environ is None else environ
+        table = env.get(TABLE_ENV, "").strip()
         if not table:
             return None
-        raw = os.environ.get(RETENTION_ENV, "").strip()
+        raw = env.get(RETENTION_ENV, "").strip()
         days = int(raw) if raw.isdigit() else DEFAULT_RETENTION_DAYS
         return cls(table, min(max(days, 1), MAX_RETENTION_DAYS), client)
 
@@ -135,9 +138,10 @@ class ResponseStore:
 _stores: dict[tuple[str, int, int], ResponseStore] = {}
 
 
-def store_for(client: Any) -> ResponseStore | None:
-    """The store the environment names (one per table and client), or None."""
-    fresh = ResponseStore.from_env(client)
+def store_for(client: Any, environ: Mapping[str, str] | None = None) -> ResponseStore | None:
+    """The store the environment (``environ``, by default the process's) names, one per
+    table and client, or None."""
+    fresh = ResponseStore.from_env(client, environ)
     if fresh is None:
         return None
     key = (fresh.table, fresh.retention_s, id(client))

@@ -63,6 +63,9 @@ module "llm" {
   response_cache       = var.llm.response_cache
   redaction            = var.llm.redaction
 
+  responses_retention_days = var.llm.responses_retention_days
+  enable_messages_routes   = var.llm.enable_messages_routes
+
   tags = var.tags
 }
 

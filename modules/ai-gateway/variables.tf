@@ -323,6 +323,8 @@ variable "llm" {
     timeout                           = optional(number, 300)
     reserved_concurrent_executions    = optional(number)
     provisioned_concurrent_executions = optional(number, 0)
+    responses_retention_days          = optional(number, 30)
+    enable_messages_routes            = optional(bool, true)
   })
   nullable = false
 }

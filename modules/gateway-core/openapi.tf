@@ -158,8 +158,8 @@ locals {
   route_security_requirement = {
     for k, r in var.routes : k => {
       for sk, sv in {
-        (r.auth == "CUSTOM" ? try(var.authorizer.name, "authorizer") : "sigv4") = r.auth != "NONE" ? [] : null
-        api_key                                                                 = local.route_settings[k].api_key_required ? [] : null
+        (r.auth == "CUSTOM" ? (r.authorizer_variant != null ? "${try(var.authorizer.name, "authorizer")}-${r.authorizer_variant.name}" : try(var.authorizer.name, "authorizer")) : "sigv4") = r.auth != "NONE" ? [] : null
+        api_key                                                                                                                                                                             = local.route_settings[k].api_key_required ? [] : null
       } : sk => sv if sv != null
     }
   }
@@ -220,30 +220,40 @@ locals {
     }
   }
 
-  uses_custom_auth    = anytrue([for k, r in var.routes : r.auth == "CUSTOM"])
-  uses_iam_auth       = anytrue([for k, r in var.routes : r.auth == "AWS_IAM"])
-  uses_api_key        = anytrue([for k, s in local.route_settings : s.api_key_required])
-  authorizer_header   = try(regex("^method\\.request\\.header\\.(.+)$", var.authorizer.identity_sources[0])[0], "Authorization")
-  authorizer_in_query = try(regex("^method\\.request\\.querystring\\.(.+)$", var.authorizer.identity_sources[0])[0], null)
+  uses_custom_auth = anytrue([for k, r in var.routes : r.auth == "CUSTOM"])
+  uses_iam_auth    = anytrue([for k, r in var.routes : r.auth == "AWS_IAM"])
+  uses_api_key     = anytrue([for k, s in local.route_settings : s.api_key_required])
+
+  # The authorizer's scheme and its variants (routes' authorizer_variant; the routes
+  # validation requires one spec per variant name): the same function under other
+  # identity sources and cache TTLs.
+  authorizer_schemes = local.uses_custom_auth && var.authorizer != null ? merge(
+    { (var.authorizer.name) = { identity_sources = var.authorizer.identity_sources, result_ttl_seconds = var.authorizer.result_ttl_seconds } },
+    {
+      for name, specs in {
+        for k, r in var.routes : r.authorizer_variant.name => r.authorizer_variant... if r.auth == "CUSTOM" && r.authorizer_variant != null
+      } : "${var.authorizer.name}-${name}" => { identity_sources = specs[0].identity_sources, result_ttl_seconds = specs[0].result_ttl_seconds }
+    },
+  ) : {}
 
   security_schemes = merge(
-    local.uses_custom_auth && var.authorizer != null ? {
-      (var.authorizer.name) = {
+    {
+      for name, a in local.authorizer_schemes : name => {
         type                           = "apiKey"
-        name                           = coalesce(local.authorizer_in_query, local.authorizer_header)
-        in                             = local.authorizer_in_query != null ? "query" : "header"
+        name                           = try(regex("^method\\.request\\.(?:header|querystring)\\.(.+)$", a.identity_sources[0])[0], "Authorization")
+        in                             = can(regex("^method\\.request\\.querystring\\.", a.identity_sources[0])) ? "query" : "header"
         "x-amazon-apigateway-authtype" = "custom"
         "x-amazon-apigateway-authorizer" = {
           for ak, av in {
             type                         = "request"
             authorizerUri                = var.authorizer.lambda_invoke_arn
             authorizerCredentials        = var.authorizer.credentials_role_arn
-            identitySource               = join(", ", var.authorizer.identity_sources)
-            authorizerResultTtlInSeconds = var.authorizer.result_ttl_seconds
+            identitySource               = length(a.identity_sources) > 0 ? join(", ", a.identity_sources) : null
+            authorizerResultTtlInSeconds = a.result_ttl_seconds
           } : ak => av if av != null
         }
       }
-    } : {},
+    },
     local.uses_iam_auth ? {
       sigv4 = {
         type                           = "apiKey"

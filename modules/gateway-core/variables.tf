@@ -68,6 +68,9 @@ variable "routes" {
       and, capped at each tier's throttle, the per-method throttle of every usage plan (per API key).
     - binary_media_types: media types the route answers as binary (added to the API's list), with
       responses[*].content_handling CONVERT_TO_BINARY | CONVERT_TO_TEXT on its integration responses.
+    - authorizer_variant: { name, identity_sources, result_ttl_seconds } (auth = CUSTOM): the route uses
+      a second security scheme, <authorizer.name>-<name>, over the same authorizer function with its own
+      identity sources and cache TTL (empty identity sources need result_ttl_seconds = 0).
   EOT
   type = map(object({
     path         = string
@@ -112,9 +115,35 @@ variable "routes" {
       burst_limit = number
     }))
     binary_media_types = optional(list(string), [])
+    authorizer_variant = optional(object({
+      name               = string
+      identity_sources   = optional(list(string), [])
+      result_ttl_seconds = optional(number, 0)
+    }))
   }))
   default  = {}
   nullable = false
+
+  validation {
+    condition = alltrue([
+      for k, r in var.routes : r.authorizer_variant == null || try(
+        can(regex("^[A-Za-z0-9_-]{1,32}$", r.authorizer_variant.name)) &&
+        r.authorizer_variant.result_ttl_seconds >= 0 && r.authorizer_variant.result_ttl_seconds <= 3600 &&
+        (length(r.authorizer_variant.identity_sources) > 0 || r.authorizer_variant.result_ttl_seconds == 0),
+        false
+      )
+    ])
+    error_message = "authorizer_variant needs a name of 1-32 letters, digits, '-' or '_', result_ttl_seconds from 0 to 3600, and identity_sources unless result_ttl_seconds = 0 (API Gateway caches only on identity sources); invalid in route(s) ${join(", ", [for k, r in var.routes : k if r.authorizer_variant != null])}."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for k, r in var.routes : [
+        for k2, r2 in var.routes : r.authorizer_variant == null || r2.authorizer_variant == null || try(r.authorizer_variant.name != r2.authorizer_variant.name || (r.authorizer_variant.result_ttl_seconds == r2.authorizer_variant.result_ttl_seconds && r.authorizer_variant.identity_sources == r2.authorizer_variant.identity_sources), false)
+      ]
+    ]))
+    error_message = "Routes naming the same authorizer_variant must give it the same identity_sources and result_ttl_seconds (one security scheme per variant)."
+  }
 
   validation {
     condition = alltrue([

@@ -7,7 +7,14 @@ locals {
     auth                 = var.route_auth
     public               = false
     cache                = null
+    # A null of the variant's type: the routes must share one type (the map below).
+    authorizer_variant = false ? local.messages_authorizer_variant : null
   }
+
+  # The Messages routes take the key from x-api-key or Authorization: API Gateway
+  # requires every identity source of an authorizer, so these routes use a variant
+  # scheme with none, which API Gateway allows only uncached (ADR 0121).
+  messages_authorizer_variant = { name = "messages", identity_sources = tolist([]), result_ttl_seconds = 0 }
 
   buffered_integration = {
     type          = "AWS_PROXY"
@@ -87,13 +94,16 @@ locals {
         summary        = "Create a message (Anthropic Messages API)"
         integration    = local.integration
         request_schema = local.messages_schema
+        # Anthropic's clients send x-api-key, others Authorization: Bearer (ADR 0121).
+        authorizer_variant = local.messages_authorizer_variant
       })
       llm_messages_count_tokens = merge(local.route_base, {
-        path           = "/v1/messages/count_tokens"
-        method         = "POST"
-        summary        = "Count the input tokens of a message (Anthropic Messages API)"
-        integration    = local.integration
-        request_schema = local.messages_schema
+        path               = "/v1/messages/count_tokens"
+        method             = "POST"
+        summary            = "Count the input tokens of a message (Anthropic Messages API)"
+        integration        = local.integration
+        request_schema     = local.messages_schema
+        authorizer_variant = local.messages_authorizer_variant
       })
     } : {},
     var.enable_embeddings_route ? {

@@ -129,6 +129,22 @@ RESPONSE_EVENTS = {
 RESPONSE_END = {"response.completed", "response.incomplete", "response.failed", "error"}
 
 
+def text_response_event_types(deltas: int) -> list[str]:
+    """The event types of a streamed Responses API answer of one text output with
+    ``deltas`` text deltas, in the order OpenAI's API sends them."""
+    return [
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+        *["response.output_text.delta"] * deltas,
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.completed",
+    ]
+
+
 def sse_payloads(chunk: bytes) -> Iterator[str]:
     for _, data in sse_events(chunk):
         yield data

@@ -137,6 +137,43 @@ def test_tool_call_round_trip_on_bedrock(client: openai.OpenAI, fake_bedrock: Fa
     assert sent[2]["content"][0]["toolResult"]["toolUseId"] == call.id
 
 
+def test_tool_choice_none_on_bedrock_sends_no_tool_config(
+    client: openai.OpenAI, fake_bedrock: FakeBedrock
+) -> None:
+    # The fake Bedrock calls a tool whenever it gets a toolConfig (as a model may).
+    messages = [{"role": "user", "content": "weather in Paris?"}]
+    first = client.chat.completions.create(
+        model="claude", messages=messages, tools=[WEATHER_TOOL], tool_choice="none"
+    )
+    assert first.choices[0].finish_reason == "stop"
+    assert first.choices[0].message.tool_calls is None
+    assert first.choices[0].message.content == "fake-bedrock says: weather in Paris?"
+    assert "toolConfig" not in fake_bedrock.requests[-1]["body"]
+    # With tool history (which Converse accepts only alongside a toolConfig).
+    messages += [
+        {
+            "role": "assistant",
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
+    ]
+    second = client.chat.completions.create(
+        model="claude", messages=messages, tools=[WEATHER_TOOL], tool_choice="none"
+    )
+    assert second.choices[0].message.content == "fake-bedrock says: [tool result call_1: sunny]"
+    sent = fake_bedrock.requests[-1]["body"]
+    assert "toolConfig" not in sent
+    assert sent["messages"][1]["content"] == [
+        {"text": '[tool call call_1: get_weather({"city": "Paris"})]'}
+    ]
+
+
 def test_streamed_tool_call_on_bedrock(client: openai.OpenAI) -> None:
     chunks = list(
         client.chat.completions.create(

@@ -438,6 +438,31 @@ def test_authorizer_result_is_cached_per_identity_source() -> None:
     assert fake.calls == 3
 
 
+def test_a_scheme_without_identity_sources_calls_the_authorizer_every_time() -> None:
+    """The Messages routes' scheme (no identity source, TTL 0, ADR 0121): API Gateway
+    calls the authorizer for every request, with or without credentials."""
+    plane, _ = _plane(Recorder())
+    fake = FakeAuthorizer()
+    plane.authorizers["aigw"] = serve.LocalAuthorizer("aigw", fake, [], 0)
+    for _ in range(2):
+        assert plane.dispatch(_incoming(body=CHAT, headers=GOOD)).status == 200
+    status, err = _status_and_error(plane.dispatch(_incoming(body=CHAT)))
+    assert status == 401 and err["code"] == "invalid_api_key"
+    assert fake.calls == 3
+
+
+def test_every_identity_source_must_be_present() -> None:
+    plane, _ = _plane(Recorder())
+    fake = FakeAuthorizer()
+    sources = ["method.request.header.Authorization", "method.request.header.x-api-key"]
+    plane.authorizers["aigw"] = serve.LocalAuthorizer("aigw", fake, sources, 300)
+    assert plane.dispatch(_incoming(body=CHAT, headers=GOOD)).status == 401
+    assert fake.calls == 0
+    both = [*GOOD, ("x-api-key", "k")]
+    assert plane.dispatch(_incoming(body=CHAT, headers=both)).status == 200
+    assert fake.calls == 1
+
+
 def test_allowed_request_reaches_the_function_with_the_authorizer_context() -> None:
     rec = Recorder()
     plane, _ = _plane(rec)

@@ -13,10 +13,8 @@ from __future__ import annotations
 import http.client
 import json
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from harness import ROOT, TerraformRoot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from local_env import free_port
+from serve_process import wait_listening
 
 from aigw.sandbox import Sandbox
 
@@ -60,14 +59,7 @@ class Served:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for _ in range(240):
-            if self.proc.poll() is not None:
-                raise AssertionError(f"aigw serve exited:\n{self.output()}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.25)
-        raise AssertionError(f"aigw serve did not listen:\n{self.output()}")
+        wait_listening(self.proc, self.port, self.output)
 
     def output(self) -> str:
         self._out.flush()

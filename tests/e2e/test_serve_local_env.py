@@ -8,81 +8,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import openai
 import pytest
-from local_env import ROOT, LocalEnv, free_port
-
-sys.path.insert(0, str(ROOT / "tests" / "contracts"))
-from openai_contract import checking_http_client
+from local_env import LocalEnv
+from serve_process import ServeProcess, openai_client
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
-
-
-class ServeProcess:
-    """`aigw serve` as a child process; stopped with SIGTERM."""
-
-    def __init__(self, env: LocalEnv) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = env.state / f"serve-{self.port}.log"
-        self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "aigw.serve", "--env", "local", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(240):  # at most ~60 s
-            if self.proc.poll() is not None:
-                raise AssertionError(f"aigw serve exited:\n{self.output()}")
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.25)
-        self.stop()
-        raise AssertionError(f"aigw serve did not listen:\n{self.output()}")
-
-    def output(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text()
-
-    def lines(self, prefix: str) -> list[str]:
-        """The request log lines starting with ``prefix`` (method and path)."""
-        return [ln for ln in self.output().splitlines() if ln.startswith(prefix)]
-
-    def new_lines(self, prefix: str, seen: int, count: int = 1) -> list[str]:
-        """The ``prefix`` lines after the first ``seen``, once ``count`` of them are there.
-
-        Each handler thread logs after the client has its whole answer, so a line can
-        trail the response (and the lines of two requests can come in either order):
-        wait for them, bounded."""
-        deadline = time.monotonic() + 10
-        while len(self.lines(prefix)) < seen + count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.lines(prefix)[seen:]
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-        return self.proc.returncode
 
 
 @pytest.fixture(scope="module")
@@ -100,17 +37,6 @@ def server(local_env: LocalEnv, tenant_key: str) -> Iterator[ServeProcess]:
         srv.stop()
 
 
-def _client(server: ServeProcess, key: str) -> openai.OpenAI:
-    """An SDK client whose every response is checked against OpenAI's document."""
-    return openai.OpenAI(
-        base_url=server.url + "/v1",
-        api_key=key,
-        max_retries=0,
-        timeout=30,
-        http_client=checking_http_client(),
-    )
-
-
 def test_startup_output_lists_routes_and_snippets(server: ServeProcess) -> None:
     out = server.output()
     assert f"listening on {server.url}" in out
@@ -123,7 +49,7 @@ def test_startup_output_lists_routes_and_snippets(server: ServeProcess) -> None:
 
 
 def test_openai_sdk_chat_through_the_authorizer(server: ServeProcess, tenant_key: str) -> None:
-    reply = _client(server, tenant_key).chat.completions.create(
+    reply = openai_client(server, tenant_key).chat.completions.create(
         model="mock-chat", messages=[{"role": "user", "content": "hello serve"}]
     )
     assert reply.choices[0].message.content.endswith("hello serve")
@@ -131,7 +57,7 @@ def test_openai_sdk_chat_through_the_authorizer(server: ServeProcess, tenant_key
 
 
 def test_openai_sdk_streams(server: ServeProcess, tenant_key: str) -> None:
-    stream = _client(server, tenant_key).chat.completions.create(
+    stream = openai_client(server, tenant_key).chat.completions.create(
         model="mock-chat", messages=[{"role": "user", "content": "one two three"}], stream=True
     )
     chunks = list(stream)
@@ -142,7 +68,7 @@ def test_openai_sdk_streams(server: ServeProcess, tenant_key: str) -> None:
 
 
 def test_openai_sdk_retrieves_a_model(server: ServeProcess, tenant_key: str) -> None:
-    client = _client(server, tenant_key)
+    client = openai_client(server, tenant_key)
     assert client.models.retrieve("mock-chat").id == "mock-chat"
     with pytest.raises(openai.NotFoundError) as info:
         client.models.retrieve("mock-embed")  # configured, but not allowed for acme
@@ -150,11 +76,11 @@ def test_openai_sdk_retrieves_a_model(server: ServeProcess, tenant_key: str) -> 
 
 
 def test_openai_sdk_lists_only_the_tenants_models(server: ServeProcess, tenant_key: str) -> None:
-    assert [m.id for m in _client(server, tenant_key).models.list()] == ["mock-chat"]
+    assert [m.id for m in openai_client(server, tenant_key).models.list()] == ["mock-chat"]
 
 
 def test_prompt_template_route(server: ServeProcess, tenant_key: str) -> None:
-    client = _client(server, tenant_key)
+    client = openai_client(server, tenant_key)
     reply = client.post(
         "/prompts/summarise",
         body={"variables": {"text": "the quick brown fox"}},
@@ -166,7 +92,7 @@ def test_prompt_template_route(server: ServeProcess, tenant_key: str) -> None:
 
 def test_model_outside_the_allow_list_is_404(server: ServeProcess, tenant_key: str) -> None:
     with pytest.raises(openai.NotFoundError) as info:
-        _client(server, tenant_key).embeddings.create(model="mock-embed", input="x")
+        openai_client(server, tenant_key).embeddings.create(model="mock-embed", input="x")
     assert info.value.body["code"] == "model_not_found"
 
 
@@ -182,7 +108,7 @@ def test_embeddings_for_an_allowed_tenant(local_env: LocalEnv, server: ServeProc
     local_env.aigw("tenants", "create", "embedder", "--tier", "premium", "--models", "*")
     key = local_env.aigw("keys", "create", "--tenant", "embedder")["key"]
     seen = len(server.lines("POST /v1/embeddings "))
-    reply = _client(server, key).embeddings.create(
+    reply = openai_client(server, key).embeddings.create(
         model="mock-embed", input=["a", "b"], encoding_format="float"
     )
     assert reply.object == "list" and reply.model == "mock-embed"
@@ -205,7 +131,7 @@ def test_missing_key_is_401_with_an_openai_body(server: ServeProcess) -> None:
 def test_wrong_key_is_401_for_the_sdk(server: ServeProcess) -> None:
     seen = len(server.lines("GET /v1/models "))
     with pytest.raises(openai.AuthenticationError) as info:
-        _client(server, "aigw-v1-notakey").models.list()
+        openai_client(server, "aigw-v1-notakey").models.list()
     assert info.value.status_code == 401
     assert info.value.code == "invalid_api_key" and info.value.type == "invalid_request_error"
     # The authorizer refused it: the function never ran, so no tenant is on the line.
@@ -221,9 +147,9 @@ def test_revoked_key_is_401(local_env: LocalEnv, server: ServeProcess) -> None:
     issued = local_env.aigw("keys", "create", "--tenant", "acme")
     local_env.aigw("keys", "revoke", issued["key_id"])
     seen = len(server.lines("GET /v1/models "))
-    assert [m.id for m in _client(server, kept["key"]).models.list()] == ["mock-chat"]
+    assert [m.id for m in openai_client(server, kept["key"]).models.list()] == ["mock-chat"]
     with pytest.raises(openai.AuthenticationError) as info:
-        _client(server, issued["key"]).models.list()
+        openai_client(server, issued["key"]).models.list()
     assert info.value.status_code == 401
     assert info.value.code == "invalid_api_key" and info.value.type == "invalid_request_error"
     lines = server.new_lines("GET /v1/models ", seen, count=2)
@@ -276,7 +202,7 @@ def test_request_log_lines_name_the_tenant_not_the_key(
     server: ServeProcess, tenant_key: str
 ) -> None:
     seen = len(server.lines("POST /v1/chat/completions "))
-    _client(server, tenant_key).chat.completions.create(
+    openai_client(server, tenant_key).chat.completions.create(
         model="mock-chat", messages=[{"role": "user", "content": "confidential words"}]
     )
     lines = server.new_lines("POST /v1/chat/completions ", seen)

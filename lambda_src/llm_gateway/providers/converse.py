@@ -67,6 +67,25 @@ def _content_blocks(content: Any, where: str) -> list[dict[str, Any]]:
     return blocks
 
 
+def _tool_history_as_text(messages: list[dict[str, Any]]) -> None:
+    """Rewrite toolUse/toolResult blocks as text blocks, in place.
+
+    Converse has no "none" tool choice: the only way to forbid a tool call is to send no
+    toolConfig, and Converse requires toolConfig whenever the messages hold a toolUse or
+    toolResult block. So for ``tool_choice: "none"`` the earlier calls and results reach
+    the model as text it can read but not continue as a call."""
+    for message in messages:
+        for i, block in enumerate(message["content"]):
+            if "toolUse" in block:
+                use = block["toolUse"]
+                text = f"[tool call {use['toolUseId']}: {use['name']}({json.dumps(use['input'])})]"
+                message["content"][i] = {"text": text}
+            elif "toolResult" in block:
+                result = block["toolResult"]
+                body = " ".join(part.get("text", "") for part in result["content"])
+                message["content"][i] = {"text": f"[tool result {result['toolUseId']}: {body}]"}
+
+
 def to_converse(request: dict[str, Any], target: Target) -> dict[str, Any]:
     """Converse keyword arguments for a validated OpenAI chat request."""
     system: list[dict[str, Any]] = []
@@ -151,7 +170,11 @@ def to_converse(request: dict[str, Any], target: Target) -> dict[str, Any]:
     if inference:
         kwargs["inferenceConfig"] = inference
     tools = request.get("tools") or []
-    if tools:
+    if not tools or request.get("tool_choice") == "none":
+        # No toolConfig at all (Converse's tool choices are auto, any and tool), so any
+        # tool history goes as text.
+        _tool_history_as_text(messages)
+    elif tools:
         tool_config: dict[str, Any] = {
             "tools": [
                 {

@@ -51,9 +51,9 @@ run "production_shape" {
 
   assert {
     condition = alltrue(flatten([
-      for p in jsondecode(output.openapi_document).paths : [for op in p : contains(keys(op.security[0]), "aigw")]
+      for path, p in jsondecode(output.openapi_document).paths : [for op in p : contains(keys(op.security[0]), startswith(path, "/v1/messages") ? "aigw-messages" : "aigw")]
     ]))
-    error_message = "Every operation requires the Lambda authorizer."
+    error_message = "Every operation requires the Lambda authorizer (the Messages routes its uncached variant, which takes x-api-key too)."
   }
 
   assert {
@@ -231,4 +231,22 @@ run "rejects_a_zero_default_rate" {
   }
 
   expect_failures = [var.default_throttle]
+}
+
+run "passes_the_dialect_settings_to_the_llm_route" {
+  command = plan
+
+  variables {
+    llm = {
+      providers                = { bedrock = { type = "bedrock" } }
+      models                   = { claude = { targets = [{ provider = "bedrock", model = "anthropic.claude-3-haiku-20240307-v1:0" }] } }
+      responses_retention_days = 7
+      enable_messages_routes   = false
+    }
+  }
+
+  assert {
+    condition     = length([for k, r in module.llm.routes : k if startswith(r.path, "/v1/messages")]) == 0 && contains([for k, r in module.llm.routes : r.path], "/v1/responses")
+    error_message = "llm.enable_messages_routes = false drops the Messages routes (and keeps the others)."
+  }
 }

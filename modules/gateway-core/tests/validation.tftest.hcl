@@ -352,3 +352,46 @@ run "api_key_from_header_and_custom_log_context" {
     error_message = "The access log must carry exactly the configured authorizer context keys."
   }
 }
+
+run "authorizer_variant_without_identity_sources_must_not_cache" {
+  command = plan
+
+  variables {
+    routes = {
+      messages = {
+        path               = "/v1/messages"
+        method             = "POST"
+        auth               = "AWS_IAM"
+        integration        = { type = "HTTP_PROXY", uri = "https://backend.example/v1/messages" }
+        authorizer_variant = { name = "messages", identity_sources = [], result_ttl_seconds = 300 }
+      }
+    }
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "authorizer_variant_named_twice_differently" {
+  command = plan
+
+  variables {
+    routes = {
+      one = {
+        path               = "/v1/messages"
+        method             = "POST"
+        auth               = "AWS_IAM"
+        integration        = { type = "HTTP_PROXY", uri = "https://backend.example/v1/messages" }
+        authorizer_variant = { name = "messages" }
+      }
+      two = {
+        path               = "/v1/messages/count_tokens"
+        method             = "POST"
+        auth               = "AWS_IAM"
+        integration        = { type = "HTTP_PROXY", uri = "https://backend.example/v1/messages" }
+        authorizer_variant = { name = "messages", identity_sources = ["method.request.header.x-api-key"], result_ttl_seconds = 60 }
+      }
+    }
+  }
+
+  expect_failures = [var.routes]
+}

@@ -58,9 +58,29 @@ run "messages_routes_render_behind_the_authorizer" {
       for p in ["/v1/messages", "/v1/messages/count_tokens"] :
       contains(keys(jsondecode(output.openapi_document).paths), p) &&
       length(jsondecode(output.openapi_document).paths[p].post.security) == 1 &&
-      contains(keys(jsondecode(output.openapi_document).paths[p].post.security[0]), "tenant")
+      keys(jsondecode(output.openapi_document).paths[p].post.security[0]) == ["tenant-messages"]
     ])
-    error_message = "POST /v1/messages and /v1/messages/count_tokens are operations secured by the authorizer."
+    error_message = "POST /v1/messages and /v1/messages/count_tokens are secured by the authorizer's messages variant."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.openapi_document).components.securitySchemes["tenant-messages"]["x-amazon-apigateway-authorizer"] == {
+        type                         = "request"
+        authorizerUri                = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
+        authorizerResultTtlInSeconds = 0
+      }
+    )
+    error_message = "The messages variant calls the same authorizer function with no identity source and no cache, so x-api-key or Authorization: Bearer reaches it (API Gateway refuses a request missing any identity source)."
+  }
+
+  assert {
+    condition = (
+      keys(jsondecode(output.openapi_document).paths["/v1/chat/completions"].post.security[0]) == ["tenant"] &&
+      jsondecode(output.openapi_document).components.securitySchemes.tenant["x-amazon-apigateway-authorizer"].identitySource == "method.request.header.Authorization" &&
+      jsondecode(output.openapi_document).components.securitySchemes.tenant["x-amazon-apigateway-authorizer"].authorizerResultTtlInSeconds == 300
+    )
+    error_message = "The OpenAI routes keep the cached Authorization scheme."
   }
 
   assert {

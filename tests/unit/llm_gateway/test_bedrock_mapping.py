@@ -164,6 +164,70 @@ def test_named_tool_choice() -> None:
     assert out["toolConfig"]["toolChoice"] == {"tool": {"name": "f"}}
 
 
+TOOL_HISTORY = [
+    {"role": "user", "content": "weather?"},
+    {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": "t1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}
+        ],
+    },
+    {"role": "tool", "tool_call_id": "t1", "content": "sunny"},
+]
+
+
+def test_tool_choice_none_sends_no_tool_config() -> None:
+    # Converse has no "none" choice: with a toolConfig the model may still call a tool.
+    out = converse(
+        {
+            "model": "m",
+            "messages": [{"role": "user", "content": "hi"}],
+            "tools": [{"type": "function", "function": {"name": "f"}}],
+            "tool_choice": "none",
+        }
+    )
+    assert "toolConfig" not in out
+    assert out["messages"] == [{"role": "user", "content": [{"text": "hi"}]}]
+
+
+def test_tool_choice_none_with_tool_history_sends_the_history_as_text() -> None:
+    # Converse requires toolConfig when the messages hold toolUse/toolResult blocks.
+    out = converse(
+        {
+            "model": "m",
+            "messages": TOOL_HISTORY,
+            "tools": [{"type": "function", "function": {"name": "f"}}],
+            "tool_choice": "none",
+        }
+    )
+    assert "toolConfig" not in out
+    assert out["messages"] == [
+        {"role": "user", "content": [{"text": "weather?"}]},
+        {"role": "assistant", "content": [{"text": '[tool call t1: f({"a": 1})]'}]},
+        {"role": "user", "content": [{"text": "[tool result t1: sunny]"}]},
+    ]
+
+
+def test_tool_history_without_tools_goes_as_text() -> None:
+    out = converse({"model": "m", "messages": TOOL_HISTORY})
+    assert "toolConfig" not in out
+    assert [b for m in out["messages"] for b in m["content"] if set(b) != {"text"}] == []
+
+
+def test_tool_choice_auto_keeps_the_tool_blocks() -> None:
+    out = converse(
+        {
+            "model": "m",
+            "messages": TOOL_HISTORY,
+            "tools": [{"type": "function", "function": {"name": "f"}}],
+            "tool_choice": "auto",
+        }
+    )
+    assert out["toolConfig"]["toolChoice"] == {"auto": {}}
+    assert out["messages"][1]["content"][0]["toolUse"]["input"] == {"a": 1}
+
+
 def test_invalid_tool_arguments_are_a_client_error() -> None:
     with pytest.raises(base.ProviderError) as exc:
         converse(

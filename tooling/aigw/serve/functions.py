@@ -52,6 +52,7 @@ def llm_integration(
         log_sink=log,
         metrics_sink=log,
         quota_client=clients.client("dynamodb"),
+        environ=env,
     )
 
     def run(event: dict[str, Any], timeout_ms: float) -> Result:

@@ -1,0 +1,96 @@
+"""`aigw serve` as a child process against the session's `envs/local` apply (the
+``local_env`` fixture, tests/integration/local_env.py), for the e2e files that drive the
+local data plane with official clients (the files in local_env.GROUP_FILES)."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import openai
+from local_env import ROOT, LocalEnv, free_port
+
+sys.path.insert(0, str(ROOT / "tests" / "contracts"))
+from openai_contract import checking_http_client
+
+
+def wait_listening(proc: subprocess.Popen[str], port: int, output: Callable[[], str]) -> None:
+    """Return once `aigw serve` (``proc``) accepts connections on ``port`` (at most about
+    60 s); fail with its ``output()`` if it exits or never listens."""
+    for _ in range(240):
+        if proc.poll() is not None:
+            raise AssertionError(f"aigw serve exited:\n{output()}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.25)
+    raise AssertionError(f"aigw serve did not listen:\n{output()}")
+
+
+class ServeProcess:
+    """`aigw serve` as a child process; stopped with SIGTERM."""
+
+    def __init__(self, env: LocalEnv) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = env.state / f"serve-{self.port}.log"
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "aigw.serve", "--env", "local", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            wait_listening(self.proc, self.port, self.output)
+        except AssertionError:
+            self.stop()
+            raise
+
+    def output(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text()
+
+    def lines(self, prefix: str) -> list[str]:
+        """The request log lines starting with ``prefix`` (method and path)."""
+        return [ln for ln in self.output().splitlines() if ln.startswith(prefix)]
+
+    def new_lines(self, prefix: str, seen: int, count: int = 1) -> list[str]:
+        """The ``prefix`` lines after the first ``seen``, once ``count`` of them are there.
+
+        Each handler thread logs after the client has its whole answer, so a line can
+        trail the response (and the lines of two requests can come in either order):
+        wait for them, bounded."""
+        deadline = time.monotonic() + 10
+        while len(self.lines(prefix)) < seen + count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.lines(prefix)[seen:]
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+        return self.proc.returncode
+
+
+def openai_client(server: ServeProcess, key: str) -> openai.OpenAI:
+    """An SDK client whose every response is checked against OpenAI's document."""
+    return openai.OpenAI(
+        base_url=server.url + "/v1",
+        api_key=key,
+        max_retries=0,
+        timeout=30,
+        http_client=checking_http_client(),
+    )

@@ -16,7 +16,12 @@ from typing import Any
 
 DOCS = "docs/policies.md"
 
-_EXPR = re.compile(r"\$\{|^(var|local|module|data|each|count|self)\.|^aws_[a-z0-9_]+\.")
+# A reference (var.x, aws_x.y.z, …), an interpolation, or a function call checkov could
+# not evaluate (e.g. coalesce(var.a, var.b, 365) when an input defaults to null).
+_EXPR = re.compile(
+    r"\$\{|^(var|local|module|data|each|count|self)\.|^aws_[a-z0-9_]+\.|^[a-z][a-z0-9_]*\(.*\)$",
+    re.S,
+)
 
 
 def guideline(check_id: str) -> str:

@@ -62,16 +62,21 @@ class ServeProcess:
         """The request log lines starting with ``prefix`` (method and path)."""
         return [ln for ln in self.output().splitlines() if ln.startswith(prefix)]
 
-    def new_lines(self, prefix: str, seen: int, count: int = 1) -> list[str]:
-        """The ``prefix`` lines after the first ``seen``, once ``count`` of them are there.
+    def access_line(self, request_id: str) -> str:
+        """The one access-log line of ``request_id`` (the answer's ``x-amzn-requestid``).
 
-        Each handler thread logs after the client has its whole answer, so a line can
-        trail the response (and the lines of two requests can come in either order):
-        wait for them, bounded."""
+        Each handler thread logs after the client has its whole answer, so the line can
+        trail the response, and other tests' lines can come after it: wait, bounded."""
         deadline = time.monotonic() + 10
-        while len(self.lines(prefix)) < seen + count and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            found = [
+                ln for ln in self.output().splitlines() if ln.endswith(f"request_id={request_id}")
+            ]
+            if found:
+                assert len(found) == 1, found
+                return found[0]
             time.sleep(0.02)
-        return self.lines(prefix)[seen:]
+        raise AssertionError(f"no access line for {request_id}:\n{self.output()[-3000:]}")
 
     def stop(self) -> int:
         if self.proc.poll() is None:

@@ -71,19 +71,7 @@ def function_log(server: ServeProcess, access_line: str) -> dict[str, Any]:
 
 
 def access_line(server: ServeProcess, request_id: str) -> str:
-    """Serve's access-log line for ``request_id`` (from the answer's x-amzn-requestid).
-
-    The handler logs after the client has its whole answer: wait for it, bounded."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        found = [
-            ln for ln in server.output().splitlines() if ln.endswith(f"request_id={request_id}")
-        ]
-        if found:
-            assert len(found) == 1, found
-            return found[0]
-        time.sleep(0.02)
-    raise AssertionError(f"no access line for {request_id}:\n{server.output()[-3000:]}")
+    return server.access_line(request_id)
 
 
 def tenant_lines(server: ServeProcess, prefix: str, tenant: str, count: int) -> list[str]:

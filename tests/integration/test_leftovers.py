@@ -46,6 +46,7 @@ def test_existing_resources_are_reported_until_deleted(moto_endpoint):
         ("aws_dynamodb_table", "t", {"name": f"t-{uid}"}),
         ("aws_kms_key", "k", {"key_id": key_id}),
         ("aws_iam_role_policy", "p", {}),  # lives in its role: not asked on its own
+        ("terraform_data", "check", {"id": "x"}),  # lives in the state only
     )
     assert sorted(leftovers(state, moto_endpoint)) == [
         "aws_cloudwatch_log_group.lg",

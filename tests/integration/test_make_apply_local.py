@@ -135,15 +135,18 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
         if f.status == "skipped" and f.skip_reason.startswith("sandbox exception")
     }
     assert excepted == {
-        ("CKV_AIGW_12", "module.gateway.module.llm.aws_lambda_function.this[0]"),
-        ("CKV_AIGW_12", "module.gateway.module.authorizer.aws_lambda_function.this[0]"),
+        ("CKV_AIGW_12", "module.gateway.module.llm.module.function.aws_lambda_function.this[0]"),
+        (
+            "CKV_AIGW_12",
+            "module.gateway.module.authorizer.module.function.aws_lambda_function.this[0]",
+        ),
     }
     passed = {(f.check_id, f.resource) for f in findings if f.status == "passed"}
     assert ("CKV_AIGW_5", "module.gateway.module.gateway.aws_api_gateway_stage.this[0]") in (
         passed
     ), "the sandbox stage has its web ACL"
     for fn in ("llm", "authorizer"):
-        address = f"module.gateway.module.{fn}.aws_lambda_function.this[0]"
+        address = f"module.gateway.module.{fn}.module.function.aws_lambda_function.this[0]"
         assert ("CKV_AIGW_13", address) in passed
 
     manifest = json.loads((ROOT / "dist" / "manifest.json").read_text())

@@ -69,6 +69,8 @@ def test_as_list_flattens_nested_lists() -> None:
         "count.index",
         "self.arn",
         "aws_secretsmanager_secret.provider.arn",
+        "coalesce(var.log_retention_days,var.access_log_retention_days,365)",
+        "try(var.settings.days, 30)",
     ],
 )
 def test_unresolved_expressions(value: str) -> None:
@@ -76,7 +78,18 @@ def test_unresolved_expressions(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["arn:aws:secretsmanager:eu-west-1:1:secret:x", "variable", "*", "", None, 5, ["${x}"]]
+    "value",
+    [
+        "arn:aws:secretsmanager:eu-west-1:1:secret:x",
+        "variable",
+        "*",
+        "",
+        None,
+        5,
+        ["${x}"],
+        "Lambda (arm64)",
+        "f(x) and more",
+    ],
 )
 def test_resolved_values(value: object) -> None:
     assert not c.is_expression(value)

@@ -39,8 +39,8 @@ def test_the_local_envs_exceptions_are_few_justified_and_only_for_logging_config
     exceptions = scan.load_sandbox_exceptions(ROOT, "local")
     assert {e.check_id for e in exceptions} == {"CKV_AIGW_12"}
     assert {e.resource for e in exceptions} == {
-        "module.gateway.module.llm.aws_lambda_function.this[0]",
-        "module.gateway.module.authorizer.aws_lambda_function.this[0]",
+        "module.gateway.module.llm.module.function.aws_lambda_function.this[0]",
+        "module.gateway.module.authorizer.module.function.aws_lambda_function.this[0]",
     }
     assert all("moto" in e.reason and "LoggingConfig" in e.reason for e in exceptions)
 
@@ -109,7 +109,9 @@ def test_a_matched_failure_becomes_a_skip_with_the_exceptions_reason():
 def test_star_matches_any_run_and_brackets_are_literal():
     star = _exception("module.*.aws_lambda_function.this[0]")
     assert star.matches(
-        _finding("CKV_AIGW_12", "module.gateway.module.llm.aws_lambda_function.this[0]")
+        _finding(
+            "CKV_AIGW_12", "module.gateway.module.llm.module.function.aws_lambda_function.this[0]"
+        )
     )
     assert not star.matches(_finding("CKV_AIGW_12", "module.a.aws_lambda_function.this[1]"))
     assert not star.matches(_finding("CKV_AIGW_12", "module.a.aws_lambda_function.this0"))

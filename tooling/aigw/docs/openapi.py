@@ -22,8 +22,13 @@ class PlanFailed(HclError):
 
 
 # -- the OpenAPI document of each example ---------------------------------------------------
-EXPORT_TEST = """# Written by aigw docs in a temporary copy: plan with a mocked provider.
-mock_provider "aws" {}
+EXPORT_TEST = """# Written by aigw docs in a temporary copy: plan with a mocked provider, in the
+# Region the price table of llm-route covers (a random mocked Region has no prices).
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { id = "us-east-1", name = "us-east-1" }
+  }
+}
 
 run "aigw_export" {
   command = plan

@@ -242,3 +242,39 @@ def test_every_answer_adds_to_the_chargeback_item_of_its_day_and_model(ddb) -> N
         for u in usages
     ]
     assert int(item["cost_micro_usd"]["N"]) == sum(per_answer)
+
+
+def test_fractions_below_a_millionth_of_a_micro_dollar_are_float_noise() -> None:
+    # Prices times tokens carry binary-float noise; only what is left after rounding to a
+    # millionth of a micro-dollar is charged (rounded up).
+    assert to_micro_usd(2.0000001e-6) == 2
+    assert to_micro_usd(0.1 + 0.2) == 300_000
+
+
+def test_refusals_name_the_tenant_and_only_a_model_budget_names_the_model(ddb) -> None:
+    t = tenant()
+    s = store(ddb, usd_default=1, usd_models={t: {"emb": 1}})
+    s.reserve_usd(t, None, "chat", 900_000)
+    with pytest.raises(ApiError) as exc:
+        s.reserve_usd(t, None, "chat", 200_000)
+    assert exc.value.message == (
+        f"Tenant '{t}' has exhausted its USD budget for the current period."
+    )
+
+
+def test_a_tier_budget_applies_through_reserve(ddb) -> None:
+    t = tenant()
+    s = store(ddb, usd_tiers={"gold": 1})
+    s.reserve_usd(t, "gold", "chat", 600_000)
+    with pytest.raises(ApiError) as exc:
+        s.reserve_usd(t, "gold", "chat", 500_000)
+    assert exc.value.code == "budget_exceeded"
+    assert s.reserve_usd(t, "silver", "chat", 500_000) == []  # no budget for that tier
+
+
+def test_daily_usd_budgets_key_the_spend_by_the_store_clocks_day(ddb) -> None:
+    t = tenant()
+    s = store(ddb, usd_default=10, period="day")
+    (held,) = s.reserve_usd(t, None, "chat", 100)
+    assert held.pk == f"spend#{t}#2026-11-28"
+    assert spent(ddb, f"spend#{t}#2026-11-28") == 100

@@ -23,6 +23,13 @@ output "stage_cache" {
     ai_service_cache = local.ai_service_cache
   })
 
+  # Until the AI service routes are composed with local.ai_service_cache, naming a service
+  # here would cache nothing: fail instead of pretending.
+  precondition {
+    condition     = alltrue([for s in var.stage_cache.services : anytrue([for k in keys(module.gateway.stage_cache.routes) : endswith(k, "${s}_get")])])
+    error_message = "stage_cache.services names ${join(", ", var.stage_cache.services)}, but the gateway caches no ai_<service>_get route for ${join(", ", [for s in var.stage_cache.services : s if !anytrue([for k in keys(module.gateway.stage_cache.routes) : endswith(k, "${s}_get")])])}: compose modules/ai-service-route with cache = local.ai_service_cache (or pass its routes in extra_routes)."
+  }
+
   precondition {
     condition     = length(local.cached_llm_routes) == 0
     error_message = "LLM route(s) ${join(", ", local.cached_llm_routes)} ask for the stage cache: LLM answers stream and belong to one tenant, so they stay out of it. Remove their cache; cache deterministic completions with llm.response_cache (the exact-match LLM cache, docs/llm-gateway.md)."

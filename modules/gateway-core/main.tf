@@ -212,7 +212,7 @@ resource "aws_api_gateway_method_settings" "all" {
 # Cache-Control: max-age=0 invalidates an entry only with execute-api:InvalidateCache
 # (CKV_AIGW_30), which the authorizer's policies never grant.
 resource "aws_api_gateway_method_settings" "cached" {
-  for_each = local.create ? local.cached_routes : {}
+  for_each = local.create && var.enable_cached_method_settings ? local.cached_routes : {}
 
   rest_api_id = aws_api_gateway_rest_api.this[0].id
   stage_name  = aws_api_gateway_stage.this[0].stage_name

@@ -541,6 +541,13 @@ variable "cache_cluster_size" {
   }
 }
 
+variable "enable_cached_method_settings" {
+  description = "Create the stage method settings of cached routes (caching on, TTL, encryption, Cache-Control with authorization). Only the local sandbox sets false: moto files the settings of a multi-segment resource path under the wrong key, so the provider's read-back fails (\"reading API Gateway Method Settings (…/v1/ai/translate/GET): empty result\"). The document keeps its cache keys and the stage its cache; `aigw serve` emulates the cache from the stage_cache output."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "unauthorized_cache_control_header_strategy" {
   description = "What cached methods do with a request whose Cache-Control: max-age=0 header asks to invalidate its entry when the caller lacks execute-api:InvalidateCache (authorization is always required, so only SigV4 callers granted that action may invalidate; authorizer callers never can): FAIL_WITH_403 (default), SUCCEED_WITH_RESPONSE_HEADER (answer from the cache with a warning header) or SUCCEED_WITHOUT_RESPONSE_HEADER."
   type        = string

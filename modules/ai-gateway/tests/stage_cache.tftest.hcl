@@ -46,7 +46,7 @@ run "size_ttl_and_services_reach_their_consumers" {
     stage_cache = {
       cluster_size                               = "1.6"
       ttl_seconds                                = 900
-      services                                   = ["translate", "sentiment", "translate"]
+      services                                   = ["translate", "translate"]
       unauthorized_cache_control_header_strategy = "SUCCEED_WITH_RESPONSE_HEADER"
     }
     extra_routes = {
@@ -61,10 +61,7 @@ run "size_ttl_and_services_reach_their_consumers" {
   }
 
   assert {
-    condition = output.stage_cache.ai_service_cache == {
-      sentiment = { enabled = true, ttl_seconds = 900 }
-      translate = { enabled = true, ttl_seconds = 900 }
-    }
+    condition     = output.stage_cache.ai_service_cache == { translate = { enabled = true, ttl_seconds = 900 } }
     error_message = "Each opted-in service gets the stage TTL (ai-service-route's cache input), once."
   }
 
@@ -103,6 +100,16 @@ run "refuses_a_cached_llm_route" {
         cache                = { ttl_seconds = 60 }
       }
     }
+  }
+
+  expect_failures = [output.stage_cache]
+}
+
+run "refuses_services_whose_get_route_is_not_composed" {
+  command = plan
+
+  variables {
+    stage_cache = { services = ["sentiment"] }
   }
 
   expect_failures = [output.stage_cache]

@@ -127,6 +127,24 @@ run "strategy_is_configurable" {
   }
 }
 
+run "the_sandbox_skips_the_cached_method_settings_only" {
+  command = plan
+
+  variables {
+    enable_cached_method_settings = false
+  }
+
+  assert {
+    condition = (
+      length(aws_api_gateway_method_settings.cached) == 0 &&
+      aws_api_gateway_stage.this[0].cache_cluster_enabled &&
+      keys(output.stage_cache.routes) == ["translate_get"] &&
+      length(jsondecode(output.openapi_document).paths["/v1/ai/translate"].get["x-amazon-apigateway-integration"].cacheKeyParameters) == 3
+    )
+    error_message = "Without the cached method settings the stage keeps its cache, the document its keys and the output its routes (what serve emulates)."
+  }
+}
+
 run "rejects_an_unknown_strategy" {
   command = plan
 

@@ -288,3 +288,21 @@ def test_language_query_template() -> None:
     template = (AI / "language_query_request.vtl").read_text()
     params = {"querystring": {"text": 'it\'s "x"\n'}}
     assert json.loads(vtl.render(template, params=params)) == {"Text": 'it\'s "x"\n'}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(max_size=16), st.text(max_size=16)), max_size=5),
+    st.lists(
+        st.tuples(st.sampled_from(["Authorization", "x-api-key", "Cache-Control", "X"]), st.text()),
+        max_size=4,
+    ),
+)
+def test_any_query_and_headers_get_a_documented_answer(query, headers) -> None:
+    plane, calls, _ = _plane()
+    result = plane.dispatch(serve.Incoming("GET", "/v1/ai/translate", query, headers, b""))
+    assert len(calls) == (1 if result.cache == "MISS" else 0)
+    assert result.status in (200, 400, 403)
+    assert result.cache in ("HIT", "MISS", "-")
+    assert (result.status == 200) == (result.cache in ("HIT", "MISS"))
+    json.loads(result.body)

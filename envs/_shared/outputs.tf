@@ -32,3 +32,13 @@ output "alarm_topic_arn" {
   description = "SNS topic of the gateway's alarms."
   value       = module.gateway.alarm_topic_arn
 }
+
+output "stage_name" {
+  description = "Stage of the REST API (aigw cache flush)."
+  value       = module.gateway.stage_name
+}
+
+output "stage_cache" {
+  description = "The stage cache: enabled, cluster_size and the cached routes (aigw cache flush, aigw serve)."
+  value       = module.gateway.stage_cache
+}

@@ -93,3 +93,15 @@ variable "observability" {
   type        = any
   default     = {}
 }
+
+variable "stage_cache" {
+  description = "API Gateway stage cache for the cacheable GET variants of the AI service routes: cluster_size (GB), ttl_seconds, services that opt in, unauthorized_cache_control_header_strategy (see modules/ai-gateway, docs/caching.md). Default: no route cached, no cache billed."
+  type = object({
+    cluster_size                               = optional(string, "0.5")
+    ttl_seconds                                = optional(number, 300)
+    services                                   = optional(list(string), [])
+    unauthorized_cache_control_header_strategy = optional(string, "FAIL_WITH_403")
+  })
+  default  = {}
+  nullable = false
+}

@@ -52,3 +52,8 @@ output "kms_key_arn" {
   description = "The environment key (from the local key stack) that encrypts the gateway's data."
   value       = var.kms_key_arn
 }
+
+output "stage_cache" {
+  description = "The stage cache: enabled, cluster_size and the cached routes (what `aigw serve` emulates)."
+  value       = module.gateway.stage_cache
+}

@@ -46,3 +46,13 @@ llm = {
 observability = {
   alarm_subscriptions = [{ protocol = "email", endpoint = "aigw-staging-alerts@example.com" }]
 }
+
+# Stage cache for the cacheable GET variants of the AI service routes (docs/caching.md):
+# off until services opt in; the cache is billed per hour from the first cached route.
+# Answers are keyed per caller credential; LLM routes are never stage-cached (see
+# llm.response_cache for the exact-match LLM cache). Flush: aigw cache flush --env ENV.
+# stage_cache = {
+#   cluster_size = "0.5"                   # GB: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237
+#   ttl_seconds  = 300                     # 0-3600
+#   services     = ["translate", "sentiment"]
+# }

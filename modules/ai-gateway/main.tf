@@ -100,6 +100,10 @@ module "gateway" {
   tiers             = var.tiers
   default_throttle  = var.default_throttle
   logging_level     = var.logging_level
+  # Stage cache (cache.tf): routes opt in through their specs.
+  cache_cluster_size                         = var.stage_cache.cluster_size
+  unauthorized_cache_control_header_strategy = var.stage_cache.unauthorized_cache_control_header_strategy
+  enable_cached_method_settings              = !var.sandbox_mode
   # The account's CloudWatch Logs role: named, or owned here. This module checks that one
   # of the two is set (outputs.tf, stage_invoke_url) so the check is its own (ADR 0092).
   account_cloudwatch_role_arn    = var.account_cloudwatch_role_arn

@@ -1,6 +1,6 @@
 output "routes" {
-  description = "Route specs for gateway-core: one POST route per enabled service (AWS integrations with mapping templates)."
-  value       = local.routes
+  description = "Route specs for gateway-core: one POST route per enabled service (AWS integrations with mapping templates), plus a GET variant (ai_<service>_get, arguments in the query string, stage cache per var.cache) for each service in var.cache."
+  value       = merge(local.routes, local.get_routes)
 }
 
 output "role_arn" {

@@ -196,6 +196,7 @@ locals {
       public               = false
       cache                = null
       request_schema       = jsonencode(local.request_schemas[k])
+      request_parameters   = {}
       integration = {
         type = "AWS"
         uri = (contains(keys(local.service_paths), k)

@@ -192,3 +192,49 @@ variable "integration_timeout_ms" {
     error_message = "integration_timeout_ms must be between 50 and 29000."
   }
 }
+
+################################################################################
+# Stage cache (GET variants)
+################################################################################
+
+variable "cache" {
+  description = "Cacheable GET variants (key = service name; only the text services: sentiment, pii, translate, entities, key_phrases, language). Each key emits route ai_<service>_get: GET on the service's path with its arguments in the query string (?text=…&target_language=…), cached in the stage cache when enabled (true by default) for ttl_seconds (0-3600, default 300; gateway-core needs a stage cache, created as soon as a route asks for one). Cache keys are the query parameters and cache_identity_parameters, so callers never share an entry. Needs route_auth = \"CUSTOM\": with AWS_IAM the only per-caller parameter is a per-request signature."
+  type = map(object({
+    enabled     = optional(bool, true)
+    ttl_seconds = optional(number, 300)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.cache) : contains(["sentiment", "pii", "translate", "entities", "key_phrases", "language"], k)])
+    error_message = "cache keys must be text services: sentiment, pii, translate, entities, key_phrases, language (images, documents and speech have no cacheable GET variant)."
+  }
+
+  validation {
+    condition     = alltrue([for k, c in var.cache : c.ttl_seconds != null && c.ttl_seconds >= 0 && c.ttl_seconds <= 3600 && floor(c.ttl_seconds) == c.ttl_seconds])
+    error_message = "cache.<service>.ttl_seconds must be a whole number from 0 to 3600 (API Gateway's cache TTL range)."
+  }
+
+  validation {
+    condition     = var.route_auth == "CUSTOM" || !anytrue([for c in values(var.cache) : c.enabled])
+    error_message = "cache needs route_auth = \"CUSTOM\": with AWS_IAM the Authorization header is a per-request SigV4 signature, so no cache key can name the caller (every request would miss, or callers would share entries)."
+  }
+
+  validation {
+    condition     = alltrue([for k in keys(var.cache) : try(var.services[k], false)])
+    error_message = "cache names service(s) ${join(", ", [for k in keys(var.cache) : k if !try(var.services[k], false)])} that services does not enable."
+  }
+}
+
+variable "cache_identity_parameters" {
+  description = "Request parameters that name the caller, added to every GET variant's cache key: the credential inputs of the authorizer (modules/authorizer reads the Authorization bearer credential and x-api-key). Two requests share a cache entry only when these are equal, i.e. when they carry the same credential."
+  type        = list(string)
+  default     = ["method.request.header.Authorization", "method.request.header.x-api-key"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.cache_identity_parameters) > 0 && alltrue([for p in var.cache_identity_parameters : can(regex("^method\\.request\\.(header|querystring)\\.[A-Za-z0-9_-]+$", p))])
+    error_message = "cache_identity_parameters must be a non-empty list of method.request.header.<name> or method.request.querystring.<name> (API Gateway keys its cache on method request parameters only)."
+  }
+}

@@ -3,9 +3,9 @@ locals {
 
   associate_web_acl = var.associate_web_acl != null ? var.associate_web_acl : var.web_acl_arn != null
 
-  cached_routes = { for k, r in var.routes : k => r if r.cache != null }
+  cached_routes = { for k, r in var.routes : k => r if try(r.cache.enabled, false) }
   # Routes with their own stage throttle and no cache (cached routes carry theirs).
-  throttled_routes = { for k, r in var.routes : k => r if r.throttle != null && r.cache == null }
+  throttled_routes = { for k, r in var.routes : k => r if r.throttle != null && !try(r.cache.enabled, false) }
   # AWS service integrations (not Lambda) that convert their answer to binary: a service
   # such as Polly returns raw bytes, which CONVERT_TO_BINARY base64-decodes unless the API
   # has binary media types. (A Lambda or HTTP back end may return base64 text on purpose.)
@@ -208,10 +208,11 @@ resource "aws_api_gateway_method_settings" "all" {
   }
 }
 
-# Caching only where a route asks for it; always encrypted, and clients cannot bypass it
-# without authorization.
+# Caching only where a route asks for it (ADR 0143); always encrypted, and a client's
+# Cache-Control: max-age=0 invalidates an entry only with execute-api:InvalidateCache
+# (CKV_AIGW_30), which the authorizer's policies never grant.
 resource "aws_api_gateway_method_settings" "cached" {
-  for_each = local.create ? local.cached_routes : {}
+  for_each = local.create && var.enable_cached_method_settings ? local.cached_routes : {}
 
   rest_api_id = aws_api_gateway_rest_api.this[0].id
   stage_name  = aws_api_gateway_stage.this[0].stage_name
@@ -227,7 +228,7 @@ resource "aws_api_gateway_method_settings" "cached" {
     cache_data_encrypted                       = true
     cache_ttl_in_seconds                       = each.value.cache.ttl_seconds
     require_authorization_for_cache_control    = true
-    unauthorized_cache_control_header_strategy = "FAIL_WITH_403"
+    unauthorized_cache_control_header_strategy = var.unauthorized_cache_control_header_strategy
   }
 
   depends_on = [aws_api_gateway_method_settings.all]

@@ -116,8 +116,8 @@ locals {
         integrationTarget    = r.integration.integration_target
         requestParameters    = length(r.integration.request_parameters) > 0 ? r.integration.request_parameters : null
         contentHandling      = r.integration.content_handling
-        cacheNamespace       = r.cache != null ? k : null
-        cacheKeyParameters   = r.cache != null && length(try(r.cache.key_parameters, [])) > 0 ? r.cache.key_parameters : null
+        cacheNamespace       = try(r.cache.enabled, false) ? k : null
+        cacheKeyParameters   = try(r.cache.enabled, false) && length(try(r.cache.key_parameters, [])) > 0 ? r.cache.key_parameters : null
         # Non-proxy integrations: mapping templates and response mapping.
         requestTemplates = !local.route_settings[k].proxy ? (
           r.integration.type == "MOCK" && length(r.integration.request_templates) == 0 ?

@@ -92,3 +92,20 @@ output "domain_regional_zone_id" {
   description = "Hosted zone id of the custom domain's regional endpoint (for the DNS alias record)."
   value       = try(aws_api_gateway_domain_name.this[0].regional_zone_id, null)
 }
+
+output "stage_cache" {
+  description = "The stage cache: enabled (at least one route has cache.enabled), cluster_size (GB; null when disabled), unauthorized_cache_control_header_strategy and routes (route key => { method_path, ttl_seconds, key_parameters }). `aigw cache flush` flushes it; `aigw serve` emulates it."
+  value = {
+    enabled      = local.create && length(local.cached_routes) > 0
+    cluster_size = local.create && length(local.cached_routes) > 0 ? var.cache_cluster_size : null
+    # What a Cache-Control: max-age=0 without execute-api:InvalidateCache gets.
+    unauthorized_cache_control_header_strategy = var.unauthorized_cache_control_header_strategy
+    routes = {
+      for k, r in local.cached_routes : k => {
+        method_path    = "${trimprefix(r.path, "/")}/${upper(r.method)}"
+        ttl_seconds    = r.cache.ttl_seconds
+        key_parameters = r.cache.key_parameters
+      }
+    }
+  }
+}

@@ -63,7 +63,10 @@ variable "routes" {
       non-public routes when tiers are defined.
     - request_schema: JSON-encoded JSON schema (OpenAPI 3.0 subset) -> model + body validator.
     - request_parameters: map of method.request.{header|querystring|path}.<name> => required.
-    - cache: { ttl_seconds, key_parameters } (GET routes only, never on streaming routes).
+    - cache: { enabled (default true), ttl_seconds (0-3600, default 300), key_parameters } (GET routes
+      only, never on streaming routes): the stage caches the route's answers per key_parameters (method
+      request parameters the route declares in request_parameters or its path); the stage cache is
+      created as soon as one route has cache.enabled. Encrypted, and Cache-Control needs authorization.
     - throttle: { rate_limit, burst_limit } of this method: the stage's method throttle (all callers)
       and, capped at each tier's throttle, the per-method throttle of every usage plan (per API key).
     - binary_media_types: media types the route answers as binary (added to the API's list), with
@@ -107,6 +110,7 @@ variable "routes" {
     request_schema       = optional(string)
     request_parameters   = optional(map(bool), {})
     cache = optional(object({
+      enabled        = optional(bool, true)
       ttl_seconds    = optional(number, 300)
       key_parameters = optional(list(string), [])
     }))
@@ -304,6 +308,15 @@ variable "routes" {
       for k, r in var.routes : r.cache == null || try(r.cache.ttl_seconds >= 0 && r.cache.ttl_seconds <= 3600, false)
     ])
     error_message = "cache.ttl_seconds must be between 0 and 3600."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for k, r in var.routes : [
+        for p in try(r.cache.key_parameters, []) : contains(keys(r.request_parameters), p) || contains([for m in regexall("\\{([A-Za-z0-9_]+)\\+?\\}", r.path) : "method.request.path.${m[0]}"], p)
+      ] if r.cache != null
+    ]))
+    error_message = "cache.key_parameters must be method request parameters the route declares (request_parameters, or a {param} of its path): API Gateway keys its cache on declared method request parameters only; undeclared in route(s) ${join(", ", [for k, r in var.routes : k if r.cache != null && !alltrue([for p in try(r.cache.key_parameters, []) : contains(keys(r.request_parameters), p) || contains([for m in regexall("\\{([A-Za-z0-9_]+)\\+?\\}", r.path) : "method.request.path.${m[0]}"], p)])])}."
   }
 
   validation {
@@ -525,6 +538,25 @@ variable "cache_cluster_size" {
   validation {
     condition     = contains(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"], var.cache_cluster_size)
     error_message = "cache_cluster_size must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237."
+  }
+}
+
+variable "enable_cached_method_settings" {
+  description = "Create the stage method settings of cached routes (caching on, TTL, encryption, Cache-Control with authorization). Only the local sandbox sets false: moto files the settings of a multi-segment resource path under the wrong key, so the provider's read-back fails (\"reading API Gateway Method Settings (…/v1/ai/translate/GET): empty result\"). The document keeps its cache keys and the stage its cache; `aigw serve` emulates the cache from the stage_cache output."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "unauthorized_cache_control_header_strategy" {
+  description = "What cached methods do with a request whose Cache-Control: max-age=0 header asks to invalidate its entry when the caller lacks execute-api:InvalidateCache (authorization is always required, so only SigV4 callers granted that action may invalidate; authorizer callers never can): FAIL_WITH_403 (default), SUCCEED_WITH_RESPONSE_HEADER (answer from the cache with a warning header) or SUCCEED_WITHOUT_RESPONSE_HEADER."
+  type        = string
+  default     = "FAIL_WITH_403"
+  nullable    = false
+
+  validation {
+    condition     = contains(["FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"], var.unauthorized_cache_control_header_strategy)
+    error_message = "unauthorized_cache_control_header_strategy must be one of FAIL_WITH_403, SUCCEED_WITH_RESPONSE_HEADER, SUCCEED_WITHOUT_RESPONSE_HEADER."
   }
 }
 

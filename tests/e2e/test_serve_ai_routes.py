@@ -15,6 +15,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ FUZZ_KEYS = [f"serve-e2e-fuzz-{i:02d}-0123456789" for i in range(40)]
 class Served:
     def __init__(self, state_dir: Path, state_file: Path, sandbox: str) -> None:
         self.sandbox = sandbox
+        self.tenant_keys: dict[str, str] = {}
         self.port = free_port()
         self.log = state_dir / "serve.log"
         self._out = self.log.open("w")
@@ -86,11 +88,51 @@ class Served:
         conn.close()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
+    def get(self, path: str, **headers: str):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request("GET", path, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+
+    def access_line(self, request_id: str) -> str:
+        """serve's request log line of ``request_id`` (written just after the answer)."""
+        for _ in range(40):
+            lines = [ln for ln in self.output().splitlines() if f"request_id={request_id}" in ln]
+            if lines:
+                return lines[0]
+            time.sleep(0.05)
+        raise AssertionError(f"no request log line for {request_id}:\n{self.output()}")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             self.proc.wait(timeout=20)
         self._out.close()
+
+
+def _tenant_keys(endpoint: str, outputs: dict[str, Any], plan: str) -> dict[str, str]:
+    """One authorizer key per tenant of the cached routes, created with the tenancy library."""
+    from aigw.tenancy.keys import create_key
+    from aigw.tenancy.store import Tenancy
+    from aigw.tenancy.tenants import create_tenant
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_ACCESS_KEY_ID", "sandbox")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
+        tables = outputs["tables"]
+        t = Tenancy.connect(
+            tenants_table=tables["tenants"],  # type: ignore[index]
+            keys_table=tables["keys"],  # type: ignore[index]
+            region="us-east-1",
+            endpoint_url=endpoint,
+        )
+        keys = {}
+        for tenant in ("cache-acme", "cache-globex"):
+            create_tenant(t, tenant, tier="test", allowed_models=["*"])
+            keys[tenant] = create_key(t, tenant, stage="v1", plan_id=plan)["key"]
+        return keys
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +159,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         for value in KEYS + FUZZ_KEYS:
             key = apigw.create_api_key(name=value, enabled=True, value=value)
             apigw.create_usage_plan_key(usagePlanId=plan, keyId=key["id"], keyType="API_KEY")
+        tenant_keys = _tenant_keys(box.endpoint, outputs, plan)
         server = Served(state_dir, root.state_file, box.endpoint)
+        server.tenant_keys = tenant_keys
         yield server
     finally:
         if server is not None:
@@ -437,3 +481,87 @@ def test_speech_answers_polly_audio_as_bytes(served: Served) -> None:
     assert status == 200, data
     assert headers["content-type"] == "audio/mpeg"
     assert data and not data.startswith(b"{")  # the audio bytes, not JSON or base64 text
+
+
+# -- the stage cache (GET variants behind the authorizer) -------------------------------------
+
+TRANSLATE_GET = "/v1/cached/translate?text=Good%20morning&target_language=fr"
+
+
+def _cached_get(served: Served, path: str, tenant: str) -> tuple[int, bytes, str]:
+    """GET ``path`` as ``tenant``; (status, body, the log line's cache field)."""
+    key = served.tenant_keys[tenant]
+    status, headers, body = served.get(path, Authorization=f"Bearer {key}")
+    line = served.access_line(headers["x-amzn-requestid"])
+    assert f" tenant={tenant} " in line, line
+    return status, body, line.split(" cache=", 1)[1].split()[0]
+
+
+def test_startup_lists_the_cached_methods(served: Served) -> None:
+    out = served.output()
+    assert (
+        "  GET /v1/cached/translate: stage cache: emulated (TTL 300 s, keys "
+        "querystring.source_language, querystring.target_language, querystring.text, "
+        "header.Authorization, header.x-api-key;" in out
+    )
+    assert "  GET /v1/cached/sentiment: stage cache: emulated (TTL 300 s" in out
+    assert "stage cache: 2 cached method(s) emulated (TTL, cache keys); flush: kill -USR1" in out
+
+
+def test_a_cached_get_misses_then_hits_and_tenants_never_share(served: Served) -> None:
+    status, first, cache = _cached_get(served, TRANSLATE_GET, "cache-acme")
+    assert (status, cache) == (200, "MISS")
+    assert json.loads(first) == {
+        "text": "[fr] Good morning",
+        "source_language": "en",
+        "target_language": "fr",
+    }
+    status, again, cache = _cached_get(served, TRANSLATE_GET, "cache-acme")
+    assert (status, cache, again) == (200, "HIT", first)
+    # Another tenant, the same query: its own entry, never acme's.
+    assert _cached_get(served, TRANSLATE_GET, "cache-globex")[2] == "MISS"
+    assert _cached_get(served, TRANSLATE_GET, "cache-globex")[2] == "HIT"
+    # Another key parameter value: another entry.
+    other = TRANSLATE_GET.replace("target_language=fr", "target_language=de")
+    status, body, cache = _cached_get(served, other, "cache-acme")
+    assert (status, cache, json.loads(body)["text"]) == (200, "MISS", "[de] Good morning")
+
+
+def test_sentiment_get_answers_from_the_service_then_the_cache(served: Served) -> None:
+    path = "/v1/cached/sentiment?text=I%20love%20it&language=en"
+    status, body, cache = _cached_get(served, path, "cache-acme")
+    assert (status, cache) == (200, "MISS")
+    assert json.loads(body)["sentiment"] in ("POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED")
+    assert _cached_get(served, path, "cache-acme")[1:] == (body, "HIT")
+
+
+def test_missing_query_strings_and_uncached_routes(served: Served) -> None:
+    key = served.tenant_keys["cache-acme"]
+    status, _, body = served.get("/v1/cached/translate?text=x", Authorization=f"Bearer {key}")
+    assert status == 400
+    error = json.loads(body)["error"]
+    assert error["message"] == "Missing required request parameters: [target_language]"
+    assert error["code"] == "invalid_request_parameters"
+    status, _, _ = served.get(TRANSLATE_GET)  # no credential: the authorizer, before any cache
+    assert status == 401
+    status, headers, _ = served.post(
+        "/v1/cached/translate",
+        {"text": "a", "target_language": "fr"},
+        sign=False,
+        Authorization=f"Bearer {key}",
+    )
+    line = served.access_line(headers["x-amzn-requestid"])
+    assert status == 200 and " cache=- " in line
+
+
+def test_sigusr1_flushes_the_stage_cache(served: Served) -> None:
+    path = TRANSLATE_GET.replace("Good%20morning", "flush%20me")
+    _cached_get(served, path, "cache-acme")
+    assert _cached_get(served, path, "cache-acme")[2] == "HIT"
+    served.proc.send_signal(signal.SIGUSR1)
+    for _ in range(40):
+        if "aigw serve: stage cache flushed (" in served.output():
+            break
+        time.sleep(0.05)
+    assert "aigw serve: stage cache flushed (" in served.output()
+    assert _cached_get(served, path, "cache-acme")[2] == "MISS"

@@ -205,6 +205,10 @@ METADATA = {
         "LOGGING",
     ),
     "UsagePlanLimits": ("API usage plans set both throttle and quota", "GENERAL_SECURITY"),
+    "CachedMethodSettings": (
+        "Cached API methods encrypt the cache and require authorization for Cache-Control",
+        "ENCRYPTION",
+    ),
     "NoWildcardPolicy": (
         'IAM policies allow no "*" action and no bedrock:* on every resource',
         "IAM",

@@ -22,6 +22,7 @@ import lambda_function
 import llm_config
 import openapi_body
 import stage
+import stage_cache
 import waf
 from checkov.common.models.enums import CheckResult
 
@@ -257,6 +258,30 @@ def test_usage_plan_names_every_missing_block_and_field() -> None:
         "throttle_settings sets no rate_limit and no burst_limit",
         "quota_settings sets no limit and no period",
     ]
+
+
+# -- CKV_AIGW_30 ------------------------------------------------------------------------------
+def test_cached_method_settings_unresolved_or_both_missing() -> None:
+    unresolved = {"settings": [{"caching_enabled": ["${var.cache}"]}]}
+    assert run(stage_cache.cached_method_settings, unresolved) == (UNKNOWN, [])
+    unresolved_key = {
+        "settings": [{"caching_enabled": [True], "cache_data_encrypted": ["${var.encrypt}"]}]
+    }
+    assert run(stage_cache.cached_method_settings, unresolved_key) == (
+        FAILED,
+        [
+            "caching_enabled without require_authorization_for_cache_control = true: "
+            "any caller's Cache-Control: max-age=0 invalidates entries"
+        ],
+    )
+    cached = {"settings": [{"caching_enabled": [True]}]}
+    assert run(stage_cache.cached_method_settings, cached)[1] == [
+        "caching_enabled without cache_data_encrypted = true: "
+        "the cached answers are stored unencrypted",
+        "caching_enabled without require_authorization_for_cache_control = true: "
+        "any caller's Cache-Control: max-age=0 invalidates entries",
+    ]
+    assert run(stage_cache.cached_method_settings, {}) == (PASSED, [])
 
 
 # -- CKV_AIGW_9 / CKV_AIGW_10 -----------------------------------------------------------------

@@ -14,7 +14,7 @@ def registrars() -> list[Registrar]:
     """Every command group, in the order ``aigw --help`` lists them (imported when the
     parser is built)."""
     from aigw import docs, mutation, scan, serve, tenancy
-    from aigw.commands import build, env, sandbox, tf, toolchain
+    from aigw.commands import build, cache, env, sandbox, tf, toolchain
 
     return [
         build.register,
@@ -22,6 +22,7 @@ def registrars() -> list[Registrar]:
         toolchain.register,
         tf.register,
         env.register,
+        cache.register,
         tenancy.register,
         scan.register,
         docs.register,

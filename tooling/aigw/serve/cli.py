@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -74,8 +76,17 @@ def route_notes(plane: DataPlane, binding: Binding) -> list[str]:
             notes.append("AWS_IAM: SigV4 header required, signature not verified")
         elif scheme.get("type") == "apiKey" and plane.usage_plans is None:
             notes.append("usage plan: not enforced (plans not read)")
-    if route.integration.get("cacheNamespace"):
-        notes.append("stage cache: AWS-only (every request reaches the integration)")
+    policy = plane.stage_cache.policy(route)
+    if policy is not None:
+        keys = ", ".join(p.split(".", 2)[2] for p in policy.key_parameters) or "none"
+        notes.append(
+            f"stage cache: emulated (TTL {policy.ttl_seconds:g} s, keys {keys}; "
+            "Cache-Control: max-age=0 as a caller without execute-api:InvalidateCache)"
+        )
+    elif route.integration.get("cacheNamespace"):
+        notes.append(
+            "stage cache: not emulated (the root's stage_cache output lists no such route)"
+        )
     if binding.integration is None and binding.send is None:
         notes.append(f"integration: not run locally ({binding.reason or 'no sandbox'})")
     return notes
@@ -102,9 +113,15 @@ def emulation(plane: DataPlane) -> list[str]:
         out.append(f"  WAF {acl.name}: emulated rules: {', '.join(acl.emulated) or 'none'}")
         for rule in acl.not_emulated:
             out.append(f"  WAF {acl.name}: not emulated: {rule}")
+    n = len(plane.stage_cache.policies)
+    if n:
+        out.append(
+            f"  stage cache: {n} cached method(s) emulated (TTL, cache keys); "
+            f"flush: kill -USR1 {os.getpid()}"
+        )
     out.append(
-        "  AWS-only: stage cache, canary, CloudWatch/X-Ray, the account-level throttle, "
-        "mutual TLS, custom domains"
+        "  AWS-only: cache cluster size and its eviction, canary, CloudWatch/X-Ray, "
+        "the account-level throttle, mutual TLS, custom domains"
     )
     return out
 
@@ -173,6 +190,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     out(banner(server, plane, args.env))
+
+    def flush_cache(_signum: int, _frame: object) -> None:
+        out(f"aigw serve: stage cache flushed ({plane.stage_cache.flush()} entries)")
+
+    signal.signal(signal.SIGUSR1, flush_cache)
     server.serve_until_signal()
     out("aigw serve: stopped")
     return 0

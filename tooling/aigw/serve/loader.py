@@ -16,6 +16,7 @@ from aigw.serve.integrations import Function, Services, integration_type
 from aigw.serve.plane import DataPlane
 from aigw.serve.responses import ServeError
 from aigw.serve.routes import LAMBDA_ARN, Route, routes_from_openapi
+from aigw.serve.stage_cache import StageCache, policies_from
 from aigw.serve.usage_plans import UsagePlans, load_usage_plans
 from aigw.serve.waf import load_web_acl
 
@@ -131,7 +132,13 @@ def load_plane(
             sources,
             float(spec.get("authorizerResultTtlInSeconds", 300)),
         )
-    plane = DataPlane(doc, stage, bindings, authorizers)
+    plane = DataPlane(
+        doc,
+        stage,
+        bindings,
+        authorizers,
+        stage_cache=StageCache(policies_from(routes, outputs.get("stage_cache"))),
+    )
     apigw = clients.client("apigateway")
     api_id, stage_name = stage.rest_api_id, stage.stage
     try:

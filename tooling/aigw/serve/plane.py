@@ -16,6 +16,7 @@ from aigw.serve.events import Incoming, Stage
 from aigw.serve.integrations import Binding, Call, Result, integration_type
 from aigw.serve.responses import GatewayResponses
 from aigw.serve.routes import Route, match_route
+from aigw.serve.stage_cache import StageCache
 from aigw.serve.usage_plans import UsagePlans
 from aigw.serve.validation import (
     UNPARSABLE_BODY,
@@ -44,6 +45,7 @@ class DataPlane:
         authorizers: Mapping[str, LocalAuthorizer],
         usage_plans: UsagePlans | None = None,
         web_acl: WebAcl | None = None,
+        stage_cache: StageCache | None = None,
     ) -> None:
         self.doc = doc
         self.stage = stage
@@ -57,6 +59,7 @@ class DataPlane:
         self.usage_plans = usage_plans
         self.services: Any = None  # what non-Lambda integrations reach (set by load_plane)
         self.web_acl = web_acl
+        self.stage_cache = stage_cache if stage_cache is not None else StageCache({})
         self.responses = GatewayResponses(doc.get("x-amazon-apigateway-gateway-responses") or {})
         self.api_key_source = doc.get("x-amazon-apigateway-api-key-source", "HEADER")
         schemes = (doc.get("components") or {}).get("securitySchemes") or {}
@@ -108,9 +111,10 @@ class DataPlane:
                 verdict = self.usage_plans.check(key, inc.method, route.template)
                 if verdict.kind:
                     return self.refuse(verdict.kind, verdict.message, inc)
-        refused = self._validate_body(inc, route)
+        refused = self._validate_parameters(inc, route) or self._validate_body(inc, route)
         if refused is not None:
             return refused
+        tenant = str((auth_context or {}).get("tenant", "-"))
         call = Call(
             inc,
             route,
@@ -118,11 +122,34 @@ class DataPlane:
             self.stage,
             binding,
             auth_context,
-            tenant=str((auth_context or {}).get("tenant", "-")),
+            tenant=tenant,
             refuse=lambda kind, message: self.refuse(kind, message, inc),
             api_key=usage_key,
         )
-        return integration_type(route.integration_type).invoke(call)
+        return self.stage_cache.serve(
+            route,
+            inc,
+            params,
+            tenant,
+            lambda: integration_type(route.integration_type).invoke(call),
+            lambda kind, message: self.refuse(kind, message, inc),
+        )
+
+    def _validate_parameters(self, inc: Incoming, route: Route) -> Result | None:
+        """``BAD_REQUEST_PARAMETERS`` naming the required query strings and headers missing."""
+        query = {k for k, _ in inc.query}
+        missing = [
+            name
+            for where, name in route.required_parameters
+            if (name not in query if where == "query" else inc.header(name) is None)
+        ]
+        if not missing:
+            return None
+        return self.refuse(
+            "BAD_REQUEST_PARAMETERS",
+            f"Missing required request parameters: [{', '.join(missing)}]",
+            inc,
+        )
 
     def _check_sigv4(self, inc: Incoming) -> Result | None:
         """AWS_IAM routes: a SigV4 ``Authorization`` header must be there and well formed.

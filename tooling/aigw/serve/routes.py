@@ -31,6 +31,8 @@ class Route:
     validator: BodyValidator | None = field(repr=False, default=None)  # for ``schema``
     # ``x-amazon-apigateway-integration`` as the document holds it (templates, responses…)
     integration: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    # (in, name) of the required query strings and headers, when the validator checks them
+    required_parameters: tuple[tuple[str, str], ...] = ()
 
     @property
     def function_arn(self) -> str | None:
@@ -96,6 +98,13 @@ def routes_from_openapi(doc: Mapping[str, Any]) -> list[Route]:
                     "application/json"
                 ) or {}
                 schema = _resolve_ref(doc, content.get("schema")) if content else None
+            required = tuple(
+                (str(p.get("in")), str(p.get("name")))
+                for p in op.get("parameters") or []
+                if isinstance(p, Mapping)
+                and p.get("required")
+                and p.get("in") in ("query", "header")
+            )
             routes.append(
                 Route(
                     method=method,
@@ -109,6 +118,9 @@ def routes_from_openapi(doc: Mapping[str, Any]) -> list[Route]:
                     operation_id=str(op.get("operationId") or f"{method} {template}"),
                     regex=_template_regex(template),
                     integration=integ,
+                    required_parameters=required
+                    if validator.get("validateRequestParameters")
+                    else (),
                 )
             )
     # Literal paths before templated ones; longer templates first.

@@ -73,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
         elapsed = (time.monotonic() - start) * 1000
         self.server.access_log(
             f"{inc.method} {inc.path} {status} {elapsed:.0f}ms tenant={result.tenant} "
-            f"request_id={inc.request_id}"
+            f"cache={result.cache} request_id={inc.request_id}"
         )
 
     def _read_body(self, inc: Incoming) -> Result | None:

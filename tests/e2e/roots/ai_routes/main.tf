@@ -1,6 +1,7 @@
 # The AI service routes (modules/ai-service-route, as in its basic example) behind
 # gateway-core with the project's web ACL, for the serve e2e tests: `aigw serve --state-file` serves this root's
-# applied OpenAPI document against the sandbox it was applied to.
+# applied OpenAPI document against the sandbox it was applied to. A second instance serves
+# cached GET variants behind the Lambda authorizer (the stage cache keys on its credential).
 
 terraform {
   required_version = ">= 1.11"
@@ -20,6 +21,12 @@ variable "region" {
   description = "AWS region."
   type        = string
   default     = "us-east-1"
+}
+
+variable "manifest_path" {
+  description = "Path of the build manifest (dist/manifest.json): the authorizer's package."
+  type        = string
+  default     = "../../../../dist/manifest.json"
 }
 
 variable "name_prefix" {
@@ -47,7 +54,36 @@ module "ai_services" {
     moderation  = true
     speech      = true
   }
-  tags     = { project = "aigw", example = "serve-ai-routes" }
+  tags = { project = "aigw", example = "serve-ai-routes" }
+}
+
+# The Lambda authorizer of the cached routes (tenants and keys in the sandbox's tables).
+module "authorizer" {
+  source = "../../../../modules/authorizer"
+
+  name       = "${var.name_prefix}-ai-serve-authorizer"
+  stage_name = "v1"
+  package = {
+    filename         = "${dirname(var.manifest_path)}/${jsondecode(file(var.manifest_path)).packages.authorizer.filename}"
+    source_code_hash = jsondecode(file(var.manifest_path)).packages.authorizer.sha256_base64
+  }
+  configure_lambda_logging    = false
+  deletion_protection_enabled = false
+  tags                        = { project = "aigw", example = "serve-ai-routes" }
+}
+
+# Cacheable GET variants of translate and sentiment behind the authorizer, on their own paths.
+module "cached_ai" {
+  source = "../../../../modules/ai-service-route"
+
+  name     = "${var.name_prefix}-ai-serve-cached"
+  services = { sentiment = true, translate = true, pii = false, labels = false }
+  paths    = { sentiment = "/v1/cached/sentiment", translate = "/v1/cached/translate" }
+  cache = {
+    translate = { ttl_seconds = 300 }
+    sentiment = { ttl_seconds = 300 }
+  }
+  tags = { project = "aigw", example = "serve-ai-routes" }
 }
 
 # The project's web ACL with a small body-size limit, associated with the stage.
@@ -63,10 +99,16 @@ module "waf" {
 module "gateway" {
   source = "../../../../modules/gateway-core"
 
-  name           = "${var.name_prefix}-ai-serve"
-  routes         = module.ai_services.routes
-  api_key_source = "HEADER"
-  web_acl_arn    = module.waf.web_acl_arn
+  name = "${var.name_prefix}-ai-serve"
+  # The cached routes answer the authorizer's tenants without a usage-plan key.
+  routes     = merge(module.ai_services.routes, { for k, r in module.cached_ai.routes : "cached_${k}" => merge(r, { api_key_required = false }) })
+  authorizer = module.authorizer.authorizer
+  stage_name = "v1"
+  # As ai-gateway in sandbox_mode: moto cannot hold the method settings of /v1/cached/…;
+  # serve emulates the cache from the stage_cache output.
+  enable_cached_method_settings = false
+  api_key_source                = "HEADER"
+  web_acl_arn                   = module.waf.web_acl_arn
   # The ARN is only known after apply.
   associate_web_acl = true
   # One tier: two requests at once, one a second after that, twenty a day.
@@ -99,4 +141,14 @@ output "stage_name" {
 output "usage_plan_ids" {
   description = "Usage plan per tier."
   value       = module.gateway.usage_plan_ids
+}
+
+output "stage_cache" {
+  description = "The stage cache (what serve emulates)."
+  value       = module.gateway.stage_cache
+}
+
+output "tables" {
+  description = "The authorizer's tenants and keys tables (the tests create tenants there)."
+  value       = { tenants = module.authorizer.tenants_table_name, keys = module.authorizer.keys_table_name }
 }

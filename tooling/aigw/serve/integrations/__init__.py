@@ -35,6 +35,8 @@ class Result:
     body: bytes = b""
     stream: Iterator[bytes] | None = None
     tenant: str = "-"
+    # Stage cache: HIT, MISS, or "-" for a method that is not cached (aigw.serve.stage_cache).
+    cache: str = "-"
 
 
 # A function the local plane can run: (API Gateway event, remaining ms) -> Result.

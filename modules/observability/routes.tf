@@ -36,8 +36,8 @@ variable "routes" {
   nullable = false
 
   validation {
-    condition     = alltrue([for k, r in var.routes : can(regex("^[A-Za-z0-9_.-]{1,100}$", k))])
-    error_message = "routes keys must be 1-100 letters, digits, '.', '_' or '-' (they become part of alarm names)."
+    condition     = alltrue([for k, r in var.routes : can(regex("^[A-Za-z0-9_.-]{1,160}$", k))])
+    error_message = "routes keys must be 1-160 letters, digits, '.', '_' or '-' (they become part of alarm names; llm-route's prompt routes are llm_prompt_<name>)."
   }
 
   validation {

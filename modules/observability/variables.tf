@@ -60,10 +60,15 @@ variable "access_log_status_field" {
 }
 
 variable "function_names" {
-  description = "Lambda functions to watch, by a static label (e.g. { llm = module.llm_route.function_name }): errors, throttles, duration, concurrency."
+  description = "Lambda functions to watch, by a static label (e.g. { llm = module.llm_route.function_name }): errors and throttles alarms, duration alarm (function_duration_alarms), concurrency alarm (concurrency_alarms.reserved) and dashboard widgets. A new function needs only its entry here."
   type        = map(string)
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = alltrue([for v in values(var.function_names) : v != null && v != ""])
+    error_message = "function_names values must be function names, not null or empty: leave a function out of the map when its module creates none (e.g. a SageMaker route in direct mode has no proxy function)."
+  }
 }
 
 variable "web_acl_name" {

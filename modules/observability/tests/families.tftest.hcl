@@ -403,6 +403,16 @@ run "rejects_a_duration_beyond_lambdas_limit" {
   expect_failures = [var.function_duration_alarms]
 }
 
+run "rejects_a_null_function_name" {
+  command = plan
+
+  variables {
+    function_names = { llm = "aigw-llm-gateway", sagemaker_proxy = null }
+  }
+
+  expect_failures = [var.function_names]
+}
+
 run "rejects_a_ttft_route_that_does_not_stream" {
   command = plan
 

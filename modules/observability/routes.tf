@@ -14,6 +14,13 @@ locals {
   }
 }
 
+variable "metrics_enabled" {
+  description = "Whether the stage has detailed CloudWatch metrics, i.e. the value given to gateway-core's metrics_enabled (its default: true). Per-route alarms and widgets read per-method metrics, which API Gateway publishes only then: routes must be empty when this is false."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "routes" {
   description = <<-EOT
     Routes to alarm on one by one (key = route name, as in gateway-core's routes): method and path
@@ -38,6 +45,11 @@ variable "routes" {
   validation {
     condition     = alltrue([for k, r in var.routes : can(regex("^[A-Za-z0-9_.-]{1,160}$", k))])
     error_message = "routes keys must be 1-160 letters, digits, '.', '_' or '-' (they become part of alarm names; llm-route's prompt routes are llm_prompt_<name>)."
+  }
+
+  validation {
+    condition     = length(var.routes) == 0 || var.metrics_enabled
+    error_message = "routes needs detailed metrics on the stage (metrics_enabled = true, gateway-core's metrics_enabled): without them API Gateway publishes no per-method metric and the per-route alarms would never fire."
   }
 
   validation {

@@ -293,6 +293,30 @@ run "route_alarms_notify_the_topic" {
   }
 }
 
+run "routes_need_detailed_metrics" {
+  command = plan
+
+  variables {
+    metrics_enabled = false
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "no_routes_need_no_detailed_metrics" {
+  command = plan
+
+  variables {
+    metrics_enabled = false
+    routes          = {}
+  }
+
+  assert {
+    condition     = contains(keys(aws_cloudwatch_metric_alarm.this), "api_5xx_rate")
+    error_message = "A stage without detailed metrics keeps its stage-level alarms."
+  }
+}
+
 run "rejects_an_unknown_family" {
   command = plan
 

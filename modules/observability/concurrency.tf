@@ -31,46 +31,31 @@ variable "concurrency_alarms" {
 }
 
 locals {
-  create_concurrency_alarms = local.create_alarms && var.concurrency_alarms.enabled
-}
-
-resource "aws_cloudwatch_metric_alarm" "account_concurrency" {
-  count = local.create_concurrency_alarms ? 1 : 0
-
-  alarm_name          = "${var.name}-lambda-account-concurrency"
-  alarm_description   = "Lambda ConcurrentExecutions of the account in this Region reached ${var.concurrency_alarms.threshold_percent}% of its quota of ${var.concurrency_alarms.account_limit}: new invocations are throttled at 100%. Raise the quota or move long streams off Lambda (docs/capacity.md)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "ConcurrentExecutions"
-  statistic           = "Maximum"
-  period              = 60
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = var.concurrency_alarms.account_limit * var.concurrency_alarms.threshold_percent / 100
-  evaluation_periods  = var.alarms.evaluation_periods
-  datapoints_to_alarm = var.alarms.datapoints_to_alarm
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.ok_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "function_concurrency" {
-  for_each = local.create_concurrency_alarms ? var.concurrency_alarms.reserved : {}
-
-  alarm_name          = "${var.name}-lambda-${each.key}-concurrency"
-  alarm_description   = "Lambda ${local.function_names[each.key]} reached ${var.concurrency_alarms.threshold_percent}% of its reserved concurrency of ${each.value}: invocations beyond it are throttled."
-  namespace           = "AWS/Lambda"
-  metric_name         = "ConcurrentExecutions"
-  dimensions          = { FunctionName = local.function_names[each.key] }
-  statistic           = "Maximum"
-  period              = 60
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = each.value * var.concurrency_alarms.threshold_percent / 100
-  evaluation_periods  = var.alarms.evaluation_periods
-  datapoints_to_alarm = var.alarms.datapoints_to_alarm
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.ok_actions
-
-  tags = var.tags
+  # Definitions for aws_cloudwatch_metric_alarm.this (alarms.tf). The account alarm covers
+  # every function, reserved or not; a function's own alarm needs its reservation.
+  concurrency_alarms = merge(
+    { for k, d in {
+      account_concurrency = merge(local.alarm_base, {
+        alarm_name          = "${var.name}-lambda-account-concurrency"
+        description         = "Lambda ConcurrentExecutions of the account in this Region reached ${var.concurrency_alarms.threshold_percent}% of its quota of ${var.concurrency_alarms.account_limit}: new invocations are throttled at 100%. Raise the quota or move long streams off Lambda (docs/capacity.md)."
+        namespace           = "AWS/Lambda"
+        metric_name         = "ConcurrentExecutions"
+        statistic           = "Maximum"
+        period              = 60
+        comparison_operator = "GreaterThanOrEqualToThreshold"
+        threshold           = var.concurrency_alarms.account_limit * var.concurrency_alarms.threshold_percent / 100
+      })
+    } : k => d if var.concurrency_alarms.enabled },
+    { for k, r in var.concurrency_alarms.reserved : "function_concurrency/${k}" => merge(local.alarm_base, {
+      alarm_name          = "${var.name}-lambda-${k}-concurrency"
+      description         = "Lambda ${local.function_names[k]} reached ${var.concurrency_alarms.threshold_percent}% of its reserved concurrency of ${r}: invocations beyond it are throttled."
+      namespace           = "AWS/Lambda"
+      metric_name         = "ConcurrentExecutions"
+      dimensions          = { FunctionName = local.function_names[k] }
+      statistic           = "Maximum"
+      period              = 60
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+      threshold           = r * var.concurrency_alarms.threshold_percent / 100
+    }) if var.concurrency_alarms.enabled },
+  )
 }

@@ -10,23 +10,12 @@ locals {
 
   fn_labels = sort(keys(local.function_names))
 
-  alarm_arns = compact(concat(
-    aws_cloudwatch_metric_alarm.api_5xx_rate[*].arn,
-    aws_cloudwatch_metric_alarm.api_p99_latency[*].arn,
-    [for a in aws_cloudwatch_metric_alarm.ttft_p99 : a.arn],
-    aws_cloudwatch_metric_alarm.api_throttled[*].arn,
-    aws_cloudwatch_metric_alarm.waf_blocked[*].arn,
-    [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.arn],
-    [for a in aws_cloudwatch_metric_alarm.lambda_throttles : a.arn],
-    [for a in aws_cloudwatch_metric_alarm.token_budget_burn : a.arn],
-  ))
-
   # Widgets in reading order; each row holds two 12-wide widgets.
   widget_list = concat(
     [
       {
         type       = "text"
-        properties = { markdown = "# ${var.rest_api_name} / ${var.stage_name}\nAPI Gateway, WAF, Lambda and LLM usage (EMF namespace `${local.ns}`)." }
+        properties = { markdown = "# ${var.rest_api_name} / ${var.stage_name}\nAPI Gateway, WAF, Lambda, LLM usage (EMF namespace `${local.ns}`), routes by family and SageMaker endpoints." }
       },
       {
         type = "metric"
@@ -186,6 +175,9 @@ locals {
         }
       },
     ],
+    # One section per route family present and one for the SageMaker endpoints.
+    local.route_widgets,
+    local.sagemaker_widgets,
     [for w in [
       {
         type       = "alarm"

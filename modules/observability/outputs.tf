@@ -29,15 +29,9 @@ output "alarm_arns" {
 }
 
 output "alarm_names" {
-  description = "Alarm names by purpose (api_5xx_rate, api_p99_latency, ttft_p99/<route>, api_throttled, waf_blocked, lambda_errors/<label>, lambda_throttles/<label>, token_budget_burn/<key>)."
+  description = "Alarm names by purpose: api_5xx_rate, api_p99_latency, ttft_p99/<route>, api_throttled, waf_blocked, lambda_errors/<label>, lambda_throttles/<label>, lambda_duration/<label>, account_concurrency, function_concurrency/<label>, route_5xx/<route>, route_4xx/<route>, route_latency/<route>, sagemaker_model_latency/<key>, sagemaker_5xx/<key>, sagemaker_4xx/<key>, token_budget_burn/<key>."
   value = merge(
-    { for a in aws_cloudwatch_metric_alarm.api_5xx_rate : "api_5xx_rate" => a.alarm_name },
-    { for a in aws_cloudwatch_metric_alarm.api_p99_latency : "api_p99_latency" => a.alarm_name },
-    { for k, a in aws_cloudwatch_metric_alarm.ttft_p99 : "ttft_p99/${k}" => a.alarm_name },
-    { for a in aws_cloudwatch_metric_alarm.api_throttled : "api_throttled" => a.alarm_name },
-    { for a in aws_cloudwatch_metric_alarm.waf_blocked : "waf_blocked" => a.alarm_name },
-    { for k, a in aws_cloudwatch_metric_alarm.lambda_errors : "lambda_errors/${k}" => a.alarm_name },
-    { for k, a in aws_cloudwatch_metric_alarm.lambda_throttles : "lambda_throttles/${k}" => a.alarm_name },
+    { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name },
     { for k, a in aws_cloudwatch_metric_alarm.token_budget_burn : "token_budget_burn/${k}" => a.alarm_name },
   )
 }

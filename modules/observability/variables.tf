@@ -60,10 +60,15 @@ variable "access_log_status_field" {
 }
 
 variable "function_names" {
-  description = "Lambda functions to watch, by a static label (e.g. { llm = module.llm_route.function_name }): errors, throttles, duration, concurrency."
+  description = "Lambda functions to watch, by a static label (e.g. { llm = module.llm_route.function_name }): errors and throttles alarms, duration alarm (function_duration_alarms), concurrency alarm (concurrency_alarms.reserved) and dashboard widgets. A new function needs only its entry here."
   type        = map(string)
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = alltrue([for v in values(var.function_names) : v != null && v != ""])
+    error_message = "function_names values must be function names, not null or empty: leave a function out of the map when its module creates none (e.g. a SageMaker route in direct mode has no proxy function)."
+  }
 }
 
 variable "web_acl_name" {
@@ -120,7 +125,7 @@ variable "dashboard_period_seconds" {
 # --- alarms ------------------------------------------------------------------------------------
 
 variable "alarms" {
-  description = "Alarm switches and thresholds. Periods are in seconds; an alarm fires when datapoints_to_alarm of evaluation_periods periods breach. api_latency_alarm: the stage's p99 Latency alarm (api_p99_latency_ms); turn it off when routes stream, because Latency then spans the whole stream. ttft_p99_ms: p99 time to first token of the routes in ttft_routes."
+  description = "Alarm switches and thresholds. Periods are in seconds; an alarm fires when datapoints_to_alarm of evaluation_periods periods breach. api_latency_alarm: the stage's p99 Latency alarm (api_p99_latency_ms); turn it off when routes stream, because Latency then spans the whole stream. ttft_p99_ms: p99 time to first token of the routes in ttft_routes. sagemaker_*: defaults of the sagemaker_endpoints alarms (p99 ModelLatency in ms, invocation errors per period; 0: none)."
   type = object({
     enabled                = optional(bool, true)
     period_seconds         = optional(number, 300)
@@ -134,6 +139,10 @@ variable "alarms" {
     lambda_errors          = optional(number, 5)
     lambda_throttles       = optional(number, 1)
     waf_blocked_requests   = optional(number, 500)
+
+    sagemaker_model_latency_p99_ms  = optional(number, 10000)
+    sagemaker_invocation_5xx_errors = optional(number, 5)
+    sagemaker_invocation_4xx_errors = optional(number, 25)
   })
   default  = {}
   nullable = false
@@ -157,17 +166,23 @@ variable "alarms" {
     condition     = var.alarms.ttft_p99_ms > 0 && var.alarms.api_p99_latency_ms > 0
     error_message = "alarms.ttft_p99_ms and alarms.api_p99_latency_ms must be greater than 0 (turn the latency alarm off with api_latency_alarm = false)."
   }
+
+  validation {
+    condition = alltrue([for v in [var.alarms.sagemaker_model_latency_p99_ms, var.alarms.sagemaker_invocation_5xx_errors, var.alarms.sagemaker_invocation_4xx_errors] :
+    v >= 0])
+    error_message = "alarms.sagemaker_model_latency_p99_ms, sagemaker_invocation_5xx_errors and sagemaker_invocation_4xx_errors must be 0 (no such alarm) or more."
+  }
 }
 
 variable "ttft_routes" {
-  description = "Route dimension values of the LLM gateway's EMF metrics (chat_completions, prompts) whose p99 TimeToFirstTokenMs is alarmed above alarms.ttft_p99_ms: the health of a streamed answer, which the stage's Latency (the whole stream) cannot show. Empty: no time-to-first-token alarm."
+  description = "Route dimension values of the LLM gateway's EMF metrics whose p99 TimeToFirstTokenMs is alarmed above alarms.ttft_p99_ms: the health of a streamed answer, which the stage's Latency (the whole stream) cannot show. The gateway emits TimeToFirstTokenMs for its streamed routes only: chat_completions (POST /v1/chat/completions), prompts (POST /v1/prompts/{name}), responses (POST /v1/responses) and messages (POST /v1/messages). Empty: no time-to-first-token alarm."
   type        = list(string)
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for r in var.ttft_routes : contains(["chat_completions", "prompts"], r)])
-    error_message = "ttft_routes may only hold the streamed LLM routes: chat_completions, prompts."
+    condition     = alltrue([for r in var.ttft_routes : contains(["chat_completions", "prompts", "responses", "messages"], r)])
+    error_message = "ttft_routes may only hold the streamed LLM routes: chat_completions, prompts, responses, messages."
   }
 }
 

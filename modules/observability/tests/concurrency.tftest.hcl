@@ -50,12 +50,12 @@ run "account_alarm_by_default_at_80_percent_of_1000" {
   command = plan
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.account_concurrency[0].threshold == 800 && aws_cloudwatch_metric_alarm.account_concurrency[0].metric_name == "ConcurrentExecutions" && aws_cloudwatch_metric_alarm.account_concurrency[0].statistic == "Maximum" && length(coalesce(aws_cloudwatch_metric_alarm.account_concurrency[0].dimensions, {})) == 0
+    condition     = aws_cloudwatch_metric_alarm.this["account_concurrency"].threshold == 800 && aws_cloudwatch_metric_alarm.this["account_concurrency"].metric_name == "ConcurrentExecutions" && aws_cloudwatch_metric_alarm.this["account_concurrency"].statistic == "Maximum" && length(coalesce(aws_cloudwatch_metric_alarm.this["account_concurrency"].dimensions, {})) == 0
     error_message = "The account alarm must watch the Region's ConcurrentExecutions against 80% of the default quota of 1,000."
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_concurrency) == 0
+    condition     = length([for k, a in aws_cloudwatch_metric_alarm.this : k if startswith(k, "function_concurrency/")]) == 0
     error_message = "Without reservations there is no per-function headroom to watch."
   }
 }
@@ -68,12 +68,12 @@ run "function_alarm_against_its_reserved_concurrency" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.account_concurrency[0].threshold == 2700
+    condition     = aws_cloudwatch_metric_alarm.this["account_concurrency"].threshold == 2700
     error_message = "The account threshold is threshold_percent of account_limit."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_concurrency["llm"].threshold == 180 && aws_cloudwatch_metric_alarm.function_concurrency["llm"].dimensions.FunctionName == "aigw-llm-gateway"
+    condition     = aws_cloudwatch_metric_alarm.this["function_concurrency/llm"].threshold == 180 && aws_cloudwatch_metric_alarm.this["function_concurrency/llm"].dimensions.FunctionName == "aigw-llm-gateway"
     error_message = "A reserved function's alarm fires at threshold_percent of its reservation, on its own ConcurrentExecutions."
   }
 }
@@ -86,7 +86,7 @@ run "off_when_disabled" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.account_concurrency) == 0 && length(aws_cloudwatch_metric_alarm.function_concurrency) == 0
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.this), "account_concurrency") && length([for k, a in aws_cloudwatch_metric_alarm.this : k if startswith(k, "function_concurrency/")]) == 0
     error_message = "enabled = false creates no concurrency alarm."
   }
 }

@@ -24,7 +24,7 @@ run "deprecated_lambda_function_names_still_works_and_warns" {
   expect_failures = [check.deprecated_inputs]
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.lambda_errors) == ["llm"] && aws_cloudwatch_metric_alarm.lambda_errors["llm"].dimensions.FunctionName == "aigw-llm"
+    condition     = [for k, a in aws_cloudwatch_metric_alarm.this : k if startswith(k, "lambda_errors/")] == ["lambda_errors/llm"] && aws_cloudwatch_metric_alarm.this["lambda_errors/llm"].dimensions.FunctionName == "aigw-llm"
     error_message = "The deprecated lambda_function_names still reaches the function alarms."
   }
 }
@@ -49,7 +49,7 @@ run "metrics_namespace_reaches_the_alarms" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.ttft_p99) == 1 && alltrue([for a in aws_cloudwatch_metric_alarm.ttft_p99 : a.namespace == "acme/llm"])
+    condition     = length([for k, a in aws_cloudwatch_metric_alarm.this : k if startswith(k, "ttft_p99/")]) == 1 && alltrue([for k, a in aws_cloudwatch_metric_alarm.this : a.namespace == "acme/llm" if startswith(k, "ttft_p99/")])
     error_message = "metrics_namespace sets the namespace of the EMF alarms."
   }
 

@@ -84,16 +84,16 @@ run "every_alarm_notifies_the_topic" {
   command = apply
 
   assert {
-    condition     = length(output.alarm_arns) == 9
-    error_message = "Expected 9 alarms: 5XX rate, p99 latency, throttling, WAF blocks, 2x Lambda errors, 2x Lambda throttles, 1 token budget."
+    condition     = length(output.alarm_arns) == 10
+    error_message = "Expected 10 alarms: 5XX rate, p99 latency, throttling, WAF blocks, 2x Lambda errors, 2x Lambda throttles, account concurrency, 1 token budget."
   }
 
   assert {
     condition = alltrue(concat(
-      [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.alarm_actions == toset([aws_sns_topic.this[0].arn]) && a.ok_actions == toset([aws_sns_topic.this[0].arn])],
+      [for k, a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset([aws_sns_topic.this[0].arn]) && a.ok_actions == toset([aws_sns_topic.this[0].arn])],
       [for a in aws_cloudwatch_metric_alarm.token_budget_burn : a.alarm_actions == toset([aws_sns_topic.this[0].arn])],
-      [aws_cloudwatch_metric_alarm.api_5xx_rate[0].alarm_actions == toset([aws_sns_topic.this[0].arn])],
-      [aws_cloudwatch_metric_alarm.waf_blocked[0].alarm_actions == toset([aws_sns_topic.this[0].arn])],
+      [aws_cloudwatch_metric_alarm.this["api_5xx_rate"].alarm_actions == toset([aws_sns_topic.this[0].arn])],
+      [aws_cloudwatch_metric_alarm.this["waf_blocked"].alarm_actions == toset([aws_sns_topic.this[0].arn])],
     ))
     error_message = "Alarms must notify the SNS topic on ALARM and OK."
   }
@@ -108,23 +108,23 @@ run "api_alarms_watch_the_stage" {
   command = apply
 
   assert {
-    condition     = one([for q in aws_cloudwatch_metric_alarm.api_5xx_rate[0].metric_query : q.expression if q.return_data == true]) == "IF(requests > 0, 100 * errors / requests, 0)"
+    condition     = one([for q in aws_cloudwatch_metric_alarm.this["api_5xx_rate"].metric_query : q.expression if q.return_data == true]) == "IF(requests > 0, 100 * errors / requests, 0)"
     error_message = "The 5XX alarm must watch the 5XX rate in percent."
   }
 
   assert {
-    condition = alltrue([for q in aws_cloudwatch_metric_alarm.api_5xx_rate[0].metric_query :
+    condition = alltrue([for q in aws_cloudwatch_metric_alarm.this["api_5xx_rate"].metric_query :
     q.metric[0].dimensions == tomap({ ApiName = "aigw-api", Stage = "prod" }) if length(q.metric) > 0])
     error_message = "5XX rate metrics must be scoped to the API name and stage."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.api_5xx_rate[0].threshold == 1
+    condition     = aws_cloudwatch_metric_alarm.this["api_5xx_rate"].threshold == 1
     error_message = "The default 5XX rate threshold is 1%."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.api_p99_latency[0].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.api_p99_latency[0].metric_name == "Latency"
+    condition     = aws_cloudwatch_metric_alarm.this["api_p99_latency"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.this["api_p99_latency"].metric_name == "Latency"
     error_message = "The latency alarm must watch p99 Latency."
   }
 
@@ -134,17 +134,17 @@ run "api_alarms_watch_the_stage" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.api_throttled[0].namespace == aws_cloudwatch_log_metric_filter.throttled[0].metric_transformation[0].namespace
+    condition     = aws_cloudwatch_metric_alarm.this["api_throttled"].namespace == aws_cloudwatch_log_metric_filter.throttled[0].metric_transformation[0].namespace
     error_message = "The throttling alarm must watch the metric filter's metric."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.waf_blocked[0].dimensions == tomap({ WebACL = "aigw-waf", Region = "us-east-1", Rule = "ALL" })
+    condition     = aws_cloudwatch_metric_alarm.this["waf_blocked"].dimensions == tomap({ WebACL = "aigw-waf", Region = "us-east-1", Rule = "ALL" })
     error_message = "The WAF alarm must watch BlockedRequests of the web ACL (all rules)."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.lambda_throttles["llm"].dimensions["FunctionName"] == "aigw-llm-gateway" && aws_cloudwatch_metric_alarm.lambda_errors["authorizer"].metric_name == "Errors"
+    condition     = aws_cloudwatch_metric_alarm.this["lambda_throttles/llm"].dimensions["FunctionName"] == "aigw-llm-gateway" && aws_cloudwatch_metric_alarm.this["lambda_errors/authorizer"].metric_name == "Errors"
     error_message = "Every Lambda gets an errors and a throttles alarm."
   }
 }
@@ -158,25 +158,25 @@ run "streamed_routes_alarm_on_time_to_first_token_not_on_stream_length" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.api_p99_latency) == 0
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.this), "api_p99_latency")
     error_message = "A streaming stage must not alarm on API Gateway Latency: it spans the whole stream, so long answers would page."
   }
 
   assert {
     condition = alltrue([for r in ["chat_completions", "prompts"] :
-      aws_cloudwatch_metric_alarm.ttft_p99[r].namespace == "aigw" &&
-      aws_cloudwatch_metric_alarm.ttft_p99[r].metric_name == "TimeToFirstTokenMs" &&
-      aws_cloudwatch_metric_alarm.ttft_p99[r].dimensions == tomap({ Route = r }) &&
-      aws_cloudwatch_metric_alarm.ttft_p99[r].extended_statistic == "p99" &&
-      aws_cloudwatch_metric_alarm.ttft_p99[r].threshold == 8000 &&
-      aws_cloudwatch_metric_alarm.ttft_p99[r].alarm_actions == toset([aws_sns_topic.this[0].arn])
+      aws_cloudwatch_metric_alarm.this["ttft_p99/${r}"].namespace == "aigw" &&
+      aws_cloudwatch_metric_alarm.this["ttft_p99/${r}"].metric_name == "TimeToFirstTokenMs" &&
+      aws_cloudwatch_metric_alarm.this["ttft_p99/${r}"].dimensions == tomap({ Route = r }) &&
+      aws_cloudwatch_metric_alarm.this["ttft_p99/${r}"].extended_statistic == "p99" &&
+      aws_cloudwatch_metric_alarm.this["ttft_p99/${r}"].threshold == 8000 &&
+      aws_cloudwatch_metric_alarm.this["ttft_p99/${r}"].alarm_actions == toset([aws_sns_topic.this[0].arn])
     ])
     error_message = "Each streamed route must alarm on the gateway's p99 TimeToFirstTokenMs (EMF dimension Route) and notify the topic."
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.api_5xx_rate) == 1 && length(output.alarm_arns) == 10
-    error_message = "The 5XX rate alarm stays; two TTFT alarms replace the latency alarm (9 - 1 + 2)."
+    condition     = contains(keys(aws_cloudwatch_metric_alarm.this), "api_5xx_rate") && length(output.alarm_arns) == 11
+    error_message = "The 5XX rate alarm stays; two TTFT alarms replace the latency alarm (10 - 1 + 2)."
   }
 }
 
@@ -268,13 +268,13 @@ run "minimal_inputs_drop_optional_widgets_and_alarms" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_log_metric_filter.throttled) == 0 && length(aws_cloudwatch_metric_alarm.api_throttled) == 0 && length(aws_cloudwatch_metric_alarm.waf_blocked) == 0
+    condition     = length(aws_cloudwatch_log_metric_filter.throttled) == 0 && !contains(keys(aws_cloudwatch_metric_alarm.this), "api_throttled") && !contains(keys(aws_cloudwatch_metric_alarm.this), "waf_blocked")
     error_message = "Without access log and WAF there is no throttling metric and no WAF alarm."
   }
 
   assert {
-    condition     = length(output.alarm_arns) == 2
-    error_message = "Only the 5XX rate and latency alarms remain."
+    condition     = length(output.alarm_arns) == 3
+    error_message = "Only the 5XX rate, latency and account concurrency alarms remain."
   }
 
   assert {
@@ -302,7 +302,7 @@ run "existing_topic_is_used_without_creating_one" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.api_5xx_rate[0].alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:shared-alarms"])
+    condition     = aws_cloudwatch_metric_alarm.this["api_5xx_rate"].alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:shared-alarms"])
     error_message = "Alarms must notify the supplied topic."
   }
 }
@@ -369,7 +369,7 @@ run "waf_watch_without_web_acl_name_is_refused" {
     web_acl_name = null
   }
 
-  expect_failures = [aws_cloudwatch_metric_alarm.waf_blocked]
+  expect_failures = [aws_cloudwatch_metric_alarm.this]
 }
 
 run "waf_widget_without_web_acl_name_is_refused" {

@@ -1,7 +1,8 @@
 """What the Terraform modules rely on from the LLM gateway code.
 
 - modules/observability alarms on the p99 of the EMF metric ``TimeToFirstTokenMs`` with
-  the dimension ``Route`` = ``chat_completions`` or ``prompts`` (the streamed routes).
+  the dimension ``Route`` = ``chat_completions``, ``prompts``, ``responses`` or
+  ``messages`` (the streamed routes).
 - modules/llm-route puts every prompt route in the config document and keeps the
   function's environment to the parameter's name (Lambda caps the environment at 4 KB).
 """
@@ -9,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +19,18 @@ from llm_helpers import TENANT, base_config, make_gateway, post
 
 from llm_gateway import handler
 
-# The values modules/observability accepts in ttft_routes (variables.tf validation).
-OBSERVABILITY_TTFT_ROUTES = {"chat_completions", "prompts"}
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _observability_ttft_routes() -> set[str]:
+    """The values modules/observability accepts in ttft_routes (its validation block)."""
+    text = (ROOT / "modules" / "observability" / "variables.tf").read_text()
+    block = text[text.index('variable "ttft_routes"') :]
+    (listed,) = re.findall(r"contains\(\[([^\]]*)\], r\)", block[: block.index("\n}\n")])
+    return set(re.findall(r'"([a-z_]+)"', listed))
+
+
+OBSERVABILITY_TTFT_ROUTES = _observability_ttft_routes()
 
 
 def _ttft_records(metrics: list[dict]) -> list[dict]:
@@ -34,13 +46,27 @@ def _ttft_records(metrics: list[dict]) -> list[dict]:
             "chat_completions",
         ),
         ("/v1/prompts/greet", {"variables": {"name": "Ana"}, "stream": True}, "prompts"),
+        ("/v1/responses", {"model": "chat", "input": "a b", "stream": True}, "responses"),
+        (
+            "/v1/messages",
+            {
+                "model": "chat",
+                "max_tokens": 16,
+                "stream": True,
+                "messages": [{"role": "user", "content": "a b"}],
+            },
+            "messages",
+        ),
     ],
 )
 def test_streamed_answers_publish_time_to_first_token_by_route(
     path: str, body: dict, route: str
 ) -> None:
     gw, cap = make_gateway()
-    resp = post(gw, path, body)
+    # anthropic-version: the Messages API requires it; the other dialects ignore it.
+    headers = {"content-type": "application/json", "anthropic-version": "2023-06-01"}
+    resp = gw.handle("POST", path, headers, json.dumps(body).encode(), TENANT)
+    assert resp.status == 200
     resp.read_all()
     (record,) = _ttft_records(cap.metrics)
     directive = record["_aws"]["CloudWatchMetrics"][0]
@@ -49,6 +75,10 @@ def test_streamed_answers_publish_time_to_first_token_by_route(
     assert {"Name": "TimeToFirstTokenMs", "Unit": "Milliseconds"} in directive["Metrics"]
     assert record["Route"] == route and route in OBSERVABILITY_TTFT_ROUTES
     assert isinstance(record["TimeToFirstTokenMs"], float) and record["TimeToFirstTokenMs"] >= 0
+
+
+def test_observability_accepts_exactly_the_streamed_routes() -> None:
+    assert OBSERVABILITY_TTFT_ROUTES == {"chat_completions", "prompts", "responses", "messages"}
 
 
 def test_buffered_answers_publish_no_time_to_first_token() -> None:

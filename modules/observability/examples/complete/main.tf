@@ -1,6 +1,8 @@
-# Everything wired: access-log throttling metric, WAF, two Lambda functions,
-# per-tenant token-budget burn alarms, a caller-owned KMS key and several
-# subscriptions. The access log group stands in for gateway-core's output.
+# Everything wired: access-log throttling metric, WAF, three Lambda functions,
+# per-route alarms for every route family, a SageMaker endpoint, per-tenant
+# token-budget burn alarms, a caller-owned KMS key and several subscriptions.
+# The access log group stands in for gateway-core's output; route paths and
+# names stand in for the route modules' outputs.
 
 provider "aws" {
   region = var.region
@@ -64,8 +66,31 @@ module "observability" {
   metrics_namespace     = "aigw"
 
   function_names = {
-    llm        = "${var.name_prefix}-complete-llm-gateway"
-    authorizer = "${var.name_prefix}-complete-authorizer"
+    llm             = "${var.name_prefix}-complete-llm-gateway"
+    authorizer      = "${var.name_prefix}-complete-authorizer"
+    sagemaker_proxy = "${var.name_prefix}-complete-sagemaker-proxy"
+  }
+
+  # The LLM function streams: its duration is the stream's, so only the others get one.
+  function_duration_alarms = { p99_ms = 10000, per_function = { llm = null } }
+
+  ttft_routes = ["chat_completions", "prompts", "responses", "messages"]
+
+  # Per-route alarms need detailed metrics on the stage (gateway-core metrics_enabled).
+  routes = {
+    chat_completions = { method = "POST", path = "/v1/chat/completions", family = "llm" }
+    translate        = { method = "POST", path = "/v1/translate", family = "ai_service" }
+    sentiment        = { method = "POST", path = "/v1/sentiment", family = "ai_service", p99_latency_ms = 2000 }
+    churn            = { method = "POST", path = "/v1/sagemaker/churn/invocations", family = "sagemaker" }
+    inventory        = { method = "POST", path = "/v1/inventory", family = "private" }
+    weather          = { method = "GET", path = "/v1/weather", family = "http" }
+  }
+  route_alarm_thresholds = {
+    http = { p99_latency_ms = 3000 }
+  }
+
+  sagemaker_endpoints = {
+    churn = { endpoint_name = "${var.name_prefix}-churn", model_latency_p99_ms = 500 }
   }
 
   alarms = {
@@ -77,6 +102,8 @@ module "observability" {
     api_throttled_requests = 100
     lambda_errors          = 10
     waf_blocked_requests   = 1000
+
+    sagemaker_invocation_5xx_errors = 3
   }
 
   token_budgets = {

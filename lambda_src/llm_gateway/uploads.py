@@ -28,7 +28,7 @@ from llm_gateway.config_types import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 BUCKET_ENV = "AIGW_UPLOADS_BUCKET"
@@ -242,4 +242,72 @@ def presign_put(cfg: Settings, key: str, content_type: str, size: int) -> str:
         },
         ExpiresIn=cfg.url_ttl_s,
         HttpMethod="PUT",
+    )
+
+
+# --------------------------------------------------------------------------- chat content
+
+# Converse's ImageFormat values (what an image part may reference).
+CHAT_IMAGE_EXTS = ("png", "jpeg", "gif", "webp")
+
+
+def resolve_chat_media(
+    request: dict[str, Any],
+    tenant: str,
+    load: Callable[[], Settings | None],
+    provider_types: set[str],
+) -> int:
+    """Turn the upload references of a validated chat request into the internal parts
+    ``s3_image`` / ``s3_document`` (``{"uri", "format", "name"}``), in place, after
+    :func:`resolve` has checked each one belongs to ``tenant``. Only these parts reach
+    Bedrock as ``s3Location`` sources: an ``s3://`` URL that did not pass here is refused
+    by the Converse mapping like any other non-data URL. Returns the number resolved."""
+    found = 0
+    cfg: Settings | None = None
+    for i, msg in enumerate(request["messages"]):
+        content = msg.get("content")
+        if msg.get("role") != "user" or not isinstance(content, list):
+            continue
+        for j, part in enumerate(content):
+            where = f"messages[{i}].content[{j}]"
+            if part["type"] == "image_url" and is_reference(part["image_url"]["url"]):
+                ref, param = part["image_url"]["url"], f"{where}.image_url.url"
+            elif part["type"] == "file":
+                ref, param = part["file"]["file_id"], f"{where}.file.file_id"
+            else:
+                continue
+            if not found:
+                if "openai" in provider_types:
+                    raise errors.invalid_request(
+                        f"'{param}': upload references are read by Amazon Bedrock; this "
+                        "model has targets on an OpenAI-compatible provider.",
+                        param,
+                        "unsupported_value",
+                    )
+                cfg = load()
+            found += 1
+            obj = resolve(ref, tenant, cfg, param)
+            content[j] = _chat_part(obj, part["type"], param)
+    return found
+
+
+def _chat_part(obj: ObjectRef, part_type: str, param: str) -> dict[str, Any]:
+    source = {"uri": obj.uri, "format": obj.ext}
+    if obj.kind == "image" and obj.ext in CHAT_IMAGE_EXTS:
+        return {"type": "s3_image", "s3": source}
+    if obj.kind == "document" and part_type == "file":
+        # Converse document names allow letters, digits, single spaces, hyphens,
+        # parentheses and brackets; the client's filename is not passed (it is prompt text).
+        name = "upload-" + obj.key.rsplit("_", 1)[1].split(".", 1)[0][:12]
+        return {"type": "s3_document", "s3": {**source, "name": name}}
+    wanted = (
+        "an image upload (png, jpeg, gif, webp)"
+        if part_type == "image_url"
+        else "an image or document upload (png, jpeg, gif, webp, pdf, csv, doc, docx, xls, "
+        "xlsx, html, txt, md)"
+    )
+    raise errors.invalid_request(
+        f"'{param}' must reference {wanted}; this upload is .{obj.ext}.",
+        param,
+        "unsupported_media_type",
     )

@@ -100,3 +100,8 @@ locals {
     })
   } : {}
 }
+
+output "uploads" {
+  description = "The upload bucket and limits the function uses (null: no uploads route)."
+  value       = var.create ? var.uploads : null
+}

@@ -1,6 +1,6 @@
 output "bucket_name" {
   description = "Name of the upload bucket (null when create = false)."
-  value       = try(aws_s3_bucket.this[0].id, null)
+  value       = try(aws_s3_bucket.this[0].bucket, null)
 }
 
 output "bucket_arn" {
@@ -31,7 +31,7 @@ output "expiration_days" {
 output "uploads" {
   description = "What llm-route and ai-service-route take as their `uploads` input: bucket_name, bucket_arn, kms_key_arn, key_prefix (null when create = false)."
   value = var.create ? {
-    bucket_name = aws_s3_bucket.this[0].id
+    bucket_name = aws_s3_bucket.this[0].bucket
     bucket_arn  = local.bucket_arn
     kms_key_arn = local.kms_key_arn
     key_prefix  = local.key_prefix

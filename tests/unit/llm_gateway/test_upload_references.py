@@ -301,3 +301,39 @@ def test_converse_refuses_references_that_were_not_resolved() -> None:
         with pytest.raises(base.ProviderError) as exc:
             to_converse(request, Target("br", "m"))
         assert exc.value.status == 400
+
+
+# -- the other dialects ---------------------------------------------------------------------
+
+
+def test_the_responses_api_input_image_takes_a_reference(
+    enabled: None, upstream: list[dict[str, Any]]
+) -> None:
+    gw, _ = make_gateway(base_config())
+    body = {
+        "model": "chat",
+        "store": False,
+        "input": [{"role": "user", "content": [{"type": "input_image", "image_url": PNG}]}],
+    }
+    resp = post(gw, "/v1/responses", body)
+    assert resp.status == 200, resp.body
+    assert upstream[0]["messages"][-1]["content"][0]["s3"]["uri"] == uri("acme")
+    # and another tenant's URI is refused there too
+    body["input"][0]["content"][0]["image_url"] = uri("globex")
+    resp = post(gw, "/v1/responses", body)
+    assert resp.status == 403 and json.loads(resp.body)["error"]["code"] == "upload_not_owned"
+
+
+def test_the_messages_api_url_image_takes_a_reference(
+    enabled: None, upstream: list[dict[str, Any]]
+) -> None:
+    gw, _ = make_gateway(base_config())
+    block = {"type": "image", "source": {"type": "url", "url": uri("acme")}}
+    body = {"model": "chat", "max_tokens": 10, "messages": [{"role": "user", "content": [block]}]}
+    headers = {"content-type": "application/json", "anthropic-version": "2023-06-01"}
+    resp = gw.handle("POST", "/v1/messages", headers, json.dumps(body).encode(), TENANT)
+    assert resp.status == 200, resp.body
+    assert upstream[0]["messages"][-1]["content"][0]["s3"]["uri"] == uri("acme")
+    resp = gw.handle("POST", "/v1/messages", headers, json.dumps(body).encode(), OTHER)
+    assert resp.status == 403
+    assert json.loads(resp.body)["error"]["type"] == "permission_error"

@@ -58,14 +58,24 @@ resource "aws_s3_bucket_policy" "logs" {
   bucket = aws_s3_bucket.logs.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "S3ServerAccessLogs"
-      Effect    = "Allow"
-      Principal = { Service = "logging.s3.amazonaws.com" }
-      Action    = "s3:PutObject"
-      Resource  = "${aws_s3_bucket.logs.arn}/s3-access/*"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.suffix } }
-    }]
+    Statement = [
+      {
+        Sid       = "S3ServerAccessLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.logs.arn}/s3-access/*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.suffix } }
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
   })
 }
 

@@ -23,4 +23,5 @@ module "gateway" {
   llm                         = var.llm
   observability               = var.observability
   stage_cache                 = var.stage_cache
+  uploads                     = var.uploads
 }

@@ -105,3 +105,9 @@ variable "stage_cache" {
   default  = {}
   nullable = false
 }
+
+variable "uploads" {
+  description = "Large payloads by upload: enabled (default false), bucket_name, expiration_days, max_bytes, url_ttl_seconds, content_types, access_log_bucket (see modules/ai-gateway and docs/uploads.md)."
+  type        = any
+  default     = {}
+}

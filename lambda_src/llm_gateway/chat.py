@@ -14,6 +14,7 @@ from aigw_shared.text import text_of
 from llm_gateway import parameters, streaming
 from llm_gateway.providers import base
 from llm_gateway.targets import run_targets
+from llm_gateway.uploads import resolve_chat_media
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ def prepare(ctx: Context, request: dict[str, Any]) -> tuple[ModelConfig, int]:
     cannot honour a parameter) and the tokens to reserve for it."""
     cfg, out = ctx.cfg, ctx.out
     model = ctx.model(request["model"], "chat")
-    parameters.check_targets(request, {cfg.providers[t.provider].type for t in model.targets})
+    types = {cfg.providers[t.provider].type for t in model.targets}
+    parameters.check_targets(request, types)
+    resolve_chat_media(request, ctx.identity.tenant, ctx.gateway.upload_settings, types)
     out.model, out.stream = model.alias, request["stream"]
     out.prompt_text = "\n".join(text_of(m.get("content")) for m in request["messages"])
     max_out = request.get("max_completion_tokens") or request.get("max_tokens")

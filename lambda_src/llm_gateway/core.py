@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from llm_gateway.providers import base
     from llm_gateway.quotas import QuotaStore
     from llm_gateway.responses_store import ResponseStore
+    from llm_gateway.uploads import Settings as UploadSettings
 
 
 class Gateway:
@@ -109,6 +110,12 @@ class Gateway:
         from llm_gateway.responses_store import store_for
 
         return store_for(self._quota_client, self._environ)
+
+    def upload_settings(self) -> UploadSettings | None:
+        """The upload bucket's settings from the function's environment (None: off)."""
+        from llm_gateway.uploads import settings
+
+        return settings(self._environ)
 
     def finish(self, cfg: GatewayConfig, out: Outcome) -> None:
         """Write the request's log line and metric record."""

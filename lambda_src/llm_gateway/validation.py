@@ -106,10 +106,30 @@ def _content(v: Any, param: str, role: str) -> Any:
                     )
                 entry["detail"] = img["detail"]
             parts.append({"type": "image_url", "image_url": entry})
+        elif ptype == "file" and role == "user":
+            parts.append({"type": "file", "file": _file(part.get("file"), f"{p}.file")})
         else:
-            allowed = "text, image_url" if role == "user" else "text"
+            allowed = "text, image_url, file" if role == "user" else "text"
             raise invalid_request(f"'{p}.type' must be one of: {allowed}.", f"{p}.type")
     return parts
+
+
+def _file(v: Any, param: str) -> dict[str, str]:
+    """OpenAI's file content part; the gateway reads files only by upload reference
+    (``file_id``: the id or URI of an upload, see ``llm_gateway.uploads``)."""
+    if not isinstance(v, dict):
+        raise _type(param, "an object")
+    if v.get("file_data") is not None:
+        raise invalid_request(
+            f"'{param}.file_data' is not supported: upload the file (POST /v1/uploads) and "
+            "pass its id as 'file_id'.",
+            f"{param}.file_data",
+            "unsupported_parameter",
+        )
+    out = {"file_id": _string(v.get("file_id"), f"{param}.file_id", allow_empty=False)}
+    if v.get("filename") is not None:
+        out["filename"] = _string(v["filename"], f"{param}.filename")
+    return out
 
 
 def _tool_calls(v: Any, param: str) -> list[dict[str, Any]]:

@@ -65,6 +65,7 @@ module "llm" {
 
   responses_retention_days = var.llm.responses_retention_days
   enable_messages_routes   = var.llm.enable_messages_routes
+  uploads                  = local.llm_uploads
 
   tags = var.tags
 }

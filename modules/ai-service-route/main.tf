@@ -60,11 +60,11 @@ resource "aws_iam_role_policy" "this" {
   role = aws_iam_role.this[0].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
+    Statement = concat([{
       Sid      = "CallEnabledServices"
       Effect   = "Allow"
       Action   = sort(distinct(flatten([for k, v in local.enabled : v.iam])))
       Resource = ["*"]
-    }]
+    }], local.upload_policy_statements)
   })
 }

@@ -195,7 +195,7 @@ locals {
       auth                 = var.route_auth
       public               = false
       cache                = null
-      request_schema       = jsonencode(local.request_schemas[k])
+      request_schema       = local.route_schemas[k]
       request_parameters   = {}
       integration = {
         type = "AWS"
@@ -213,7 +213,7 @@ locals {
           "integration.request.header.Content-Type" = "'application/x-amz-json-1.1'"
         }
         request_templates = {
-          "application/json" = templatefile("${path.module}/templates/${local.request_template_names[k]}_request.vtl", local.template_vars[k])
+          "application/json" = templatefile("${path.module}/templates/${local.request_template_names[k]}_request.vtl", merge(local.template_vars[k], local.upload_template_vars))
         }
         passthrough_behavior = "NEVER"
         responses            = merge(local.error_integration_responses, { "2\\d{2}" = local.success_responses[k] })

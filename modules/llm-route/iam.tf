@@ -75,6 +75,7 @@ locals {
       },
     ],
     local.responses_policy_statements,
+    local.uploads_policy_statements,
     length(local.bedrock_model_arns) > 0 ? [
       {
         Sid      = "InvokeConfiguredModels"

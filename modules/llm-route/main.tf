@@ -29,6 +29,7 @@ locals {
     # The streaming runtime loop (ADR 0011) replaces the managed runtime's buffered loop.
     var.streaming ? { AWS_LAMBDA_EXEC_WRAPPER = "/var/task/llm_gateway/stream_bootstrap" } : {},
     local.responses_environment,
+    local.uploads_environment,
   )
 }
 

@@ -116,6 +116,7 @@ locals {
       })
     } : {},
     local.responses_routes,
+    local.uploads_routes,
     {
       for name, p in var.prompt_templates : "llm_prompt_${name}" => merge(local.route_base, {
         path           = "/v1/prompts/${name}"

@@ -67,6 +67,7 @@ EXACT: dict[str, Route] = {
     "/v1/embeddings": Route("POST", "embeddings", "embeddings:handle"),
     "/v1/models": Route("GET", "models", "models:list_models"),
     "/v1/responses": Route("POST", "responses", "responses:create"),
+    "/v1/uploads": Route("POST", "uploads", "uploads:create"),
     "/v1/messages": Route("POST", "messages", "messages:handle", "error_response"),
     "/v1/messages/count_tokens": Route(
         "POST", "messages_count_tokens", "messages:count_tokens", "error_response"

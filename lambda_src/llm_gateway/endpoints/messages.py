@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from aigw_shared.errors import ApiError, invalid_request
 from aigw_shared.http_event import JSON_HEADERS, Response, json_bytes
-from llm_gateway import anthropic_shape, chat, validation
+from llm_gateway import anthropic_shape, chat, uploads, validation
 from llm_gateway.anthropic_stream import MessageEncoder
 from llm_gateway.providers import base
 
@@ -101,6 +101,9 @@ def count_tokens(ctx: Context) -> Response:
     target = model.targets[0]
     config = ctx.cfg.providers[target.provider]
     provider = ctx.gateway.provider(config)
+    uploads.resolve_chat_media(
+        request, ctx.identity.tenant, ctx.gateway.upload_settings, {config.type}
+    )
     counter = getattr(provider, "count_tokens", None)
     if counter is None:
         raise invalid_request(

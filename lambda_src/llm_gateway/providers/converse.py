@@ -64,6 +64,20 @@ def _content_blocks(content: Any, where: str) -> list[dict[str, Any]]:
                 blocks.append({"text": part["text"]})
         elif part.get("type") == "image_url":
             blocks.append(_image_block(part["image_url"]["url"], f"{where}[{i}]"))
+        elif part.get("type") == "s3_image":  # an upload the gateway resolved (uploads.py)
+            s3 = part["s3"]
+            source = {"s3Location": {"uri": s3["uri"]}}
+            blocks.append({"image": {"format": s3["format"], "source": source}})
+        elif part.get("type") == "s3_document":
+            s3 = part["s3"]
+            source = {"s3Location": {"uri": s3["uri"]}}
+            blocks.append(
+                {"document": {"format": s3["format"], "name": s3["name"], "source": source}}
+            )
+        else:
+            raise base.bad_request(
+                f"{where}[{i}]: Bedrock targets read files only by upload reference."
+            )
     return blocks
 
 

@@ -250,3 +250,46 @@ run "passes_the_dialect_settings_to_the_llm_route" {
     error_message = "llm.enable_messages_routes = false drops the Messages routes (and keeps the others)."
   }
 }
+
+run "uploads_are_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.upload_bucket_name == null && module.llm.uploads == null && !contains(keys(module.llm.routes), "llm_uploads")
+    error_message = "Without uploads.enabled there is no bucket and no uploads route."
+  }
+}
+
+run "uploads_create_the_bucket_and_the_route" {
+  command = apply
+
+  variables {
+    uploads = { enabled = true, expiration_days = 3, max_bytes = 10485760, content_types = ["image/png", "application/pdf"] }
+  }
+
+  assert {
+    condition     = output.upload_bucket_name == "aigw-test-uploads-123456789012"
+    error_message = "The bucket is named <name>-uploads-<account id> unless bucket_name says otherwise."
+  }
+
+  assert {
+    condition     = module.uploads.expiration_days == 3
+    error_message = "uploads.expiration_days reaches the bucket's lifecycle rule."
+  }
+
+  assert {
+    condition     = contains(keys(jsondecode(output.openapi_document).paths), "/v1/uploads")
+    error_message = "The API serves POST /v1/uploads."
+  }
+
+  assert {
+    condition = (
+      module.llm.uploads.bucket_name == "aigw-test-uploads-123456789012" &&
+      module.llm.uploads.bucket_arn == module.uploads.bucket_arn &&
+      module.llm.uploads.kms_key_arn == module.uploads.kms_key_arn &&
+      module.llm.uploads.max_bytes == 10485760 &&
+      module.llm.uploads.content_types == tolist(["image/png", "application/pdf"])
+    )
+    error_message = "The LLM function learns the bucket and the limits."
+  }
+}

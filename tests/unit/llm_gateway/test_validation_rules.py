@@ -105,7 +105,7 @@ CHAT_REJECTIONS = {
     "part-not-object": (msg(role="user", content=["x"]), invalid_type(P0, "an object")),
     "part-type-unknown": (
         part(type="audio"),
-        value(f"{P0}.type", f"'{P0}.type' must be one of: text, image_url."),
+        value(f"{P0}.type", f"'{P0}.type' must be one of: text, image_url, file."),
     ),
     "image-part-outside-user-message": (
         msg(role="system", content=[{"type": "image_url", "image_url": {"url": "u"}}]),

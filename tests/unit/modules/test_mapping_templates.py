@@ -188,7 +188,14 @@ def test_translate_response():
     ],
 )
 def test_labels_request(body, max_labels, min_confidence):
-    tpl = tf_render(AI / "labels_request.vtl", max_labels=10, min_confidence=55)
+    tpl = tf_render(
+        AI / "labels_request.vtl",
+        max_labels=10,
+        min_confidence=55,
+        bucket="",
+        key_prefix="",
+        tenant_key="tenant",
+    )
     assert json.loads(render(tpl, body)) == {
         "Image": {"Bytes": "aGVsbG8="},
         "MaxLabels": max_labels,

@@ -22,4 +22,5 @@ module "gateway" {
   waf                         = var.waf
   llm                         = var.llm
   observability               = var.observability
+  release                     = var.release
 }

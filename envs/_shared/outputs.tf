@@ -32,3 +32,8 @@ output "alarm_topic_arn" {
   description = "SNS topic of the gateway's alarms."
   value       = module.gateway.alarm_topic_arn
 }
+
+output "release" {
+  description = "What `aigw release` acts on (REST API, stage, deployments, LLM alias and version, canary alarms)."
+  value       = module.gateway.release
+}

@@ -39,3 +39,9 @@ llm = {
   # look up the current version in the AWS Lambda documentation before applying.
   parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
 }
+
+# release: not set here. `aigw release start|promote|rollback --env dev` writes it to
+# envs/dev/release.auto.tfvars.json (Terraform reads it with this file); commit that file
+# with the change it releases so CI plans the same release (docs/releases.md). To turn on
+# the canary alarms `aigw release watch` rolls back on, set release.alarms there, e.g.
+#   "alarms": {"enabled": true, "error_rate_5xx": 0.05, "p99_latency_ms": 10000, "llm_error_rate": 0.05}

@@ -52,3 +52,8 @@ output "kms_key_arn" {
   description = "The environment key (from the local key stack) that encrypts the gateway's data."
   value       = var.kms_key_arn
 }
+
+output "release" {
+  description = "What `aigw release` acts on (REST API, stage, deployments, LLM alias and version, canary alarms)."
+  value       = module.gateway.release
+}

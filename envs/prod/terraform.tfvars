@@ -62,3 +62,9 @@ observability = {
   # Chat streams: alarm on p99 time to first token, not on request latency (whole streams).
   alarms = { api_5xx_rate_percent = 1, ttft_p99_ms = 10000 }
 }
+
+# release: not set here. `aigw release start|promote|rollback --env prod` writes it to
+# envs/prod/release.auto.tfvars.json (Terraform reads it with this file); commit that file
+# with the change it releases so CI plans the same release (docs/releases.md). To turn on
+# the canary alarms `aigw release watch` rolls back on, set release.alarms there, e.g.
+#   "alarms": {"enabled": true, "error_rate_5xx": 0.05, "p99_latency_ms": 10000, "llm_error_rate": 0.05}

@@ -13,7 +13,7 @@ Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-ar
 def registrars() -> list[Registrar]:
     """Every command group, in the order ``aigw --help`` lists them (imported when the
     parser is built)."""
-    from aigw import docs, mutation, scan, serve, tenancy
+    from aigw import docs, mutation, release, scan, serve, tenancy
     from aigw.commands import build, env, sandbox, tf, toolchain
 
     return [
@@ -23,6 +23,7 @@ def registrars() -> list[Registrar]:
         tf.register,
         env.register,
         tenancy.register,
+        release.register,
         scan.register,
         docs.register,
         serve.register,

@@ -59,7 +59,7 @@ def test_canary_release_sequence_keeps_the_served_deployment(sandbox_target, tmp
         endpoint_url=sandbox_target.endpoint,
         region_name=sandbox_target.region,
         aws_access_key_id="sandbox",
-        aws_secret_access_key="sandbox",  # noqa: S106 - the sandbox's placeholder
+        aws_secret_access_key="sandbox",
     )
     root.init()
     try:

@@ -27,46 +27,52 @@ locals {
   release_alarm_actions  = local.release.alarms.send_to_alarm_topic && module.observability.sns_topic_arn != null ? [module.observability.sns_topic_arn] : []
 }
 
-resource "aws_cloudwatch_metric_alarm" "canary_5xx_rate" {
-  count = local.release_alarms ? 1 : 0
+locals {
+  canary_stage_alarms = {
+    "5xx-rate" = {
+      description = "Share of the stage canary's requests answered 5XX above ${local.release.alarms.error_rate_5xx}"
+      metric_name = "5XXError"
+      statistic   = "Average" # 5XXError is 1 or 0 per request: its average is the rate
+      extended    = null
+      threshold   = local.release.alarms.error_rate_5xx
+    }
+    "p99-latency" = {
+      description = "p99 latency of the stage canary above ${local.release.alarms.p99_latency_ms} ms"
+      metric_name = "Latency"
+      statistic   = null
+      extended    = "p99"
+      threshold   = local.release.alarms.p99_latency_ms
+    }
+  }
+  # The LLM function's newly published version as invoked through the alias (Lambda's
+  # FunctionName + Resource "<function>:<alias>" + ExecutedVersion dimensions).
+  canary_llm_dimensions = {
+    FunctionName    = module.llm.function_name
+    Resource        = "${module.llm.function_name}:${local.llm_alias_name}"
+    ExecutedVersion = module.llm.function_version
+  }
+}
 
-  alarm_name          = "${var.name}-canary-5xx-rate"
-  alarm_description   = "Share of the stage canary's requests answered 5XX above ${local.release.alarms.error_rate_5xx} (aigw release watch rolls back)."
+resource "aws_cloudwatch_metric_alarm" "canary_stage" {
+  for_each = local.release_alarms ? local.canary_stage_alarms : {}
+
+  alarm_name          = "${var.name}-canary-${each.key}"
+  alarm_description   = "${each.value.description} (aigw release watch rolls back)."
   namespace           = "AWS/ApiGateway"
-  metric_name         = "5XXError"
+  metric_name         = each.value.metric_name
   dimensions          = { ApiName = module.gateway.rest_api_name, Stage = local.canary_stage_dimension }
-  statistic           = "Average"
+  statistic           = each.value.statistic
+  extended_statistic  = each.value.extended
   period              = local.release.alarms.period_seconds
   evaluation_periods  = local.release.alarms.evaluation_periods
   datapoints_to_alarm = local.release.alarms.datapoints_to_alarm
-  threshold           = local.release.alarms.error_rate_5xx
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = local.release_missing_data
   alarm_actions       = local.release_alarm_actions
   tags                = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "canary_p99_latency" {
-  count = local.release_alarms ? 1 : 0
-
-  alarm_name          = "${var.name}-canary-p99-latency"
-  alarm_description   = "p99 latency of the stage canary above ${local.release.alarms.p99_latency_ms} ms (aigw release watch rolls back)."
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "Latency"
-  dimensions          = { ApiName = module.gateway.rest_api_name, Stage = local.canary_stage_dimension }
-  extended_statistic  = "p99"
-  period              = local.release.alarms.period_seconds
-  evaluation_periods  = local.release.alarms.evaluation_periods
-  datapoints_to_alarm = local.release.alarms.datapoints_to_alarm
-  threshold           = local.release.alarms.p99_latency_ms
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = local.release_missing_data
-  alarm_actions       = local.release_alarm_actions
-  tags                = var.tags
-}
-
-# Errors / Invocations of the version this apply published, as invoked through the alias
-# (Lambda's FunctionName + Resource "<function>:<alias>" + ExecutedVersion dimensions).
 resource "aws_cloudwatch_metric_alarm" "canary_llm_error_rate" {
   count = local.release_alarms ? 1 : 0
 
@@ -87,32 +93,16 @@ resource "aws_cloudwatch_metric_alarm" "canary_llm_error_rate" {
     return_data = true
   }
 
-  metric_query {
-    id = "errors"
-    metric {
-      namespace   = "AWS/Lambda"
-      metric_name = "Errors"
-      period      = local.release.alarms.period_seconds
-      stat        = "Sum"
-      dimensions = {
-        FunctionName    = module.llm.function_name
-        Resource        = "${module.llm.function_name}:${local.llm_alias_name}"
-        ExecutedVersion = module.llm.function_version
-      }
-    }
-  }
-
-  metric_query {
-    id = "invocations"
-    metric {
-      namespace   = "AWS/Lambda"
-      metric_name = "Invocations"
-      period      = local.release.alarms.period_seconds
-      stat        = "Sum"
-      dimensions = {
-        FunctionName    = module.llm.function_name
-        Resource        = "${module.llm.function_name}:${local.llm_alias_name}"
-        ExecutedVersion = module.llm.function_version
+  dynamic "metric_query" {
+    for_each = { errors = "Errors", invocations = "Invocations" }
+    content {
+      id = metric_query.key
+      metric {
+        namespace   = "AWS/Lambda"
+        metric_name = metric_query.value
+        period      = local.release.alarms.period_seconds
+        stat        = "Sum"
+        dimensions  = local.canary_llm_dimensions
       }
     }
   }
@@ -131,10 +121,9 @@ output "release" {
     llm_alias_name       = local.llm_alias_name
     llm_function_version = module.llm.function_version
     canary_stage_metrics = local.canary_stage_dimension
-    alarm_names = compact([
-      try(aws_cloudwatch_metric_alarm.canary_5xx_rate[0].alarm_name, ""),
-      try(aws_cloudwatch_metric_alarm.canary_p99_latency[0].alarm_name, ""),
-      try(aws_cloudwatch_metric_alarm.canary_llm_error_rate[0].alarm_name, ""),
-    ])
+    alarm_names = concat(
+      [for a in aws_cloudwatch_metric_alarm.canary_stage : a.alarm_name],
+      aws_cloudwatch_metric_alarm.canary_llm_error_rate[*].alarm_name,
+    )
   }
 }

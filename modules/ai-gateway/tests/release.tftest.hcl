@@ -35,7 +35,7 @@ run "steady_state_has_no_canary_and_no_release_alarms" {
   command = plan
 
   assert {
-    condition     = module.gateway.canary_deployment_id == null && length(aws_cloudwatch_metric_alarm.canary_5xx_rate) == 0
+    condition     = module.gateway.canary_deployment_id == null && length(aws_cloudwatch_metric_alarm.canary_stage) == 0
     error_message = "Without var.release there is no canary and the canary alarms stay off (opt-in)."
   }
 }
@@ -62,7 +62,7 @@ run "stage_and_llm_canary_with_alarms" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.canary_5xx_rate[0].dimensions.Stage == "${module.gateway.stage_name}/Canary" && aws_cloudwatch_metric_alarm.canary_p99_latency[0].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.canary_p99_latency[0].threshold == 8000
+    condition     = aws_cloudwatch_metric_alarm.canary_stage["5xx-rate"].dimensions.Stage == "${module.gateway.stage_name}/Canary" && aws_cloudwatch_metric_alarm.canary_stage["5xx-rate"].statistic == "Average" && aws_cloudwatch_metric_alarm.canary_stage["p99-latency"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.canary_stage["p99-latency"].threshold == 8000
     error_message = "The canary alarms watch the stage's canary metrics (<stage>/Canary)."
   }
 

@@ -165,3 +165,25 @@ def test_an_aws_error_is_reported_not_raised(checkout, capsys):
     assert run(root, "rollback", "--env", "dev") == 1
     assert "AWS call failed" in capsys.readouterr().err
     assert "rolled_back" not in json.loads(record.read_text())["release"]
+
+
+def test_status_shows_both_sides_and_fails_when_the_canary_is_worse(checkout, capsys):
+    root, _, stubs = checkout
+    assert run(root, "start", "--env", "dev", "--percent", "10") == 0
+    stubs["cloudwatch"].add_response(
+        "get_metric_data",
+        {
+            "MetricDataResults": [
+                {"Id": "base_count", "Values": [900.0]},
+                {"Id": "base_errors", "Values": [1.0]},
+                {"Id": "base_p99", "Values": [300.0]},
+                {"Id": "canary_count", "Values": [100.0]},
+                {"Id": "canary_errors", "Values": [9.0]},
+                {"Id": "canary_p99", "Values": [320.0]},
+            ]
+        },
+    )
+    assert run(root, "status", "--env", "dev", "--minutes", "15") == 1
+    out = capsys.readouterr().out
+    assert "stage base" in out and "stage canary" in out and "9.00%" in out
+    assert "stage: failing" in out

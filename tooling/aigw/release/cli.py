@@ -215,6 +215,7 @@ def cmd_watch(args: argparse.Namespace, root: Path, env_dir: Path) -> int:
         print(f"alarm(s) in ALARM: {', '.join(result.fired)}: rolling back", flush=True)
         for line in rollback(args, root, env_dir):
             print(line)
+        _terraform(args, root)
         return ROLLED_BACK_EXIT
     print(f"no alarm fired in {result.elapsed_seconds:.0f}s ({result.polls} polls)")
     if args.promote_on_success:

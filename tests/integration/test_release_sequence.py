@@ -10,6 +10,7 @@ order and that the base deployment still exists, not an error from the sandbox.
 
 from __future__ import annotations
 
+import json
 import re
 
 import boto3
@@ -101,6 +102,73 @@ def test_canary_release_sequence_keeps_the_served_deployment(sandbox_target, tmp
         assert (
             apigw.get_stage(restApiId=api, stageName="dev")["deploymentId"]
             == final["deployment_id"]
+        )
+    finally:
+        root.destroy()
+        root.cleanup()
+
+
+ALIAS_FIXTURE = ROOT / "tests" / "integration" / "fixtures" / "release_alias"
+
+
+def _alias_change(root: TerraformRoot, **variables) -> dict:
+    """The planned change of the `live` alias (plan JSON)."""
+    plan = root.state_file.with_name("alias.tfplan")
+    root.run(
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-lock=false",
+        f"-state={root.state_file}",
+        f"-out={plan}",
+        *root._vars([], variables),
+    )
+    shown = json.loads(root.run("show", "-json", "-no-color", str(plan)).stdout)
+    (change,) = [
+        c["change"]
+        for c in shown["resource_changes"]
+        if c["address"] == "module.function.aws_lambda_alias.live[0]"
+    ]
+    return change
+
+
+def test_plan_keeps_the_alias_where_rollback_left_it(sandbox_target, tmp_path):
+    """``aigw release rollback`` moves the alias through the API and marks the record rolled
+    back (weight 0); the next plan must keep the alias on the stable version with no
+    weights, not restore the canary (ADR 0140). The sandbox reads the cleared routing back
+    as an empty routing_config block, so the plan may remove that empty block: no traffic
+    changes."""
+    from aigw.release import aws
+
+    root = TerraformRoot(
+        ALIAS_FIXTURE, tmp_path / "work", sandbox_target.endpoint, target=sandbox_target
+    )
+    lam = boto3.client(
+        "lambda",
+        endpoint_url=sandbox_target.endpoint,
+        region_name=sandbox_target.region,
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",
+    )
+    root.init()
+    try:
+        root.apply(description="v1")
+        stable = root.outputs()["function_version"]
+        root.apply(description="v2", canary={"stable_version": stable, "weight": 0.1})
+        name, canary = root.outputs()["function_name"], root.outputs()["function_version"]
+        assert canary != stable
+        alias = lam.get_alias(FunctionName=name, Name="live")
+        assert alias["FunctionVersion"] == stable
+        assert alias["RoutingConfig"]["AdditionalVersionWeights"] == {canary: 0.1}
+
+        aws.rollback_alias(lam, aws.Target(None, None, None, name, "live", None, ()))
+        change = _alias_change(
+            root, description="v2", canary={"stable_version": stable, "weight": 0}
+        )
+        assert change["before"]["function_version"] == stable
+        assert change["after"]["function_version"] == stable
+        assert not any(
+            r.get("additional_version_weights") for r in change["after"]["routing_config"]
         )
     finally:
         root.destroy()

@@ -24,4 +24,5 @@ module "gateway" {
   observability               = var.observability
   stage_cache                 = var.stage_cache
   uploads                     = var.uploads
+  release                     = var.release
 }

@@ -42,3 +42,8 @@ output "stage_cache" {
   description = "The stage cache: enabled, cluster_size and the cached routes (aigw cache flush, aigw serve)."
   value       = module.gateway.stage_cache
 }
+
+output "release" {
+  description = "What `aigw release` acts on (REST API, stage, deployments, LLM alias and version, canary alarms)."
+  value       = module.gateway.release
+}

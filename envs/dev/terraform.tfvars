@@ -49,3 +49,9 @@ llm = {
 #   ttl_seconds  = 300                     # 0-3600
 #   services     = ["translate", "sentiment"]
 # }
+
+# release: not set here. `aigw release start|promote|rollback --env dev` writes it to
+# envs/dev/release.auto.tfvars.json (Terraform reads it with this file); commit that file
+# with the change it releases so CI plans the same release (docs/releases.md). To turn on
+# the canary alarms `aigw release watch` rolls back on, set release.alarms there, e.g.
+#   "alarms": {"enabled": true, "error_rate_5xx": 0.05, "p99_latency_ms": 10000, "llm_error_rate": 0.05}

@@ -30,6 +30,7 @@ module "gateway" {
   # Set in the sandbox by the bootstrap stack, as in a deployed env (ADR 0092).
   account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
   log_retention_days          = var.log_retention_days
+  release                     = var.release
 
   tiers = {
     standard = {

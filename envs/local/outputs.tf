@@ -57,3 +57,8 @@ output "stage_cache" {
   description = "The stage cache: enabled, cluster_size and the cached routes (what `aigw serve` emulates)."
   value       = module.gateway.stage_cache
 }
+
+output "release" {
+  description = "What `aigw release` acts on (REST API, stage, deployments, LLM alias and version, canary alarms)."
+  value       = module.gateway.release
+}

@@ -54,3 +54,9 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "release" {
+  description = "The release in progress, written by `aigw release` to release.auto.tfvars.json beside this file (stage canary, LLM alias canary, rolled_back, opt-in canary alarms; docs/releases.md). {} = steady state. Passed through as any: the type and its checks live in modules/ai-gateway (variables_release.tf)."
+  type        = any
+  default     = {}
+}

@@ -66,6 +66,7 @@ module "llm" {
   responses_retention_days = var.llm.responses_retention_days
   enable_messages_routes   = var.llm.enable_messages_routes
   uploads                  = local.llm_uploads
+  canary                   = one(local.llm_canary)
 
   tags = var.tags
 }
@@ -112,6 +113,7 @@ module "gateway" {
   kms_key_arn                    = local.kms_key_arn
   log_retention_days             = var.log_retention_days
   create_execution_log_group     = true
+  canary                         = one(local.gateway_canary)
   tags                           = var.tags
 }
 

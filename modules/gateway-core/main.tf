@@ -119,12 +119,10 @@ resource "aws_api_gateway_deployment" "this" {
   count = local.create ? 1 : 0
 
   rest_api_id = aws_api_gateway_rest_api.this[0].id
-  description = "Deployment of ${var.name} (document sha1 ${sha1(local.openapi_document)})"
-
-  triggers = {
-    redeployment = sha1(aws_api_gateway_rest_api.this[0].body)
-    policy       = sha1(coalesce(local.rest_api_policy, "none"))
-  }
+  # The deployment the stage serves. During a canary release it keeps the pinned base's
+  # triggers (release.tf), so Terraform neither replaces nor deletes it while it is in use.
+  description = "Deployment of ${var.name} (document sha1 ${local.stage_deployment_triggers.redeployment})"
+  triggers    = local.stage_deployment_triggers
 
   lifecycle {
     create_before_destroy = true
@@ -144,8 +142,8 @@ resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV2_AWS_77:the web ACL is built by modules/waf, whose KnownBadInputs rule group carries the Log4j rules
 
   rest_api_id = aws_api_gateway_rest_api.this[0].id
-  # With a canary on a pinned base deployment, the newly rendered deployment goes to the canary.
-  deployment_id        = try(var.canary.base_deployment_id, null) != null ? var.canary.base_deployment_id : aws_api_gateway_deployment.this[0].id
+  # During a canary release on a pinned base the stage serves the base (release.tf).
+  deployment_id        = local.stage_deployment_id
   stage_name           = var.stage_name
   description          = "Stage ${var.stage_name} of ${var.name}"
   xray_tracing_enabled = var.xray_tracing_enabled
@@ -160,10 +158,10 @@ resource "aws_api_gateway_stage" "this" {
   }
 
   dynamic "canary_settings" {
-    for_each = var.canary != null ? [var.canary] : []
+    for_each = local.canary_settings
 
     content {
-      deployment_id            = aws_api_gateway_deployment.this[0].id
+      deployment_id            = local.canary_deployment_id
       percent_traffic          = canary_settings.value.percent_traffic
       stage_variable_overrides = canary_settings.value.stage_variable_overrides
       use_stage_cache          = canary_settings.value.use_stage_cache

@@ -19,8 +19,18 @@ output "rest_api_execution_arn" {
 }
 
 output "deployment_id" {
-  description = "ID of the current deployment (pass it as canary.base_deployment_id to pin the stage before a canary release)."
+  description = "ID of the deployment the stage serves (during a canary release on a pinned base: the base)."
   value       = try(aws_api_gateway_deployment.this[0].id, null)
+}
+
+output "deployment_key" {
+  description = "Key of the deployment the stage serves, \"<document sha1>.<policy sha1>\": pass it as canary.base_deployment_key to pin the stage during the next canary release."
+  value       = try("${aws_api_gateway_deployment.this[0].triggers.redeployment}.${aws_api_gateway_deployment.this[0].triggers.policy}", null)
+}
+
+output "canary_deployment_id" {
+  description = "ID of the deployment the stage's canary serves (null without a canary on a pinned base)."
+  value       = try(aws_api_gateway_deployment.canary[0].id, null)
 }
 
 output "stage_name" {

@@ -644,11 +644,13 @@ variable "require_account_cloudwatch_role" {
 }
 
 variable "canary" {
-  description = "Canary settings: percent_traffic, stage_variable_overrides, use_stage_cache. When base_deployment_id is set the stage keeps serving that deployment and the canary gets the newly rendered one; otherwise both use the current deployment and only stage variables differ."
+  description = "Canary release on the stage: percent_traffic (0-100), stage_variable_overrides, use_stage_cache. base_deployment_key (the deployment_key output of the release being replaced) pins the stage to that deployment while the canary serves the newly rendered document from a deployment of its own; without it both share the current deployment and only stage variables differ. rolled_back = true keeps the stage on the pinned base with no canary (what `aigw release rollback` leaves). base_deployment_id is deprecated (ADR 0140)."
   type = object({
     percent_traffic          = number
     stage_variable_overrides = optional(map(string), {})
     use_stage_cache          = optional(bool, false)
+    base_deployment_key      = optional(string)
+    rolled_back              = optional(bool, false)
     base_deployment_id       = optional(string)
   })
   default = null
@@ -656,6 +658,21 @@ variable "canary" {
   validation {
     condition     = var.canary == null || try(var.canary.percent_traffic >= 0 && var.canary.percent_traffic <= 100, false)
     error_message = "canary.percent_traffic must be between 0 and 100."
+  }
+
+  validation {
+    condition     = try(var.canary.base_deployment_key, null) == null || can(regex("^[0-9a-f]{40}[.][0-9a-f]{40}$", try(var.canary.base_deployment_key, "")))
+    error_message = "canary.base_deployment_key must be the deployment_key output of the previous apply: \"<document sha1>.<policy sha1>\" (two 40-character hex digests)."
+  }
+
+  validation {
+    condition     = !(try(var.canary.base_deployment_key, null) != null && try(var.canary.base_deployment_id, null) != null)
+    error_message = "Set canary.base_deployment_key or the deprecated canary.base_deployment_id, not both."
+  }
+
+  validation {
+    condition     = !try(var.canary.rolled_back, false) || try(var.canary.base_deployment_key, null) != null
+    error_message = "canary.rolled_back = true needs canary.base_deployment_key: the stage goes back to that pinned deployment."
   }
 }
 

@@ -99,8 +99,10 @@ resource "aws_lambda_alias" "live" {
   function_name    = aws_lambda_function.this[0].function_name
   function_version = var.canary == null ? aws_lambda_function.this[0].version : var.canary.stable_version
 
+  # weight 0: the alias stays on stable_version with no routing (a rolled-back canary;
+  # what `aigw release rollback` leaves through the API, ADR 0140).
   dynamic "routing_config" {
-    for_each = var.canary == null ? [] : [var.canary]
+    for_each = var.canary == null ? [] : var.canary.weight > 0 ? [var.canary] : []
     content {
       additional_version_weights = {
         (aws_lambda_function.this[0].version) = routing_config.value.weight

@@ -137,13 +137,17 @@ variable "publish" {
 }
 
 variable "canary" {
-  description = "Weighted canary (needs publish = true): the `live` alias keeps serving `stable_version` and sends `weight` (0-1) of the traffic to the version this apply publishes. null = the alias points at the new version."
+  description = "Weighted canary (needs publish = true): the `live` alias keeps serving `stable_version` and sends `weight` (0 to below 1) of the traffic to the version this apply publishes; weight 0 = the alias stays on `stable_version` with no routing (a rolled-back canary). null = the alias points at the new version."
   type = object({
     stable_version = string
     weight         = number
   })
   default = null
 
+  validation {
+    condition     = var.canary == null || try(var.canary.weight >= 0 && var.canary.weight < 1, false)
+    error_message = "canary.weight must be at least 0 and below 1 (e.g. 0.1 for 10 %; 0 = rolled back, the alias stays on stable_version)."
+  }
 }
 
 variable "provisioned_concurrent_executions" {

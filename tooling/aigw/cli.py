@@ -13,7 +13,7 @@ Registrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-ar
 def registrars() -> list[Registrar]:
     """Every command group, in the order ``aigw --help`` lists them (imported when the
     parser is built)."""
-    from aigw import docs, mutation, scan, serve, tenancy
+    from aigw import docs, mutation, release, scan, serve, tenancy
     from aigw.commands import build, cache, env, sandbox, tf, toolchain
 
     return [
@@ -24,6 +24,7 @@ def registrars() -> list[Registrar]:
         env.register,
         cache.register,
         tenancy.register,
+        release.register,
         scan.register,
         docs.register,
         serve.register,

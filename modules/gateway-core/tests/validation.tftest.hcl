@@ -204,6 +204,9 @@ run "canary_on_pinned_base_deployment" {
     }
   }
 
+  # Deprecated (ADR 0140): still honoured, with a warning.
+  expect_failures = [check.canary_base_deployment_id_deprecated]
+
   assert {
     condition     = aws_api_gateway_stage.this[0].deployment_id == "dep123"
     error_message = "With base_deployment_id the stage must keep serving the pinned deployment."

@@ -177,6 +177,33 @@ run "published_behind_a_canary_alias_with_provisioned_concurrency" {
   }
 }
 
+# A rolled-back canary: the alias stays on the stable version and routes nothing to the new
+# one (what `aigw release rollback` sets through the API, so the next plan agrees).
+run "rolled_back_canary_pins_the_stable_version_without_routing" {
+  command = apply
+
+  variables {
+    publish = true
+    canary  = { stable_version = "3", weight = 0 }
+  }
+
+  assert {
+    condition     = aws_lambda_alias.live[0].function_version == "3" && length(aws_lambda_alias.live[0].routing_config) == 0
+    error_message = "weight 0 keeps the alias on the stable version with no routing config."
+  }
+}
+
+run "canary_weight_must_be_below_one" {
+  command = plan
+
+  variables {
+    publish = true
+    canary  = { stable_version = "3", weight = 1 }
+  }
+
+  expect_failures = [var.canary]
+}
+
 run "canary_needs_publish" {
   command = plan
 

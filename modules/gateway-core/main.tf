@@ -43,6 +43,12 @@ locals {
     ]
   })
 
+  # AWS_IAM routes that ask for a usage-plan key no caller can supply (ADR 0146).
+  iam_routes_without_key_source = sort([
+    for k, r in var.routes : k
+    if r.auth == "AWS_IAM" && r.api_key_required == true && var.api_key_source == "AUTHORIZER"
+  ])
+
   rest_api_policy = (
     var.resource_policy != null ? var.resource_policy :
     var.endpoint_type == "PRIVATE" ? local.private_api_policy : null
@@ -81,6 +87,10 @@ resource "aws_api_gateway_rest_api" "this" {
     precondition {
       condition     = !local.uses_custom_auth || var.authorizer != null
       error_message = "Route(s) ${join(", ", [for k, r in var.routes : k if r.auth == "CUSTOM"])} use auth = \"CUSTOM\" but no authorizer was given: pass the authorizer module's output as var.authorizer."
+    }
+    precondition {
+      condition     = length(local.iam_routes_without_key_source) == 0
+      error_message = "AWS_IAM route(s) ${join(", ", local.iam_routes_without_key_source)} set api_key_required = true, but with api_key_source = \"AUTHORIZER\" only a Lambda authorizer supplies the usage-plan key and a SigV4-signed request passes none: every call would be refused with 403 Forbidden. Leave api_key_required unset (IAM routes then need no key and are limited by the stage and route throttles), or set api_key_source = \"HEADER\" so the caller sends x-api-key."
     }
     precondition {
       condition     = var.endpoint_type != "PRIVATE" || length(var.vpc_endpoint_ids) > 0

@@ -60,7 +60,9 @@ variable "routes" {
       and stage, one permission per function and qualifier whatever the number of routes (names
       must be known at plan time).
     - auth CUSTOM | AWS_IAM | NONE; NONE requires public = true. api_key_required defaults to true on
-      non-public routes when tiers are defined.
+      non-public routes when tiers are defined, except AWS_IAM routes with api_key_source = AUTHORIZER
+      (no authorizer supplies their key: they need none and are limited by the stage and route
+      throttles; api_key_required = true on them is refused).
     - request_schema: JSON-encoded JSON schema (OpenAPI 3.0 subset) -> model + body validator.
     - request_parameters: map of method.request.{header|querystring|path}.<name> => required.
     - cache: { enabled (default true), ttl_seconds (0-3600, default 300), key_parameters } (GET routes

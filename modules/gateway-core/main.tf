@@ -49,6 +49,10 @@ locals {
     if r.auth == "AWS_IAM" && r.api_key_required == true && var.api_key_source == "AUTHORIZER"
   ])
 
+  # A given policy of a PRIVATE API must tie invocations to VPC endpoints or VPCs: the
+  # condition keys, anywhere in the document (a coarse but plan-time check).
+  given_policy_names_vpc = var.resource_policy != null && can(regex("(?i)\"aws:sourcevpce?\"", var.resource_policy))
+
   rest_api_policy = (
     var.resource_policy != null ? var.resource_policy :
     var.endpoint_type == "PRIVATE" ? local.private_api_policy : null
@@ -95,6 +99,14 @@ resource "aws_api_gateway_rest_api" "this" {
     precondition {
       condition     = var.endpoint_type != "PRIVATE" || length(var.vpc_endpoint_ids) > 0
       error_message = "endpoint_type = \"PRIVATE\" needs at least one execute-api VPC endpoint id in vpc_endpoint_ids."
+    }
+    precondition {
+      condition     = var.endpoint_type != "PRIVATE" || var.resource_policy == null || local.given_policy_names_vpc
+      error_message = "endpoint_type = \"PRIVATE\" with a given resource_policy: the policy names neither aws:SourceVpce nor aws:SourceVpc, so any VPC endpoint, in any account, that the policy's principals reach could invoke the API. Restrict execute-api:Invoke to your VPC endpoints (a Deny with StringNotEquals on aws:SourceVpce, as the module's generated policy does), or leave resource_policy = null to get that policy for vpc_endpoint_ids."
+    }
+    precondition {
+      condition     = var.endpoint_type == "PRIVATE" || length(var.vpc_endpoint_ids) == 0
+      error_message = "vpc_endpoint_ids apply only to endpoint_type = \"PRIVATE\" (endpoint_type is ${var.endpoint_type}): set endpoint_type = \"PRIVATE\" or leave vpc_endpoint_ids empty."
     }
     precondition {
       condition     = local.kms_key_arn != null

@@ -109,3 +109,20 @@ output "stage_cache" {
     }
   }
 }
+
+output "domain_url" {
+  description = "URL of the API through the custom domain: https://<domain_name>[/<base_path>] (the stage is the mapping's; null without a domain)."
+  value       = local.create && var.domain != null ? "https://${var.domain.domain_name}${try(var.domain.base_path, null) != null ? "/${var.domain.base_path}" : ""}" : null
+}
+
+output "domain_record_fqdn" {
+  description = "Name of the Route 53 alias record of the custom domain (null when domain.hosted_zone_id is not set)."
+  value       = try(aws_route53_record.domain[0].fqdn, null)
+}
+
+output "private_endpoint_urls" {
+  description = "PRIVATE API: invoke URL per execute-api VPC endpoint, https://<api id>-<vpce id>.execute-api.<region>.amazonaws.com/<stage> (works without private DNS on the endpoint; with it, stage_invoke_url works inside the VPC). Empty for REGIONAL."
+  value = local.create && var.endpoint_type == "PRIVATE" ? {
+    for id in var.vpc_endpoint_ids : id => "https://${aws_api_gateway_rest_api.this[0].id}-${id}.execute-api.${data.aws_region.current.id}.${data.aws_partition.current.dns_suffix}/${aws_api_gateway_stage.this[0].stage_name}"
+  } : {}
+}

@@ -126,3 +126,29 @@ output "private_endpoint_urls" {
     for id in var.vpc_endpoint_ids : id => "https://${aws_api_gateway_rest_api.this[0].id}-${id}.execute-api.${data.aws_region.current.id}.${data.aws_partition.current.dns_suffix}/${aws_api_gateway_stage.this[0].stage_name}"
   } : {}
 }
+
+output "endpoint_configuration" {
+  description = "The REST API's endpoint as created: type (REGIONAL | PRIVATE), vpc_endpoint_ids (PRIVATE), disable_execute_api_endpoint."
+  value = local.create ? {
+    type                         = one(aws_api_gateway_rest_api.this[0].endpoint_configuration[0].types)
+    vpc_endpoint_ids             = try(tolist(aws_api_gateway_rest_api.this[0].endpoint_configuration[0].vpc_endpoint_ids), [])
+    disable_execute_api_endpoint = aws_api_gateway_rest_api.this[0].disable_execute_api_endpoint
+  } : null
+}
+
+output "resource_policy" {
+  description = "The REST API's resource policy as set (the given one, or for PRIVATE the generated VPC-endpoint policy; null for a REGIONAL API without one)."
+  value       = try(aws_api_gateway_rest_api.this[0].policy, null)
+}
+
+output "domain" {
+  description = "The custom domain as created: domain_name, certificate_arn, security_policy, base_path and stage_name of its mapping, record_zone_id (the hosted zone of the alias record, or null); null without domain."
+  value = length(aws_api_gateway_domain_name.this) > 0 ? {
+    domain_name     = aws_api_gateway_domain_name.this[0].domain_name
+    certificate_arn = aws_api_gateway_domain_name.this[0].regional_certificate_arn
+    security_policy = aws_api_gateway_domain_name.this[0].security_policy
+    base_path       = aws_api_gateway_base_path_mapping.this[0].base_path
+    stage_name      = aws_api_gateway_base_path_mapping.this[0].stage_name
+    record_zone_id  = try(aws_route53_record.domain[0].zone_id, null)
+  } : null
+}

@@ -5,9 +5,6 @@
 mock_provider "aws" {
   source = "../../tests/terraform/mocks/aws"
 
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = { id = "abc123" }
-  }
   mock_resource "aws_api_gateway_domain_name" {
     defaults = {
       regional_domain_name = "d-abc123.execute-api.us-east-1.amazonaws.com"

@@ -49,3 +49,13 @@ llm = {
 #   ttl_seconds  = 300                     # 0-3600
 #   services     = ["translate", "sentiment"]
 # }
+
+# The API's edge (docs/edge.md). A custom domain for a REGIONAL API: the ACM certificate
+# lives in this region; with hosted_zone_id the alias record is written here (else point
+# DNS at output domain_target); clients call output invoke_url.
+# domain = {
+#   domain_name     = "ai.dev.example.com"
+#   certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+#   base_path       = "ai"
+#   hosted_zone_id  = "Z0123456789ABCDEFGHIJ"
+# }

@@ -56,3 +56,12 @@ observability = {
 #   ttl_seconds  = 300                     # 0-3600
 #   services     = ["translate", "sentiment"]
 # }
+
+# The API's edge (docs/edge.md): staging mirrors prod's custom domain under its own name.
+# domain = {
+#   domain_name     = "ai.staging.example.com"
+#   certificate_arn = "arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000000"
+#   hosted_zone_id  = "Z0123456789ABCDEFGHIJ"
+# }
+# Clients reach the API only through the domain (the execute-api URL answers 403):
+# disable_execute_api_endpoint = true

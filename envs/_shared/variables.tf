@@ -140,6 +140,9 @@ variable "domain" {
     base_path       = optional(string)
     security_policy = optional(string, "TLS_1_2")
     hosted_zone_id  = optional(string)
+    # Whether to write the alias record; null = when hosted_zone_id is set. Set true when
+    # hosted_zone_id comes from a resource of the same apply (unknown at plan time).
+    create_alias_record = optional(bool)
   })
   default = null
 }

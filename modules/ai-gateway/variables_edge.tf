@@ -74,6 +74,8 @@ variable "domain" {
     - security_policy: TLS_1_2 (the only one offered: TLS 1.0 is not).
     - hosted_zone_id: Route 53 public hosted zone of domain_name; the module writes the A alias record.
       Null = point DNS yourself at output domain_target.
+    - create_alias_record: null = write the record when hosted_zone_id is set; true when the zone id
+      comes from a resource of the same apply (unknown at plan time).
     Not for endpoint_type = PRIVATE: a private API maps only to a private custom domain name, which
     the module does not create.
   EOT
@@ -83,6 +85,9 @@ variable "domain" {
     base_path       = optional(string)
     security_policy = optional(string, "TLS_1_2")
     hosted_zone_id  = optional(string)
+    # Whether to write the alias record; null = when hosted_zone_id is set. Set true when
+    # hosted_zone_id comes from a resource of the same apply (unknown at plan time).
+    create_alias_record = optional(bool)
   })
   default = null
 
@@ -107,8 +112,13 @@ variable "domain" {
   }
 
   validation {
-    condition     = var.domain == null || try(var.domain.hosted_zone_id == null || can(regex("^Z[A-Z0-9]{1,31}$", var.domain.hosted_zone_id)), false)
-    error_message = "domain.hosted_zone_id must be a Route 53 hosted zone id (Z followed by upper-case letters and digits) or null."
+    condition     = var.domain == null || try(var.domain.hosted_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", var.domain.hosted_zone_id)), false)
+    error_message = "domain.hosted_zone_id must be a Route 53 hosted zone id (upper-case letters and digits, such as Z0123456789ABCDEFGHIJ, without the /hostedzone/ prefix) or null."
+  }
+
+  validation {
+    condition     = var.domain == null || try(var.domain.create_alias_record != true || var.domain.hosted_zone_id != null, false)
+    error_message = "domain.create_alias_record = true needs domain.hosted_zone_id (the zone the record is written to)."
   }
 
   validation {

@@ -35,7 +35,7 @@ resource "aws_api_gateway_base_path_mapping" "this" {
 # The domain's name in DNS: an alias of the regional endpoint (optional; without a hosted
 # zone the caller points DNS at output domain_regional_domain_name).
 resource "aws_route53_record" "domain" {
-  count = local.create && try(var.domain.hosted_zone_id, null) != null ? 1 : 0
+  count = local.create && local.create_alias_record ? 1 : 0
 
   zone_id = var.domain.hosted_zone_id
   name    = aws_api_gateway_domain_name.this[0].domain_name
@@ -46,4 +46,11 @@ resource "aws_route53_record" "domain" {
     zone_id                = aws_api_gateway_domain_name.this[0].regional_zone_id
     evaluate_target_health = false
   }
+}
+
+locals {
+  # Known at plan time even when the zone id is not (create_alias_record given).
+  create_alias_record = var.domain == null ? false : (
+    try(var.domain.create_alias_record, null) != null ? var.domain.create_alias_record : try(var.domain.hosted_zone_id, null) != null
+  )
 }

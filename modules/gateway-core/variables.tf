@@ -703,13 +703,16 @@ variable "tiers" {
 ################################################################################
 
 variable "domain" {
-  description = "Optional REGIONAL custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2), hosted_zone_id (a Route 53 public hosted zone: the module writes the A alias record of domain_name to the domain's regional endpoint; null = point DNS yourself at output domain_regional_domain_name). Not for endpoint_type = PRIVATE: a private API can be mapped only to a private custom domain name, which this module does not create."
+  description = "Optional REGIONAL custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2), hosted_zone_id (a Route 53 public hosted zone: the module writes the A alias record of domain_name to the domain's regional endpoint; null = point DNS yourself at output domain_regional_domain_name), create_alias_record (null = when hosted_zone_id is set; true when the zone id is only known after apply). Not for endpoint_type = PRIVATE: a private API can be mapped only to a private custom domain name, which this module does not create."
   type = object({
     domain_name     = string
     certificate_arn = string
     base_path       = optional(string)
     security_policy = optional(string, "TLS_1_2")
     hosted_zone_id  = optional(string)
+    # Whether to write the alias record; null = when hosted_zone_id is set. Set true when
+    # hosted_zone_id comes from a resource of the same apply (unknown at plan time).
+    create_alias_record = optional(bool)
   })
   default = null
 
@@ -734,8 +737,13 @@ variable "domain" {
   }
 
   validation {
-    condition     = var.domain == null || try(var.domain.hosted_zone_id == null || can(regex("^Z[A-Z0-9]{1,31}$", var.domain.hosted_zone_id)), false)
-    error_message = "domain.hosted_zone_id must be a Route 53 hosted zone id (Z followed by letters and digits) or null."
+    condition     = var.domain == null || try(var.domain.hosted_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", var.domain.hosted_zone_id)), false)
+    error_message = "domain.hosted_zone_id must be a Route 53 hosted zone id (upper-case letters and digits, such as Z0123456789ABCDEFGHIJ, without the /hostedzone/ prefix) or null."
+  }
+
+  validation {
+    condition     = var.domain == null || try(var.domain.create_alias_record != true || var.domain.hosted_zone_id != null, false)
+    error_message = "domain.create_alias_record = true needs domain.hosted_zone_id (the zone the record is written to)."
   }
 }
 

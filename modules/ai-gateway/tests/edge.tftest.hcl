@@ -292,3 +292,17 @@ run "rejects_a_custom_domain_on_a_private_api" {
 
   expect_failures = [var.domain]
 }
+
+run "rejects_an_alias_record_without_a_hosted_zone" {
+  command = plan
+
+  variables {
+    domain = {
+      domain_name         = "api.example.com"
+      certificate_arn     = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+      create_alias_record = true
+    }
+  }
+
+  expect_failures = [var.domain]
+}

@@ -220,3 +220,17 @@ run "rejects_vpc_endpoints_on_a_regional_api" {
 
   expect_failures = [aws_api_gateway_rest_api.this]
 }
+
+run "rejects_an_alias_record_without_a_hosted_zone" {
+  command = plan
+
+  variables {
+    domain = {
+      domain_name         = "api.example.com"
+      certificate_arn     = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+      create_alias_record = true
+    }
+  }
+
+  expect_failures = [var.domain]
+}

@@ -25,4 +25,10 @@ module "gateway" {
   stage_cache                 = var.stage_cache
   uploads                     = var.uploads
   release                     = var.release
+  # The API's edge: endpoint type, VPC endpoints, resource policy, custom domain.
+  endpoint_type                = var.endpoint_type
+  vpc_endpoint_ids             = var.vpc_endpoint_ids
+  resource_policy              = var.resource_policy
+  disable_execute_api_endpoint = var.disable_execute_api_endpoint
+  domain                       = var.domain
 }

@@ -47,3 +47,18 @@ output "release" {
   description = "What `aigw release` acts on (REST API, stage, deployments, LLM alias and version, canary alarms)."
   value       = module.gateway.release
 }
+
+output "invoke_url" {
+  description = "The URL clients call: the custom domain's when domain is set, else the stage's."
+  value       = module.gateway.invoke_url
+}
+
+output "domain_target" {
+  description = "DNS target (domain_name, hosted_zone_id) of the custom domain for an alias record; null without domain."
+  value       = module.gateway.domain_target
+}
+
+output "private_endpoint_urls" {
+  description = "PRIVATE API: invoke URL per VPC endpoint."
+  value       = module.gateway.private_endpoint_urls
+}

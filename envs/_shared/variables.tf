@@ -117,3 +117,44 @@ variable "release" {
   type        = any
   default     = {}
 }
+
+# The API's edge (see modules/ai-gateway/variables_edge.tf and docs/edge.md).
+
+variable "endpoint_type" {
+  description = "REGIONAL (public) or PRIVATE (only through the execute-api VPC endpoints in vpc_endpoint_ids)."
+  type        = string
+  default     = "REGIONAL"
+}
+
+variable "vpc_endpoint_ids" {
+  description = "execute-api interface VPC endpoints (vpce-...) that may call a PRIVATE API."
+  type        = list(string)
+  default     = []
+}
+
+variable "resource_policy" {
+  description = "JSON resource policy of the REST API; null = none for REGIONAL, a policy restricted to vpc_endpoint_ids for PRIVATE."
+  type        = string
+  default     = null
+}
+
+variable "disable_execute_api_endpoint" {
+  description = "Turn off the default execute-api endpoint (needs domain)."
+  type        = bool
+  default     = false
+}
+
+variable "domain" {
+  description = "Custom domain of a REGIONAL API: domain_name, certificate_arn (ACM, same region), base_path, security_policy (TLS_1_2), hosted_zone_id (Route 53 zone for the alias record); null = none."
+  type = object({
+    domain_name     = string
+    certificate_arn = string
+    base_path       = optional(string)
+    security_policy = optional(string, "TLS_1_2")
+    hosted_zone_id  = optional(string)
+    # Whether to write the alias record; null = when hosted_zone_id is set. Set true when
+    # hosted_zone_id comes from a resource of the same apply (unknown at plan time).
+    create_alias_record = optional(bool)
+  })
+  default = null
+}

@@ -55,3 +55,13 @@ llm = {
 # with the change it releases so CI plans the same release (docs/releases.md). To turn on
 # the canary alarms `aigw release watch` rolls back on, set release.alarms there, e.g.
 #   "alarms": {"enabled": true, "error_rate_5xx": 0.05, "p99_latency_ms": 10000, "llm_error_rate": 0.05}
+
+# The API's edge (docs/edge.md). A custom domain for a REGIONAL API: the ACM certificate
+# lives in this region; with hosted_zone_id the alias record is written here (else point
+# DNS at output domain_target); clients call output invoke_url.
+# domain = {
+#   domain_name     = "ai.dev.example.com"
+#   certificate_arn = "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+#   base_path       = "ai"
+#   hosted_zone_id  = "Z0123456789ABCDEFGHIJ"
+# }

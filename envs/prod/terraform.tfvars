@@ -78,3 +78,18 @@ observability = {
 # with the change it releases so CI plans the same release (docs/releases.md). To turn on
 # the canary alarms `aigw release watch` rolls back on, set release.alarms there, e.g.
 #   "alarms": {"enabled": true, "error_rate_5xx": 0.05, "p99_latency_ms": 10000, "llm_error_rate": 0.05}
+
+# The API's edge (docs/edge.md). Either a public custom domain (TLS 1.2, alias record in the
+# zone; clients call output invoke_url):
+# domain = {
+#   domain_name     = "ai.example.com"
+#   certificate_arn = "arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000000"
+#   hosted_zone_id  = "Z0123456789ABCDEFGHIJ"
+# }
+# disable_execute_api_endpoint = true
+#
+# or a PRIVATE API that only the VPCs behind these execute-api interface endpoints reach
+# (a resource policy that denies every other caller is generated; clients call output
+# private_endpoint_urls, or invoke_url inside a VPC whose endpoint has private DNS):
+# endpoint_type    = "PRIVATE"
+# vpc_endpoint_ids = ["vpce-0123456789abcdef0"]

@@ -62,3 +62,12 @@ observability = {
 # with the change it releases so CI plans the same release (docs/releases.md). To turn on
 # the canary alarms `aigw release watch` rolls back on, set release.alarms there, e.g.
 #   "alarms": {"enabled": true, "error_rate_5xx": 0.05, "p99_latency_ms": 10000, "llm_error_rate": 0.05}
+
+# The API's edge (docs/edge.md): staging mirrors prod's custom domain under its own name.
+# domain = {
+#   domain_name     = "ai.staging.example.com"
+#   certificate_arn = "arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000000"
+#   hosted_zone_id  = "Z0123456789ABCDEFGHIJ"
+# }
+# Clients reach the API only through the domain (the execute-api URL answers 403):
+# disable_execute_api_endpoint = true

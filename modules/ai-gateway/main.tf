@@ -106,6 +106,12 @@ module "gateway" {
   cache_cluster_size                         = var.stage_cache.cluster_size
   unauthorized_cache_control_header_strategy = var.stage_cache.unauthorized_cache_control_header_strategy
   enable_cached_method_settings              = !var.sandbox_mode
+  # The API's edge (variables_edge.tf).
+  endpoint_type                = var.endpoint_type
+  vpc_endpoint_ids             = var.vpc_endpoint_ids
+  resource_policy              = var.resource_policy
+  disable_execute_api_endpoint = var.disable_execute_api_endpoint
+  domain                       = var.domain
   # The account's CloudWatch Logs role: named, or owned here. This module checks that one
   # of the two is set (outputs.tf, stage_invoke_url) so the check is its own (ADR 0092).
   account_cloudwatch_role_arn    = var.account_cloudwatch_role_arn

@@ -31,3 +31,26 @@ resource "aws_api_gateway_base_path_mapping" "this" {
   domain_name = aws_api_gateway_domain_name.this[0].domain_name
   base_path   = var.domain.base_path
 }
+
+# The domain's name in DNS: an alias of the regional endpoint (optional; without a hosted
+# zone the caller points DNS at output domain_regional_domain_name).
+resource "aws_route53_record" "domain" {
+  count = local.create && local.create_alias_record ? 1 : 0
+
+  zone_id = var.domain.hosted_zone_id
+  name    = aws_api_gateway_domain_name.this[0].domain_name
+  type    = "A"
+
+  alias {
+    name                   = aws_api_gateway_domain_name.this[0].regional_domain_name
+    zone_id                = aws_api_gateway_domain_name.this[0].regional_zone_id
+    evaluate_target_health = false
+  }
+}
+
+locals {
+  # Known at plan time even when the zone id is not (create_alias_record given).
+  create_alias_record = var.domain == null ? false : (
+    try(var.domain.create_alias_record, null) != null ? var.domain.create_alias_record : try(var.domain.hosted_zone_id, null) != null
+  )
+}

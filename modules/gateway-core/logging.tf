@@ -29,10 +29,13 @@ locals {
       integrationLatency = "$context.integration.latency"
       integrationStatus  = "$context.integration.status"
       apiKeyId           = "$context.identity.apiKeyId"
-      wafResponseCode    = "$context.wafResponseCode"
-      errorType          = "$context.error.responseType"
-      errorMessage       = "$context.error.message"
-      xrayTraceId        = "$context.xrayTraceId"
+      # The SigV4 caller of AWS_IAM routes (no API key there): IAM callers are counted
+      # per principal from this field (ADR 0146).
+      callerArn       = "$context.identity.userArn"
+      wafResponseCode = "$context.wafResponseCode"
+      errorType       = "$context.error.responseType"
+      errorMessage    = "$context.error.message"
+      xrayTraceId     = "$context.xrayTraceId"
     },
     { for field, key in var.access_log_authorizer_context_keys : field => "$context.authorizer.${key}" },
   ))

@@ -43,6 +43,16 @@ locals {
     ]
   })
 
+  # AWS_IAM routes that ask for a usage-plan key no caller can supply (ADR 0146).
+  iam_routes_without_key_source = sort([
+    for k, r in var.routes : k
+    if r.auth == "AWS_IAM" && r.api_key_required == true && var.api_key_source == "AUTHORIZER"
+  ])
+
+  # A given policy of a PRIVATE API must tie invocations to VPC endpoints or VPCs: the
+  # condition keys, anywhere in the document (a coarse but plan-time check).
+  given_policy_names_vpc = var.resource_policy != null && can(regex("(?i)\"aws:sourcevpce?\"", var.resource_policy))
+
   rest_api_policy = (
     var.resource_policy != null ? var.resource_policy :
     var.endpoint_type == "PRIVATE" ? local.private_api_policy : null
@@ -83,8 +93,20 @@ resource "aws_api_gateway_rest_api" "this" {
       error_message = "Route(s) ${join(", ", [for k, r in var.routes : k if r.auth == "CUSTOM"])} use auth = \"CUSTOM\" but no authorizer was given: pass the authorizer module's output as var.authorizer."
     }
     precondition {
+      condition     = length(local.iam_routes_without_key_source) == 0
+      error_message = "AWS_IAM route(s) ${join(", ", local.iam_routes_without_key_source)} set api_key_required = true, but with api_key_source = \"AUTHORIZER\" only a Lambda authorizer supplies the usage-plan key and a SigV4-signed request passes none: every call would be refused with 403 Forbidden. Leave api_key_required unset (IAM routes then need no key and are limited by the stage and route throttles), or set api_key_source = \"HEADER\" so the caller sends x-api-key."
+    }
+    precondition {
       condition     = var.endpoint_type != "PRIVATE" || length(var.vpc_endpoint_ids) > 0
       error_message = "endpoint_type = \"PRIVATE\" needs at least one execute-api VPC endpoint id in vpc_endpoint_ids."
+    }
+    precondition {
+      condition     = var.endpoint_type != "PRIVATE" || var.resource_policy == null || local.given_policy_names_vpc
+      error_message = "endpoint_type = \"PRIVATE\" with a given resource_policy: the policy names neither aws:SourceVpce nor aws:SourceVpc, so any VPC endpoint, in any account, that the policy's principals reach could invoke the API. Restrict execute-api:Invoke to your VPC endpoints (a Deny with StringNotEquals on aws:SourceVpce, as the module's generated policy does), or leave resource_policy = null to get that policy for vpc_endpoint_ids."
+    }
+    precondition {
+      condition     = var.endpoint_type == "PRIVATE" || length(var.vpc_endpoint_ids) == 0
+      error_message = "vpc_endpoint_ids apply only to endpoint_type = \"PRIVATE\" (endpoint_type is ${var.endpoint_type}): set endpoint_type = \"PRIVATE\" or leave vpc_endpoint_ids empty."
     }
     precondition {
       condition     = local.kms_key_arn != null

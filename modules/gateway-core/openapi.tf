@@ -35,8 +35,13 @@ locals {
       streaming = r.integration.transfer_mode == "STREAM"
       proxy     = contains(local.proxy_types, r.integration.type)
       # Usage plans meter API keys; by default every authenticated route requires one
-      # as soon as tiers exist (the authorizer supplies it with api_key_source = AUTHORIZER).
-      api_key_required = r.api_key_required != null ? r.api_key_required : (!r.public && length(var.tiers) > 0)
+      # as soon as tiers exist (the authorizer supplies it with api_key_source = AUTHORIZER,
+      # the client's x-api-key header with HEADER). An AWS_IAM route has no authorizer, so
+      # with api_key_source = AUTHORIZER it has no key to give: it requires none and is
+      # limited by the stage and route throttles instead (ADR 0146).
+      api_key_required = r.api_key_required != null ? r.api_key_required : (
+        !r.public && length(var.tiers) > 0 && !(r.auth == "AWS_IAM" && var.api_key_source == "AUTHORIZER")
+      )
       timeout_ms = (
         r.integration.timeout_ms != null ? r.integration.timeout_ms :
         r.integration.transfer_mode == "STREAM" ? var.streaming_timeout_ms : var.default_timeout_ms

@@ -119,3 +119,46 @@ output "stage_cache" {
     }
   }
 }
+
+output "domain_url" {
+  description = "URL of the API through the custom domain: https://<domain_name>[/<base_path>] (the stage is the mapping's; null without a domain)."
+  value       = local.create && var.domain != null ? "https://${var.domain.domain_name}${try(var.domain.base_path, null) != null ? "/${var.domain.base_path}" : ""}" : null
+}
+
+output "domain_record_fqdn" {
+  description = "Name of the Route 53 alias record of the custom domain (null when domain.hosted_zone_id is not set)."
+  value       = try(aws_route53_record.domain[0].fqdn, null)
+}
+
+output "private_endpoint_urls" {
+  description = "PRIVATE API: invoke URL per execute-api VPC endpoint, https://<api id>-<vpce id>.execute-api.<region>.amazonaws.com/<stage> (works without private DNS on the endpoint; with it, stage_invoke_url works inside the VPC). Empty for REGIONAL."
+  value = local.create && var.endpoint_type == "PRIVATE" ? {
+    for id in var.vpc_endpoint_ids : id => "https://${aws_api_gateway_rest_api.this[0].id}-${id}.execute-api.${data.aws_region.current.id}.${data.aws_partition.current.dns_suffix}/${aws_api_gateway_stage.this[0].stage_name}"
+  } : {}
+}
+
+output "endpoint_configuration" {
+  description = "The REST API's endpoint as created: type (REGIONAL | PRIVATE), vpc_endpoint_ids (PRIVATE), disable_execute_api_endpoint."
+  value = local.create ? {
+    type                         = one(aws_api_gateway_rest_api.this[0].endpoint_configuration[0].types)
+    vpc_endpoint_ids             = try(tolist(aws_api_gateway_rest_api.this[0].endpoint_configuration[0].vpc_endpoint_ids), [])
+    disable_execute_api_endpoint = aws_api_gateway_rest_api.this[0].disable_execute_api_endpoint
+  } : null
+}
+
+output "resource_policy" {
+  description = "The REST API's resource policy as set (the given one, or for PRIVATE the generated VPC-endpoint policy; null for a REGIONAL API without one)."
+  value       = try(aws_api_gateway_rest_api.this[0].policy, null)
+}
+
+output "domain" {
+  description = "The custom domain as created: domain_name, certificate_arn, security_policy, base_path and stage_name of its mapping, record_zone_id (the hosted zone of the alias record, or null); null without domain."
+  value = length(aws_api_gateway_domain_name.this) > 0 ? {
+    domain_name     = aws_api_gateway_domain_name.this[0].domain_name
+    certificate_arn = aws_api_gateway_domain_name.this[0].regional_certificate_arn
+    security_policy = aws_api_gateway_domain_name.this[0].security_policy
+    base_path       = aws_api_gateway_base_path_mapping.this[0].base_path
+    stage_name      = aws_api_gateway_base_path_mapping.this[0].stage_name
+    record_zone_id  = try(aws_route53_record.domain[0].zone_id, null)
+  } : null
+}

@@ -49,12 +49,17 @@ resource "aws_api_gateway_usage_plan" "this" {
   lifecycle {
     precondition {
       condition     = each.value.throttle != null || length(local.route_throttles) == 0
-      error_message = "Tier ${each.key} has no throttle, but route(s) ${join(", ", sort([for k, r in var.routes : k if r.throttle != null]))} set one: API Gateway refuses per-method throttles in a usage plan without a plan throttle (\"Can not define fine grain throttling if usage plan throttle is not defined\"). Give tier ${each.key} a throttle { rate_limit, burst_limit }."
+      error_message = "Tier ${each.key} has no throttle, but route(s) ${join(", ", sort([for k, r in var.routes : k if r.throttle != null && local.route_settings[k].api_key_required]))} set one: API Gateway refuses per-method throttles in a usage plan without a plan throttle (\"Can not define fine grain throttling if usage plan throttle is not defined\"). Give tier ${each.key} a throttle { rate_limit, burst_limit }."
     }
   }
 }
 
 locals {
-  # Route throttles keyed by the usage plan's method path: "/v1/ai/sentiment/POST".
-  route_throttles = { for k, r in var.routes : "${trimsuffix(r.path, "/")}/${upper(r.method)}" => r.throttle if r.throttle != null }
+  # Route throttles keyed by the usage plan's method path: "/v1/ai/sentiment/POST". Only
+  # methods that require a key: a plan meters API keys, and a method without one (public,
+  # or AWS_IAM with api_key_source = AUTHORIZER) is limited by its stage throttle alone.
+  route_throttles = {
+    for k, r in var.routes : "${trimsuffix(r.path, "/")}/${upper(r.method)}" => r.throttle
+    if r.throttle != null && local.route_settings[k].api_key_required
+  }
 }

@@ -60,7 +60,9 @@ variable "routes" {
       and stage, one permission per function and qualifier whatever the number of routes (names
       must be known at plan time).
     - auth CUSTOM | AWS_IAM | NONE; NONE requires public = true. api_key_required defaults to true on
-      non-public routes when tiers are defined.
+      non-public routes when tiers are defined, except AWS_IAM routes with api_key_source = AUTHORIZER
+      (no authorizer supplies their key: they need none and are limited by the stage and route
+      throttles; api_key_required = true on them is refused).
     - request_schema: JSON-encoded JSON schema (OpenAPI 3.0 subset) -> model + body validator.
     - request_parameters: map of method.request.{header|querystring|path}.<name> => required.
     - cache: { enabled (default true), ttl_seconds (0-3600, default 300), key_parameters } (GET routes
@@ -718,18 +720,47 @@ variable "tiers" {
 ################################################################################
 
 variable "domain" {
-  description = "Optional REGIONAL custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2). Not for endpoint_type = PRIVATE: a private API can be mapped only to a private custom domain name, which this module does not create."
+  description = "Optional REGIONAL custom domain: domain_name, certificate_arn (ACM, same region), base_path (null = root), security_policy (TLS_1_2), hosted_zone_id (a Route 53 public hosted zone: the module writes the A alias record of domain_name to the domain's regional endpoint; null = point DNS yourself at output domain_regional_domain_name), create_alias_record (null = when hosted_zone_id is set; true when the zone id is only known after apply). Not for endpoint_type = PRIVATE: a private API can be mapped only to a private custom domain name, which this module does not create."
   type = object({
     domain_name     = string
     certificate_arn = string
     base_path       = optional(string)
     security_policy = optional(string, "TLS_1_2")
+    hosted_zone_id  = optional(string)
+    # Whether to write the alias record; null = when hosted_zone_id is set. Set true when
+    # hosted_zone_id comes from a resource of the same apply (unknown at plan time).
+    create_alias_record = optional(bool)
   })
   default = null
 
   validation {
     condition     = var.domain == null || contains(["TLS_1_2"], try(var.domain.security_policy, ""))
     error_message = "domain.security_policy must be TLS_1_2."
+  }
+
+  validation {
+    condition     = var.domain == null || can(regex("^([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", lower(var.domain.domain_name)))
+    error_message = "domain.domain_name must be a DNS name such as api.example.com."
+  }
+
+  validation {
+    condition     = var.domain == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$", var.domain.certificate_arn))
+    error_message = "domain.certificate_arn must be the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>) in the API's region."
+  }
+
+  validation {
+    condition     = var.domain == null || try(var.domain.base_path == null || can(regex("^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$", var.domain.base_path)), false)
+    error_message = "domain.base_path must be null (the domain's root) or a path without leading or trailing slash, such as v1 or ai/v1."
+  }
+
+  validation {
+    condition     = var.domain == null || try(var.domain.hosted_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", var.domain.hosted_zone_id)), false)
+    error_message = "domain.hosted_zone_id must be a Route 53 hosted zone id (upper-case letters and digits, such as Z0123456789ABCDEFGHIJ, without the /hostedzone/ prefix) or null."
+  }
+
+  validation {
+    condition     = var.domain == null || try(var.domain.create_alias_record != true || var.domain.hosted_zone_id != null, false)
+    error_message = "domain.create_alias_record = true needs domain.hosted_zone_id (the zone the record is written to)."
   }
 }
 

@@ -52,6 +52,7 @@ SANDBOX_SERVICES = (
     "iam",
     "kms",
     "lambda",
+    "route53",
     "s3",
     "sagemaker",
     "secretsmanager",

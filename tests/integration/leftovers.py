@@ -109,6 +109,14 @@ CHECKS: dict[str, tuple[str, Check]] = {
         "apigatewayv2",
         lambda c, a: _exists(lambda: c.get_vpc_link(VpcLinkId=a["id"])),
     ),
+    "aws_api_gateway_domain_name": (
+        "apigateway",
+        lambda c, a: _exists(lambda: c.get_domain_name(domainName=a["domain_name"])),
+    ),
+    "aws_route53_zone": (
+        "route53",
+        lambda c, a: _exists(lambda: c.get_hosted_zone(Id=a["zone_id"]), ("NoSuchHostedZone",)),
+    ),
     "aws_secretsmanager_secret": (
         "secretsmanager",
         lambda c, a: (
@@ -176,6 +184,7 @@ CONTAINED = {
     "aws_api_gateway_stage": "aws_api_gateway_rest_api",
     "aws_api_gateway_method_settings": "aws_api_gateway_rest_api",
     "aws_api_gateway_base_path_mapping": "aws_api_gateway_domain_name",
+    "aws_route53_record": "aws_route53_zone",
     "aws_wafv2_web_acl_association": "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_logging_configuration": "aws_wafv2_web_acl",
     "aws_sns_topic_policy": "aws_sns_topic",

@@ -250,8 +250,8 @@ run "every_operation_is_secured_unless_public" {
   }
 
   assert {
-    condition     = keys(jsondecode(output.openapi_document).paths["/v1/sentiment"].post.security[0]) == ["api_key", "sigv4"]
-    error_message = "AWS_IAM routes must require SigV4."
+    condition     = jsondecode(output.openapi_document).paths["/v1/sentiment"].post.security == [{ sigv4 = [] }]
+    error_message = "AWS_IAM routes must require SigV4 (and, with api_key_source = AUTHORIZER, no usage-plan key: no authorizer supplies one)."
   }
 
   assert {

@@ -16,8 +16,11 @@ mock_provider "aws" {
 }
 
 variables {
-  name        = "aigw-limits"
-  kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  name = "aigw-limits"
+  # The IAM callers send their usage-plan key in x-api-key (with the default AUTHORIZER
+  # source an AWS_IAM route requires no key, and no plan throttles it: iam_routes.tftest.hcl).
+  api_key_source = "HEADER"
+  kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   tiers = {
     free = { throttle = { rate_limit = 5, burst_limit = 10 } }
     pro  = { throttle = { rate_limit = 500, burst_limit = 1000 } }

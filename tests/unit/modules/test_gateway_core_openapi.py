@@ -407,9 +407,55 @@ def test_custom_routes_require_authorizer_and_usage_plan_key(document: dict[str,
 
 def test_iam_routes_require_sigv4(document: dict[str, Any]) -> None:
     operation = _operation(document, "/v1/translate", "post")
-    assert operation["security"] == [{"api_key": [], "sigv4": []}]
+    # With api_key_source AUTHORIZER no authorizer runs on an IAM route, so it cannot
+    # require the usage-plan key (ADR 0146); the CUSTOM routes of the same API still do.
+    assert operation["security"] == [{"sigv4": []}]
     scheme = document["components"]["securitySchemes"]["sigv4"]
     assert scheme["x-amazon-apigateway-authtype"] == "awsSigv4"
+
+
+def test_iam_route_is_served_without_a_key_next_to_usage_plans(document: dict[str, Any]) -> None:
+    """The rendered IAM route through `aigw serve`: signed, no key, usage plans present."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from aigw import serve
+    from aigw.serve.usage_plans import Plan, Throttle, UsagePlans
+
+    doc = copy.deepcopy(document)
+    # The route's own security and the API's key source as rendered; a local function
+    # answers in place of Translate (the integration is not what is tested here).
+    doc["paths"] = {"/v1/translate": doc["paths"]["/v1/translate"]}
+    doc["paths"]["/v1/translate"]["post"]["x-amazon-apigateway-integration"] = {
+        "type": "aws_proxy",
+        "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:us-east-1:123456789012:function:fake/invocations",
+    }
+
+    def fn(event: dict[str, Any], timeout_ms: float) -> serve.Result:
+        return serve.Result(200, {"content-type": "application/json"}, b"{}")
+
+    def plane(d: dict[str, Any]) -> serve.DataPlane:
+        routes = serve.routes_from_openapi(d)
+        plans = UsagePlans([Plan("p1", "standard", Throttle(5, 10))], {})
+        bindings = [serve.Binding(r, fn, "fake", 3000) for r in routes]
+        stage = serve.Stage("api123", "v1", "us-east-1", "123456789012")
+        return serve.DataPlane(d, stage, bindings, {}, usage_plans=plans)
+
+    body = b'{"text": "hello", "target": "fr"}'
+    req = AWSRequest("POST", "http://127.0.0.1/v1/translate", data=body)
+    SigV4Auth(Credentials("AKID", "s"), "execute-api", "us-east-1").add_auth(req)
+    headers = [("content-type", "application/json")]
+    headers += [(k.lower(), v) for k, v in req.headers.items()]
+    signed = serve.Incoming("POST", "/v1/translate", [], headers, body)
+    assert doc["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    assert plane(doc).dispatch(signed).status == 200
+    # What the route required before: a key that no authorizer supplies, so always 403.
+    doc["paths"]["/v1/translate"]["post"]["security"] = [{"api_key": [], "sigv4": []}]
+    refused = plane(doc).dispatch(signed)
+    assert refused.status == 403
+    assert json.loads(refused.body)["error"]["code"] == "invalid_api_key"
 
 
 def test_request_authorizer_security_scheme(document: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ mock_data "aws_region" {
 }
 
 mock_data "aws_partition" {
-  defaults = { partition = "aws" }
+  defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
 }
 
 mock_resource "aws_kms_key" {

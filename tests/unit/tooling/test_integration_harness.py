@@ -174,6 +174,22 @@ def test_the_old_constructor_still_means_moto(tmp_path: Path) -> None:
     assert root.target.mode == "moto" and root.endpoint == "http://127.0.0.1:4599"
 
 
+def test_destroy_skips_the_pre_destroy_refresh(tmp_path: Path) -> None:
+    """The tests destroy right after a re-plan that refreshed the same state: a destroy's
+    own refresh (a whole normal plan first) is skipped (ADR 0149)."""
+    calls = tmp_path / "calls"
+    fake = tmp_path / "terraform"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+    fake.chmod(0o755)
+    example = ROOT / "modules" / "waf" / "examples" / "basic"
+    root = TerraformRoot(example, tmp_path / "work", "http://127.0.0.1:4599", tf=str(fake))
+    assert root.destroy().returncode == 0
+    args = calls.read_text().split()
+    assert args[0] == "destroy"
+    assert "-refresh=false" in args
+    assert f"-state={root.state_file}" in args
+
+
 # -- what pytest does with the mode -------------------------------------------------------------
 
 

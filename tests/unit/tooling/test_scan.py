@@ -245,3 +245,72 @@ def test_example_that_cannot_be_planned_is_a_note_not_a_crash(tmp_path: Path, mo
         "precondition failed"
     ]
     assert planned == [example]  # the example without a checked resource is not planned
+
+
+def _fake_checkov(tmp_path: Path, calls: Path) -> Path:
+    """A checkov stand-in: records its arguments and fails CKV_AIGW_1 on every -f file."""
+    fake = tmp_path / "checkov"
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import json, sys\n"
+        f"open({str(calls)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
+        "files = [sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == '-f']\n"
+        "items = [{'check_id': 'CKV_AIGW_1', 'check_name': 'n', 'file_abs_path': f,\n"
+        "          'file_line_range': [1, 1], 'resource': 'aws_api_gateway_rest_api.this',\n"
+        "          'check_result': {'result': 'FAILED'}, 'details': [f]} for f in files]\n"
+        "print(json.dumps({'results': {'failed_checks': items}}))\n"
+        "sys.exit(1)\n"
+    )
+    fake.chmod(0o755)
+    return fake
+
+
+def test_example_plans_are_checked_in_one_checkov_run(tmp_path: Path, monkeypatch) -> None:
+    from aigw import docs
+
+    for module in ("alpha", "beta"):
+        example = tmp_path / "modules" / module / "examples" / "basic"
+        example.mkdir(parents=True)
+        (example / "main.tf").write_text('resource "aws_api_gateway_rest_api" "this" {}\n')
+    monkeypatch.setattr(docs, "example_plan", lambda root, ex, tf=None: {"resource_changes": []})
+    calls = tmp_path / "calls.jsonl"
+    reports = tmp_path / "reports"
+    found, notes = scan.example_plan_findings(
+        tmp_path, str(_fake_checkov(tmp_path, calls)), reports, {}, [], None
+    )
+    runs = [json.loads(line) for line in calls.read_text().splitlines()]
+    assert len(runs) == 1, "checkov must start once for all example plans"
+    assert runs[0].count("-f") == 2
+    # Each finding is attributed to the example whose plan it came from.
+    by_source = {f.source: f.details for f in found}
+    assert by_source == {
+        "example:alpha/basic": [str(reports / "example-plan-alpha-basic.json")],
+        "example:beta/basic": [str(reports / "example-plan-beta-basic.json")],
+    }
+    assert notes == ["checkov example plan alpha/basic", "checkov example plan beta/basic"]
+    # locate_in_source pointed each finding at its own example's resource block.
+    assert sorted(f.file for f in found) == [
+        "modules/alpha/examples/basic/main.tf",
+        "modules/beta/examples/basic/main.tf",
+    ]
+
+
+def test_findings_for_a_file_checkov_was_not_given_fail_the_scan(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from aigw import docs
+
+    example = tmp_path / "modules" / "alpha" / "examples" / "basic"
+    example.mkdir(parents=True)
+    (example / "main.tf").write_text('resource "aws_api_gateway_rest_api" "this" {}\n')
+    monkeypatch.setattr(docs, "example_plan", lambda root, ex, tf=None: {"resource_changes": []})
+    fake = tmp_path / "checkov"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'echo \'{"results": {"failed_checks": [{"check_id": "CKV_AIGW_1", '
+        '"file_abs_path": "/elsewhere/plan.json", "resource": "x"}]}}\'\n'
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    with pytest.raises(scan.ScanError, match=r"/elsewhere/plan\.json"):
+        scan.example_plan_findings(tmp_path, str(fake), tmp_path / "r", {}, [], None)

@@ -56,7 +56,7 @@ def _json_documents(text: str) -> list[dict]:
 
 def run_checkov(
     root: Path,
-    target: Path,
+    target: Path | Sequence[Path],
     framework: str,
     checkov: str,
     source: str,
@@ -66,7 +66,9 @@ def run_checkov(
     enrich_from: Path | None = None,
 ) -> list[Finding]:
     """Run checkov with the policy pack over one directory (terraform) or plan JSON file
-    (terraform_plan) and return its findings, parsing errors included (as failures).
+    (terraform_plan), or several plan JSON files in one run, and return its findings,
+    parsing errors included (as failures). Each finding's ``file`` names the file it
+    came from.
 
     ``enrich_from``: for plan JSON, the directory holding the Terraform source the plan
     came from, so inline ``#checkov:skip`` comments (with their reasons) apply to the
@@ -75,7 +77,9 @@ def run_checkov(
     cmd = [checkov]
     if config is not None and config.is_file():
         cmd += ["--config-file", str(config)]
-    cmd += ["-f" if target.is_file() else "-d", str(target)]
+    targets = [target] if isinstance(target, Path) else list(target)
+    for one in targets:
+        cmd += ["-f" if one.is_file() else "-d", str(one)]
     cmd += [
         "--framework",
         framework,
@@ -91,6 +95,7 @@ def run_checkov(
         cmd += ["--check", ",".join(checks)]
     if enrich_from is not None and framework == "terraform_plan":
         cmd += ["--repo-root-for-plan-enrichment", str(enrich_from)]
+    shown = ", ".join(str(t) for t in targets)
     try:
         proc = subprocess.run(
             cmd,
@@ -102,16 +107,16 @@ def run_checkov(
             timeout=CHECKOV_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ScanError(f"checkov took longer than {CHECKOV_TIMEOUT_S}s on {target}") from exc
+        raise ScanError(f"checkov took longer than {CHECKOV_TIMEOUT_S}s on {shown}") from exc
     if proc.returncode not in (0, 1):
         raise ScanError(
-            f"checkov failed on {target} (exit {proc.returncode}):\n{proc.stderr.strip()[-2000:]}"
+            f"checkov failed on {shown} (exit {proc.returncode}):\n{proc.stderr.strip()[-2000:]}"
         )
     try:
         reports = _json_documents(proc.stdout)
     except ValueError as exc:
         raise ScanError(
-            f"unreadable checkov output for {target}: {exc}\n{proc.stderr[-2000:]}"
+            f"unreadable checkov output for {shown}: {exc}\n{proc.stderr[-2000:]}"
         ) from exc
     return findings_from_checkov(root, reports, source, docs or {})
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aigw.scan.checkov import run_checkov
-from aigw.scan.findings import Finding, PolicyDoc
+from aigw.scan.findings import Finding, PolicyDoc, ScanError, rel_path
 from aigw.scan.plans import locate_in_source
 
 # Checks that read only values a mocked plan knows (the OpenAPI body, config documents)
@@ -102,6 +102,8 @@ def example_plan_findings(
     notes: list[str] = []
     if not wanted:
         return findings, notes
+    # plan JSON (as a path relative to root) -> (example name, example directory, path)
+    plans: dict[str, tuple[str, Path, Path]] = {}
     for example in t.example_dirs(root):
         if not _declares_checked_resources(example):
             continue
@@ -115,8 +117,25 @@ def example_plan_findings(
         reports_dir.mkdir(parents=True, exist_ok=True)
         path = reports_dir / f"example-plan-{name.replace('/', '-')}.json"
         path.write_text(json.dumps(plan), encoding="utf-8")
-        found = run_checkov(root, path, "terraform_plan", checkov, f"example:{name}", docs, wanted)
-        locate_in_source(root, path, example, found)
-        findings += found
+        plans[rel_path(root, path)] = (name, example, path)
+    if not plans:
+        return findings, notes
+    # One checkov run over every example's plan: its start-up (seconds of CPU) is most of
+    # the cost of checking one plan. Each finding names the plan file it came from.
+    found = run_checkov(
+        root, [p for _, _, p in plans.values()], "terraform_plan", checkov, "example", docs, wanted
+    )
+    for file, (name, example, path) in plans.items():
+        mine = [f for f in found if f.file == file]
+        for f in mine:
+            f.source = f"example:{name}"
+        locate_in_source(root, path, example, mine)
+        findings += mine
         notes.append(f"checkov example plan {name}")
+    stray = [f for f in found if f.source == "example"]
+    if stray:
+        raise ScanError(
+            "checkov reported findings for files it was not given: "
+            + ", ".join(sorted({f.file or "?" for f in stray}))
+        )
     return findings, notes

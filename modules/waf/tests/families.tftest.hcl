@@ -43,25 +43,25 @@ run "no_body_rule_can_block_an_llm_request" {
   }
 
   # Custom rules: walk the statement tree (three levels, the provider's nesting depth).
+  # A rule passes when it does not look at the body anywhere in its statement, or it
+  # excludes the llm family (and(..., not(llm | or(..., llm, ...)))), or it requires
+  # another family's label, or it is the llm family's size rule and cannot match
+  # (limit = window, NO_MATCH).
   assert {
     condition = alltrue([for r in aws_wafv2_web_acl.this[0].rule : (
-      # does the rule look at the body anywhere in its statement?
       !anytrue(flatten([
         [for x in [r.statement[0]] : length(x.size_constraint_statement) > 0 || anytrue([for l in x.label_match_statement : endswith(l.key, "_Body")])],
         [for a in r.statement[0].and_statement : [for x in a.statement : length(x.size_constraint_statement) > 0 || anytrue([for l in x.label_match_statement : endswith(l.key, "_Body")]) || anytrue([for o in x.or_statement : anytrue([for y in o.statement : anytrue([for l in y.label_match_statement : endswith(l.key, "_Body")])])])]],
         [for o in r.statement[0].or_statement : [for x in o.statement : anytrue([for l in x.label_match_statement : endswith(l.key, "_Body")])]],
-      ]))
-      # ... or it excludes the llm family: and(..., not(llm | or(..., llm, ...)))
-      || anytrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for n in x.not_statement : [
+      ])) ||
+      anytrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for n in x.not_statement : [
         anytrue([for l in n.statement[0].label_match_statement : l.key == "aigw:route-family:llm"]),
         anytrue([for o in n.statement[0].or_statement : anytrue([for y in o.statement : anytrue([for l in y.label_match_statement : l.key == "aigw:route-family:llm"])])]),
-      ]]]]))
-      # ... or it requires another family's label
-      || anytrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for l in x.label_match_statement : startswith(l.key, "aigw:route-family:") && l.key != "aigw:route-family:llm"]]]))
-      # ... or it is the llm family's size rule and cannot match: limit = window, NO_MATCH
-      || (
-        anytrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for l in x.label_match_statement : l.key == "aigw:route-family:llm"]]]))
-        && alltrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for c in x.size_constraint_statement : c.size >= 65536 && c.field_to_match[0].body[0].oversize_handling == "NO_MATCH"]]]))
+      ]]]])) ||
+      anytrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for l in x.label_match_statement : startswith(l.key, "aigw:route-family:") && l.key != "aigw:route-family:llm"]]])) ||
+      (
+        anytrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for l in x.label_match_statement : l.key == "aigw:route-family:llm"]]])) &&
+        alltrue(flatten([for a in r.statement[0].and_statement : [for x in a.statement : [for c in x.size_constraint_statement : c.size >= 65536 && c.field_to_match[0].body[0].oversize_handling == "NO_MATCH"]]]))
       )
     )])
     error_message = "A rule that inspects the body can block a request on an LLM route."

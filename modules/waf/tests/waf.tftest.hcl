@@ -46,7 +46,7 @@ run "defaults_carry_the_security_baseline" {
 
   assert {
     condition = toset(flatten([for r in aws_wafv2_web_acl.this[0].rule : [for o in r.statement[0].or_statement[0].statement : o.label_match_statement[0].key]
-      if r.name == "AWSManagedRulesCommonRuleSet-body" && length(r.action[0].block) == 1])) == toset([
+      if r.name == "AWSManagedRulesCommonRuleSet-body" && anytrue([for a in r.action : length(a.block) == 1])])) == toset([
       "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body",
       "awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body",
       "awswaf:managed:aws:core-rule-set:GenericLFI_Body",

@@ -1,4 +1,5 @@
-"""Checks on the WAFv2 web ACL in front of the API (CKV_AIGW_6, CKV_AIGW_7, CKV_AIGW_20)."""
+"""Checks on the WAFv2 web ACL in front of the API (CKV_AIGW_6, CKV_AIGW_7, CKV_AIGW_20,
+CKV_AIGW_25)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,23 @@ KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
 BOT_CONTROL = "AWSManagedRulesBotControlRuleSet"
 # Bot Control rules that block every non-browser user agent: the API's own clients.
 BOT_CONTROL_CLIENT_RULES = ("CategoryHttpLibrary", "SignalNonBrowserUserAgent")
+# The body-inspecting rules of the AWS managed groups (AWS WAF Developer Guide, "Baseline
+# rule groups" and "Use-case specific rule groups"): each matches ordinary prompt content.
+MANAGED_BODY_RULES = {
+    "AWSManagedRulesCommonRuleSet": (
+        "SizeRestrictions_BODY",
+        "EC2MetaDataSSRF_BODY",
+        "GenericLFI_BODY",
+        "GenericRFI_BODY",
+        "CrossSiteScripting_BODY",
+    ),
+    "AWSManagedRulesKnownBadInputsRuleSet": (
+        "JavaDeserializationRCE_BODY",
+        "Log4JRCE_BODY",
+        "ReactJSRCE_BODY",
+    ),
+    "AWSManagedRulesSQLiRuleSet": ("SQLi_BODY", "SQLiExtendedPatterns_BODY"),
+}
 
 
 def _statements(statement: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -163,6 +181,51 @@ class BotControlCountsApiClients(_WebAclCheck):
         return CheckResult.FAILED if self.details else CheckResult.PASSED
 
 
+class ManagedBodyRulesOffPrompts(_WebAclCheck):
+    """CKV_AIGW_25: managed body rules never block unscoped: they count (and the web ACL
+    blocks their labels per route family) or the group has a scope-down statement."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CKV_AIGW_25",
+            "Managed rule groups in the API web ACL do not block on the body on every path",
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.details = []
+        found = False
+        for rule in blocks(conf, "rule"):
+            for st in _rule_statements(rule):
+                group = block(st, "managed_rule_group_statement")
+                name = get(group, "name") if group else None
+                if name not in MANAGED_BODY_RULES:
+                    continue
+                found = True
+                override = block(rule, "override_action")
+                if override and block(override, "count") is not None:
+                    continue  # the whole group only counts
+                if block(group, "scope_down_statement") is not None:
+                    continue  # the group runs on the paths its scope-down selects
+                if blocks(group, "dynamic"):
+                    return CheckResult.UNKNOWN  # overrides not rendered (HCL scan)
+                counted = {
+                    get(o, "name")
+                    for o in blocks(group, "rule_action_override")
+                    if block(block(o, "action_to_use"), "count") is not None
+                }
+                blocking = [r for r in MANAGED_BODY_RULES[name] if r not in counted]
+                if blocking:
+                    self.details.append(
+                        f"rule {get(rule, 'name')!r} runs {name} with {', '.join(blocking)} "
+                        "blocking on every path: prompts carrying SQL, HTML or shell get 403 "
+                        "on the LLM routes"
+                    )
+        if not found and _has_unrendered_rules(conf):
+            return CheckResult.UNKNOWN
+        return CheckResult.FAILED if self.details else CheckResult.PASSED
+
+
 known_bad_inputs = KnownBadInputs()
 body_size_rule = BodySizeRule()
 bot_control_counts_api_clients = BotControlCountsApiClients()
+managed_body_rules_off_prompts = ManagedBodyRulesOffPrompts()

@@ -78,7 +78,7 @@ variable "tiers" {
 }
 
 variable "waf" {
-  description = "WAF settings (see modules/ai-gateway)."
+  description = "WAF settings, passed to modules/ai-gateway's waf input: route_families (per family body_size_limit_bytes, oversize_handling, inspect_body_with_managed_rules, path_prefixes), body_inspection_limit, body_size_limit_bytes / body_oversize_handling for paths in no family, IP allow/deny lists, geo lists, rate limits, managed groups, count overrides, versions, Bot Control (docs/waf.md)."
   type        = any
   default     = {}
 }

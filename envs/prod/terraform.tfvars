@@ -37,6 +37,13 @@ waf = {
   # Managed rule groups follow their default version (AWS tests each update before it
   # becomes the default). Pin one here to review updates first, e.g.
   # managed_rule_group_versions = { AWSManagedRulesCommonRuleSet = "Version_1.12" }
+  # Prompts carry SQL, HTML and shell: on the LLM routes the managed body rules only count
+  # and a prompt past the 64 KB window reaches the function (its own limits apply).
+  # These are the defaults, stated here; docs/waf.md lists the trade-offs.
+  body_inspection_limit = "KB_64"
+  route_families = {
+    llm = { oversize_handling = "NO_MATCH", inspect_body_with_managed_rules = false }
+  }
 }
 
 llm = {

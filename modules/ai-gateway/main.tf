@@ -74,17 +74,34 @@ module "llm" {
 module "waf" {
   source = "../waf"
 
-  create                      = local.waf_enabled
-  name                        = var.name
-  body_size_limit_bytes       = var.waf.body_size_limit_bytes
-  rate_limit_per_ip           = var.waf.rate_limit_per_ip
-  rate_limit_per_credential   = var.waf.rate_limit_per_credential
-  enable_bot_control          = var.waf.enable_bot_control
-  bot_control_count_rules     = var.waf.bot_control_count_rules
-  managed_rule_group_versions = var.waf.managed_rule_group_versions
-  kms_key_arn                 = local.kms_key_arn
-  log_retention_days          = var.log_retention_days
-  tags                        = var.tags
+  create                       = local.waf_enabled
+  name                         = var.name
+  default_action               = var.waf.default_action
+  body_inspection_limit        = var.waf.body_inspection_limit
+  body_size_limit_bytes        = var.waf.body_size_limit_bytes
+  body_oversize_handling       = var.waf.body_oversize_handling
+  route_families               = local.waf_route_families
+  uri_path_prefixes            = distinct(concat(["/${var.stage_name}"], var.waf.uri_path_prefixes))
+  rate_limit_per_ip            = var.waf.rate_limit_per_ip
+  rate_limit_per_credential    = var.waf.rate_limit_per_credential
+  ip_allowlist                 = var.waf.ip_allowlist
+  ip_denylist                  = var.waf.ip_denylist
+  geo_block_country_codes      = var.waf.geo_block_country_codes
+  geo_allow_country_codes      = var.waf.geo_allow_country_codes
+  enable_common_rule_set       = var.waf.enable_common_rule_set
+  enable_sqli_rule_set         = var.waf.enable_sqli_rule_set
+  enable_ip_reputation         = var.waf.enable_ip_reputation
+  enable_anonymous_ip_list     = var.waf.enable_anonymous_ip_list
+  enable_bot_control           = var.waf.enable_bot_control
+  bot_control_inspection_level = var.waf.bot_control_inspection_level
+  bot_control_count_rules      = var.waf.bot_control_count_rules
+  managed_rule_group_versions  = var.waf.managed_rule_group_versions
+  managed_rule_count_overrides = var.waf.managed_rule_count_overrides
+  log_only_non_allowed         = var.waf.log_only_non_allowed
+  redacted_headers             = var.waf.redacted_headers
+  kms_key_arn                  = local.kms_key_arn
+  log_retention_days           = var.log_retention_days
+  tags                         = var.tags
 }
 
 module "gateway" {

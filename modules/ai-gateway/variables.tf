@@ -144,41 +144,6 @@ variable "default_throttle" {
   }
 }
 
-variable "waf" {
-  description = "The web ACL in front of the stage: body size limit (LLM prompts are large; at most 65536, the largest WAF inspection limit), per-IP and per-credential rate limits, optional Bot Control."
-  type = object({
-    enabled               = optional(bool, true)
-    body_size_limit_bytes = optional(number, 65536)
-    rate_limit_per_ip = optional(object({
-      limit          = number
-      window_seconds = optional(number, 300)
-    }), { limit = 2000 })
-    rate_limit_per_credential = optional(object({
-      header_name    = optional(string, "authorization")
-      limit          = number
-      window_seconds = optional(number, 300)
-    }))
-    enable_bot_control = optional(bool, false)
-    # Bot Control rules that count instead of block. The default keeps the API's own
-    # clients (OpenAI SDKs, curl: non-browser user agents, HTTP libraries) out of 403s.
-    bot_control_count_rules = optional(list(string), ["CategoryHttpLibrary", "SignalNonBrowserUserAgent"])
-    # Static version per AWS managed rule group; unlisted groups follow the default version.
-    managed_rule_group_versions = optional(map(string), {})
-  })
-  default  = {}
-  nullable = false
-
-  validation {
-    condition     = alltrue([for r in var.waf.bot_control_count_rules : can(regex("^(Category[A-Za-z]+|Signal[A-Za-z]+|TGT_[A-Za-z_]+)$", r))])
-    error_message = "waf.bot_control_count_rules must be Bot Control rule names: Category<Name> (e.g. CategoryHttpLibrary), Signal<Name> (e.g. SignalNonBrowserUserAgent) or TGT_<Name>."
-  }
-
-  validation {
-    condition     = alltrue([for k, v in var.waf.managed_rule_group_versions : contains(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesBotControlRuleSet"], k) && can(regex("^Version_[0-9]+\\.[0-9]+$", v))])
-    error_message = "waf.managed_rule_group_versions maps AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet or AWSManagedRulesBotControlRuleSet to a static version such as Version_1.12 (the IP reputation groups have no versions)."
-  }
-}
-
 variable "extra_routes" {
   description = "More route specs (contract: docs/architecture.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
   type        = any

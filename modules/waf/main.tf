@@ -5,6 +5,7 @@ locals {
     KB_48 = 49152
     KB_64 = 65536
   }[var.body_inspection_limit]
+  default_body_limit = coalesce(var.body_size_limit_bytes, local.inspection_limit_bytes)
 
   # Canonical CIDRs split by address family (one IP set per family).
   allow_cidrs = {
@@ -24,6 +25,7 @@ locals {
 
   # Rule priorities: cheap, decisive rules first; managed groups last.
   priority = {
+    route_family  = 1  # +0..8, one counting rule per route family (labels)
     ip_denylist   = 10 # +0 IPv4, +1 IPv6
     ip_allowlist  = 20
     geo_block     = 30
@@ -36,7 +38,7 @@ locals {
     known_bad     = 100
     sqli          = 110
     bot_control   = 120
-    body_size     = 80
+    body_size     = 80 # requests on no family's path; +1..9 one rule per family
   }
 
   managed_groups_all = {
@@ -52,6 +54,8 @@ locals {
       count_overrides = sort(distinct(concat(
         group == "AWSManagedRulesCommonRuleSet" ? ["SizeRestrictions_BODY"] : [],
         group == "AWSManagedRulesBotControlRuleSet" ? var.bot_control_count_rules : [],
+        # Body rules only label; the <group>-body rule blocks them by route family.
+        keys(lookup(local.managed_body_rules, group, {})),
         lookup(var.managed_rule_count_overrides, group, []),
       )))
     } if g.enabled
@@ -66,13 +70,23 @@ locals {
       code    = "rate_limit_exceeded"
       param   = null
     } })
-    aigw_body_too_large = jsonencode({ error = {
-      message = "Request body is larger than the gateway accepts (${var.body_size_limit_bytes} bytes)."
+  }
+  body_too_large_bodies = merge(
+    { aigw_body_too_large = local.default_body_limit },
+    { for name, f in local.route_families : "aigw_body_too_large_${name}" => f.limit },
+  )
+  custom_response_bodies_all = merge(local.custom_response_bodies, {
+    for key, limit in local.body_too_large_bodies : key => jsonencode({ error = {
+      message = "Request body is larger than the gateway accepts (${limit} bytes)."
       type    = "invalid_request_error"
       code    = "request_too_large"
       param   = null
     } })
-  }
+  })
+  known_bad_count_overrides = sort(distinct(concat(
+    keys(local.managed_body_rules.AWSManagedRulesKnownBadInputsRuleSet),
+    lookup(var.managed_rule_count_overrides, "AWSManagedRulesKnownBadInputsRuleSet", []),
+  )))
 
   rate_rules = merge(
     var.rate_limit_per_ip == null ? {} : {
@@ -142,11 +156,55 @@ resource "aws_wafv2_web_acl" "this" {
   }
 
   dynamic "custom_response_body" {
-    for_each = var.enable_custom_responses ? local.custom_response_bodies : {}
+    for_each = var.enable_custom_responses ? local.custom_response_bodies_all : {}
     content {
       key          = custom_response_body.key
       content      = custom_response_body.value
       content_type = "APPLICATION_JSON"
+    }
+  }
+
+  # --- route families: label each family's requests (count, never terminates) --------
+  dynamic "rule" {
+    for_each = local.route_families
+    content {
+      name     = "route-family-${rule.key}"
+      priority = rule.value.label_priority
+
+      action {
+        count {}
+      }
+
+      rule_label {
+        name = rule.value.label
+      }
+
+      statement {
+        or_statement {
+          dynamic "statement" {
+            for_each = rule.value.matchers
+            content {
+              byte_match_statement {
+                search_string         = statement.value.value
+                positional_constraint = statement.value.constraint
+                field_to_match {
+                  uri_path {}
+                }
+                text_transformation {
+                  priority = 0
+                  type     = "NONE"
+                }
+              }
+            }
+          }
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${var.name}-route-family-${rule.key}"
+        sampled_requests_enabled   = true
+      }
     }
   }
 
@@ -307,6 +365,7 @@ resource "aws_wafv2_web_acl" "this" {
   }
 
   # --- body size: replaces the common rule set's 8 KB SizeRestrictions_BODY -------------
+  # Requests on no route family's path.
   rule {
     name     = "body-size-limit"
     priority = local.priority.body_size
@@ -324,19 +383,68 @@ resource "aws_wafv2_web_acl" "this" {
     }
 
     statement {
-      size_constraint_statement {
-        comparison_operator = "GT"
-        size                = var.body_size_limit_bytes
-
-        field_to_match {
-          body {
-            oversize_handling = var.body_oversize_handling
+      dynamic "size_constraint_statement" {
+        for_each = length(local.family_labels) == 0 ? [1] : []
+        content {
+          comparison_operator = "GT"
+          size                = local.default_body_limit
+          field_to_match {
+            body {
+              oversize_handling = var.body_oversize_handling
+            }
+          }
+          text_transformation {
+            priority = 0
+            type     = "NONE"
           }
         }
+      }
 
-        text_transformation {
-          priority = 0
-          type     = "NONE"
+      dynamic "and_statement" {
+        for_each = length(local.family_labels) > 0 ? [1] : []
+        content {
+          statement {
+            size_constraint_statement {
+              comparison_operator = "GT"
+              size                = local.default_body_limit
+              field_to_match {
+                body {
+                  oversize_handling = var.body_oversize_handling
+                }
+              }
+              text_transformation {
+                priority = 0
+                type     = "NONE"
+              }
+            }
+          }
+          statement {
+            not_statement {
+              statement {
+                dynamic "label_match_statement" {
+                  for_each = length(local.family_labels) == 1 ? local.family_labels : []
+                  content {
+                    scope = "LABEL"
+                    key   = label_match_statement.value
+                  }
+                }
+                dynamic "or_statement" {
+                  for_each = length(local.family_labels) > 1 ? [local.family_labels] : []
+                  content {
+                    dynamic "statement" {
+                      for_each = or_statement.value
+                      content {
+                        label_match_statement {
+                          scope = "LABEL"
+                          key   = statement.value
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -345,6 +453,59 @@ resource "aws_wafv2_web_acl" "this" {
       cloudwatch_metrics_enabled = true
       metric_name                = "${var.name}-body-size-limit"
       sampled_requests_enabled   = true
+    }
+  }
+
+  # One body-size rule per route family, on that family's label.
+  dynamic "rule" {
+    for_each = local.route_families
+    content {
+      name     = "body-size-${rule.key}"
+      priority = rule.value.size_priority
+
+      action {
+        block {
+          dynamic "custom_response" {
+            for_each = var.enable_custom_responses ? [1] : []
+            content {
+              response_code            = 413
+              custom_response_body_key = "aigw_body_too_large_${rule.key}"
+            }
+          }
+        }
+      }
+
+      statement {
+        and_statement {
+          statement {
+            label_match_statement {
+              scope = "LABEL"
+              key   = rule.value.label
+            }
+          }
+          statement {
+            size_constraint_statement {
+              comparison_operator = "GT"
+              size                = rule.value.limit
+              field_to_match {
+                body {
+                  oversize_handling = rule.value.oversize
+                }
+              }
+              text_transformation {
+                priority = 0
+                type     = "NONE"
+              }
+            }
+          }
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${var.name}-body-size-${rule.key}"
+        sampled_requests_enabled   = true
+      }
     }
   }
 
@@ -364,7 +525,7 @@ resource "aws_wafv2_web_acl" "this" {
         version     = lookup(var.managed_rule_group_versions, "AWSManagedRulesKnownBadInputsRuleSet", null)
 
         dynamic "rule_action_override" {
-          for_each = sort(distinct(lookup(var.managed_rule_count_overrides, "AWSManagedRulesKnownBadInputsRuleSet", [])))
+          for_each = local.known_bad_count_overrides
           content {
             name = rule_action_override.value
             action_to_use {
@@ -428,6 +589,104 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
+  # --- managed body rules: block their labels except on exempt route families --------
+  dynamic "rule" {
+    for_each = { for k, b in local.managed_body_blocks : k => b if length(b.labels) > 0 }
+    content {
+      name     = rule.key
+      priority = rule.value.priority
+
+      action {
+        block {}
+      }
+
+      statement {
+        dynamic "label_match_statement" {
+          for_each = length(rule.value.exempt) == 0 && length(rule.value.labels) == 1 ? rule.value.labels : []
+          content {
+            scope = "LABEL"
+            key   = label_match_statement.value
+          }
+        }
+        dynamic "or_statement" {
+          for_each = length(rule.value.exempt) == 0 && length(rule.value.labels) > 1 ? [rule.value.labels] : []
+          content {
+            dynamic "statement" {
+              for_each = or_statement.value
+              content {
+                label_match_statement {
+                  scope = "LABEL"
+                  key   = statement.value
+                }
+              }
+            }
+          }
+        }
+        dynamic "and_statement" {
+          for_each = length(rule.value.exempt) > 0 ? [rule.value] : []
+          content {
+            statement {
+              dynamic "label_match_statement" {
+                for_each = length(and_statement.value.labels) == 1 ? and_statement.value.labels : []
+                content {
+                  scope = "LABEL"
+                  key   = label_match_statement.value
+                }
+              }
+              dynamic "or_statement" {
+                for_each = length(and_statement.value.labels) > 1 ? [and_statement.value.labels] : []
+                content {
+                  dynamic "statement" {
+                    for_each = or_statement.value
+                    content {
+                      label_match_statement {
+                        scope = "LABEL"
+                        key   = statement.value
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            statement {
+              not_statement {
+                statement {
+                  dynamic "label_match_statement" {
+                    for_each = length(and_statement.value.exempt) == 1 ? and_statement.value.exempt : []
+                    content {
+                      scope = "LABEL"
+                      key   = label_match_statement.value
+                    }
+                  }
+                  dynamic "or_statement" {
+                    for_each = length(and_statement.value.exempt) > 1 ? [and_statement.value.exempt] : []
+                    content {
+                      dynamic "statement" {
+                        for_each = or_statement.value
+                        content {
+                          label_match_statement {
+                            scope = "LABEL"
+                            key   = statement.value
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${var.name}-${rule.key}"
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+
   visibility_config {
     cloudwatch_metrics_enabled = true
     metric_name                = var.name
@@ -438,8 +697,20 @@ resource "aws_wafv2_web_acl" "this" {
 
   lifecycle {
     precondition {
-      condition     = var.body_size_limit_bytes <= local.inspection_limit_bytes
-      error_message = "body_size_limit_bytes (${var.body_size_limit_bytes}) is larger than body_inspection_limit ${var.body_inspection_limit} (${local.inspection_limit_bytes} bytes): WAF cannot measure a body beyond what it receives. Raise body_inspection_limit or lower body_size_limit_bytes."
+      condition     = local.default_body_limit <= local.inspection_limit_bytes
+      error_message = "body_size_limit_bytes (${local.default_body_limit}) is larger than body_inspection_limit ${var.body_inspection_limit} (${local.inspection_limit_bytes} bytes): WAF cannot measure a body beyond what it receives. Raise body_inspection_limit or lower body_size_limit_bytes."
+    }
+    precondition {
+      condition     = length(local.families_over_window) == 0
+      error_message = "route_families ${join(", ", local.families_over_window)}: body_size_limit_bytes is larger than body_inspection_limit ${var.body_inspection_limit} (${local.inspection_limit_bytes} bytes): WAF cannot measure a body beyond what it receives. Raise body_inspection_limit, lower the limit, or set it to null (the window)."
+    }
+    precondition {
+      condition     = length(local.incoherent_families) == 0
+      error_message = "route_families ${join(", ", local.incoherent_families)}: oversize_handling NO_MATCH with a body_size_limit_bytes below the inspection window (${local.inspection_limit_bytes} bytes) would block bodies between the two sizes and let larger ones through. Use oversize_handling MATCH, or body_size_limit_bytes null (the window)."
+    }
+    precondition {
+      condition     = length(local.overlapping_prefixes) == 0
+      error_message = "route_families overlap (family prefix / family prefix): ${join("; ", local.overlapping_prefixes)}. Each path belongs to one family."
     }
   }
 }

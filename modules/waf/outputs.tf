@@ -30,10 +30,26 @@ output "rule_metric_names" {
     length(local.allow_set_keys) > 0 ? { "ip-allowlist" = "${var.name}-ip-allowlist" } : {},
     { for k, _ in local.geo_rules : k => "${var.name}-${k}" },
     { for k, _ in local.rate_rules : k => "${var.name}-${k}" },
+    { for k, _ in local.route_families : "route-family-${k}" => "${var.name}-route-family-${k}" },
     { "body-size-limit" = "${var.name}-body-size-limit" },
+    { for k, _ in local.route_families : "body-size-${k}" => "${var.name}-body-size-${k}" },
     { "AWSManagedRulesKnownBadInputsRuleSet" = "${var.name}-AWSManagedRulesKnownBadInputsRuleSet" },
     { for k, _ in local.managed_groups : k => "${var.name}-${k}" },
+    { for k, b in local.managed_body_blocks : k => "${var.name}-${k}" if length(b.labels) > 0 },
   ) : {}
+}
+
+output "route_families" {
+  description = "What the web ACL applies per route family: its label, body-size limit in bytes, oversize handling, whether the managed body rules block on its paths, and the URI matches (EXACTLY / STARTS_WITH)."
+  value = var.create ? {
+    for name, f in local.route_families : name => {
+      label                           = f.label
+      body_size_limit_bytes           = f.limit
+      oversize_handling               = f.oversize
+      inspect_body_with_managed_rules = f.inspect_body
+      uri_matches                     = f.matchers
+    }
+  } : {}
 }
 
 output "log_group_name" {
@@ -57,12 +73,12 @@ output "ip_set_arns" {
 }
 
 output "managed_rule_groups" {
-  description = "The AWS managed rule groups the web ACL runs, by name: the static version it pins (null: the group's default version) and the rules switched to count."
+  description = "The AWS managed rule groups the web ACL runs, by name: the static version it pins (null: the group's default version) and the rules switched to count (body rules always count and are blocked by the `<group>-body` rules except on exempt route families)."
   value = var.create ? merge(
     {
       AWSManagedRulesKnownBadInputsRuleSet = {
         version         = lookup(var.managed_rule_group_versions, "AWSManagedRulesKnownBadInputsRuleSet", null)
-        count_overrides = sort(distinct(lookup(var.managed_rule_count_overrides, "AWSManagedRulesKnownBadInputsRuleSet", [])))
+        count_overrides = local.known_bad_count_overrides
       }
     },
     { for group, g in local.managed_groups : group => {

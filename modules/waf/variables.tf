@@ -120,7 +120,7 @@ variable "managed_rule_group_versions" {
 }
 
 variable "managed_rule_count_overrides" {
-  description = "Rules of the managed groups to switch to count, keyed by group name (e.g. { AWSManagedRulesSQLiRuleSet = [\"SQLi_BODY\"] } when prompts legitimately carry SQL). SizeRestrictions_BODY is always added for the common rule set."
+  description = "Rules of the managed groups to switch to count everywhere, keyed by group name (e.g. { AWSManagedRulesCommonRuleSet = [\"NoUserAgent_HEADER\"] }). SizeRestrictions_BODY is always added for the common rule set. To keep body rules from blocking one route family only (prompts carry SQL, HTML and shell), set that family's inspect_body_with_managed_rules = false in route_families instead."
   type        = map(list(string))
   default     = {}
   nullable    = false
@@ -138,8 +138,8 @@ variable "managed_rule_count_overrides" {
   }
 
   validation {
-    condition     = !contains(lookup(var.managed_rule_count_overrides, "AWSManagedRulesKnownBadInputsRuleSet", []), "Log4JRCE")
-    error_message = "Log4JRCE of AWSManagedRulesKnownBadInputsRuleSet cannot be switched to count (CVE-2021-44228 protection stays on)."
+    condition     = !anytrue([for r in lookup(var.managed_rule_count_overrides, "AWSManagedRulesKnownBadInputsRuleSet", []) : startswith(r, "Log4JRCE")])
+    error_message = "The Log4JRCE rules of AWSManagedRulesKnownBadInputsRuleSet (Log4JRCE_HEADER, Log4JRCE_QUERYSTRING, Log4JRCE_URIPATH, Log4JRCE_BODY) cannot be switched to count (CVE-2021-44228 protection stays on; route_families can only exempt a family's bodies)."
   }
 }
 
@@ -158,19 +158,18 @@ variable "body_inspection_limit" {
 }
 
 variable "body_size_limit_bytes" {
-  description = "The module's body-size rule blocks (HTTP 413, OpenAI-shaped body) requests whose body is larger than this. Must not exceed body_inspection_limit (WAF cannot measure beyond what it receives)."
+  description = "The module's body-size rule blocks (HTTP 413, OpenAI-shaped body) requests on no route family's path whose body is larger than this; null = the inspection window (body_inspection_limit). Must not exceed body_inspection_limit (WAF cannot measure beyond what it receives). Each route family has its own limit (route_families)."
   type        = number
-  default     = 65536
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = var.body_size_limit_bytes >= 1024 && var.body_size_limit_bytes <= 65536 && floor(var.body_size_limit_bytes) == var.body_size_limit_bytes
-    error_message = "body_size_limit_bytes must be a whole number between 1024 and 65536 (the largest inspection limit, KB_64)."
+    condition     = var.body_size_limit_bytes == null || try(var.body_size_limit_bytes >= 1024 && var.body_size_limit_bytes <= 65536 && floor(var.body_size_limit_bytes) == var.body_size_limit_bytes, false)
+    error_message = "body_size_limit_bytes must be null (the inspection window) or a whole number between 1024 and 65536 (the largest inspection limit, KB_64)."
   }
 }
 
 variable "body_oversize_handling" {
-  description = "What the body-size rule does with a body larger than body_inspection_limit, which WAF cannot see in full: MATCH (block it, default: no uninspected content reaches the back end) or NO_MATCH (let it through; API Gateway's 10 MB cap and the back end's own limit apply)."
+  description = "What the body-size rule for requests on no route family's path does with a body larger than body_inspection_limit, which WAF cannot see in full: MATCH (block it, default: no uninspected content reaches the back end) or NO_MATCH (let it through; API Gateway's 10 MB cap and the back end's own limit apply)."
   type        = string
   default     = "MATCH"
   nullable    = false

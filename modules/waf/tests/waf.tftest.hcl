@@ -40,8 +40,19 @@ run "defaults_carry_the_security_baseline" {
   assert {
     condition = one([for r in aws_wafv2_web_acl.this[0].rule :
       [for o in r.statement[0].managed_rule_group_statement[0].rule_action_override : o.name if length(o.action_to_use[0].count) == 1]
-    if r.name == "AWSManagedRulesCommonRuleSet"]) == ["SizeRestrictions_BODY"]
-    error_message = "The common rule set must run SizeRestrictions_BODY in count mode (and nothing else by default)."
+    if r.name == "AWSManagedRulesCommonRuleSet"]) == ["CrossSiteScripting_BODY", "EC2MetaDataSSRF_BODY", "GenericLFI_BODY", "GenericRFI_BODY", "SizeRestrictions_BODY"]
+    error_message = "The common rule set counts its body rules (they label) and SizeRestrictions_BODY, and nothing else by default."
+  }
+
+  assert {
+    condition = toset(flatten([for r in aws_wafv2_web_acl.this[0].rule : [for o in r.statement[0].or_statement[0].statement : o.label_match_statement[0].key]
+      if r.name == "AWSManagedRulesCommonRuleSet-body" && anytrue([for a in r.action : length(a.block) == 1])])) == toset([
+      "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body",
+      "awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body",
+      "awswaf:managed:aws:core-rule-set:GenericLFI_Body",
+      "awswaf:managed:aws:core-rule-set:GenericRFI_Body",
+    ])
+    error_message = "Without route families, the counted body rules of the common rule set still block everywhere through their labels."
   }
 
   assert {
@@ -210,8 +221,14 @@ run "ip_geo_rate_and_optional_groups" {
   assert {
     condition = one([for r in aws_wafv2_web_acl.this[0].rule :
       [for o in r.statement[0].managed_rule_group_statement[0].rule_action_override : o.name]
-    if r.name == "AWSManagedRulesSQLiRuleSet"]) == ["SQLi_BODY"]
-    error_message = "Requested count overrides must be applied to their group."
+    if r.name == "AWSManagedRulesSQLiRuleSet"]) == ["SQLiExtendedPatterns_BODY", "SQLi_BODY"]
+    error_message = "Requested count overrides must be applied to their group (body rules always count)."
+  }
+
+  assert {
+    condition = one([for r in aws_wafv2_web_acl.this[0].rule : r.statement[0].label_match_statement[0].key
+    if r.name == "AWSManagedRulesSQLiRuleSet-body"]) == "awswaf:managed:aws:sql-database:SQLiExtendedPatterns_Body"
+    error_message = "A body rule counted through managed_rule_count_overrides is not blocked again by its label."
   }
 
   assert {

@@ -1,6 +1,8 @@
 # Every feature: own KMS key, IP allow/deny lists (IPv4 and IPv6), geo rules,
 # per-IP and per-credential rate limits, optional managed groups, count overrides,
-# a 48 KB inspection window and a 32 KiB body limit, logs of non-allowed requests only.
+# a 48 KB inspection window and a 32 KiB body limit, route families (LLM prompts pass the
+# managed body rules and the window; AI-service bodies keep 16 KiB), logs of non-allowed
+# requests only.
 
 provider "aws" {
   region = var.region
@@ -65,13 +67,27 @@ module "waf" {
   enable_bot_control           = true
   bot_control_inspection_level = "COMMON"
   managed_rule_count_overrides = {
-    # Prompts legitimately contain SQL: count, don't block, SQL in bodies.
-    AWSManagedRulesSQLiRuleSet = ["SQLi_BODY"]
+    AWSManagedRulesCommonRuleSet = ["NoUserAgent_HEADER"]
   }
 
   body_inspection_limit  = "KB_48"
   body_size_limit_bytes  = 32768
   body_oversize_handling = "MATCH"
+
+  # Prompts carry SQL, HTML and shell: on the LLM paths the managed body rules only count
+  # and a prompt past the window goes through; the AI-service paths keep 16 KiB and 413.
+  uri_path_prefixes = ["/prod"]
+  route_families = {
+    llm = {
+      path_prefixes                   = ["/v1/chat/completions", "/v1/messages", "/v1/embeddings"]
+      oversize_handling               = "NO_MATCH"
+      inspect_body_with_managed_rules = false
+    }
+    ai_services = {
+      path_prefixes         = ["/v1/ai"]
+      body_size_limit_bytes = 16384
+    }
+  }
 
   rate_limit_per_ip         = { limit = 1000, window_seconds = 300 }
   rate_limit_per_credential = { header_name = "authorization", limit = 600, window_seconds = 60 }

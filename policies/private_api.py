@@ -1,4 +1,4 @@
-"""A PRIVATE REST API carries a resource policy restricted to VPC endpoints (CKV_AIGW_31).
+"""A PRIVATE REST API carries a resource policy restricted to VPC endpoints (CKV_AIGW_28).
 
 API Gateway refuses to deploy a private API without a resource policy ("Private REST API
 doesn't have a resource policy attached to it"), and a policy that allows principals
@@ -31,15 +31,15 @@ def _condition_keys(statement: dict[str, Any]) -> set[str]:
 
 
 class PrivateApiPolicy(BaseResourceCheck):
-    """CKV_AIGW_31: a PRIVATE API has a resource policy that names its VPC endpoints."""
+    """CKV_AIGW_28: a PRIVATE API has a resource policy that names its VPC endpoints."""
 
     def __init__(self) -> None:
         super().__init__(
             name="PRIVATE REST APIs have a resource policy restricted to VPC endpoints",
-            id="CKV_AIGW_31",
+            id="CKV_AIGW_28",
             categories=[CheckCategories.NETWORKING],
             supported_resources=["aws_api_gateway_rest_api"],
-            guideline=guideline("CKV_AIGW_31"),
+            guideline=guideline("CKV_AIGW_28"),
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:

@@ -1,4 +1,4 @@
-"""S3 bucket policies refuse requests without TLS (CKV_AIGW_27).
+"""S3 bucket policies refuse requests without TLS (CKV_AIGW_26).
 
 A bucket that holds tenants' uploads is reached with pre-signed URLs that anyone holding
 the URL can use; the bucket policy is the only place that can refuse plain HTTP for
@@ -21,7 +21,7 @@ from aigw_common import as_list
 from checkov.common.models.enums import CheckCategories
 from json_document_check import JsonDocumentCheck
 
-CHECK_ID = "CKV_AIGW_27"
+CHECK_ID = "CKV_AIGW_26"
 
 
 def _denies_plain_http(st: dict[str, Any]) -> bool:

@@ -1,4 +1,4 @@
-"""CKV_AIGW_30: cached API methods encrypt their entries and let only authorized callers
+"""CKV_AIGW_27: cached API methods encrypt their entries and let only authorized callers
 invalidate them."""
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 
 
 class CachedMethodSettings(BaseResourceCheck):
-    """CKV_AIGW_30: ``caching_enabled`` goes with ``cache_data_encrypted`` and
+    """CKV_AIGW_27: ``caching_enabled`` goes with ``cache_data_encrypted`` and
     ``require_authorization_for_cache_control``."""
 
     def __init__(self) -> None:
         super().__init__(
             name="Cached API methods encrypt the cache and require authorization for Cache-Control",
-            id="CKV_AIGW_30",
+            id="CKV_AIGW_27",
             categories=[CheckCategories.ENCRYPTION],
             supported_resources=["aws_api_gateway_method_settings"],
-            guideline=guideline("CKV_AIGW_30"),
+            guideline=guideline("CKV_AIGW_27"),
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:

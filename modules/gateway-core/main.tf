@@ -230,7 +230,7 @@ resource "aws_api_gateway_method_settings" "all" {
 
 # Caching only where a route asks for it (ADR 0143); always encrypted, and a client's
 # Cache-Control: max-age=0 invalidates an entry only with execute-api:InvalidateCache
-# (CKV_AIGW_30), which the authorizer's policies never grant.
+# (CKV_AIGW_27), which the authorizer's policies never grant.
 resource "aws_api_gateway_method_settings" "cached" {
   for_each = local.create && var.enable_cached_method_settings ? local.cached_routes : {}
 

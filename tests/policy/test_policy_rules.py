@@ -260,7 +260,7 @@ def test_usage_plan_names_every_missing_block_and_field() -> None:
     ]
 
 
-# -- CKV_AIGW_30 ------------------------------------------------------------------------------
+# -- CKV_AIGW_27 ------------------------------------------------------------------------------
 def test_cached_method_settings_unresolved_or_both_missing() -> None:
     unresolved = {"settings": [{"caching_enabled": ["${var.cache}"]}]}
     assert run(stage_cache.cached_method_settings, unresolved) == (UNKNOWN, [])

@@ -9,7 +9,7 @@ routes key on the caller's credential headers too. Lookups happen after the auth
 the API key and the request validator, as on AWS; an entry lives ``ttl_seconds``.
 
 ``Cache-Control: max-age=0`` asks to invalidate the entry. Authorization is required for
-that (CKV_AIGW_30) and no local caller can hold ``execute-api:InvalidateCache`` (SigV4
+that (CKV_AIGW_27) and no local caller can hold ``execute-api:InvalidateCache`` (SigV4
 signatures are not verified here, authorizer callers never get the action), so the
 method's ``unauthorized_cache_control_header_strategy`` decides: FAIL_WITH_403 refuses,
 the SUCCEED_* strategies answer from the cache (the warning header AWS adds is not

@@ -3,7 +3,6 @@ with boto3 the way Terraform's provider and `aigw release` drive API Gateway."""
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
 from aigw import moto_corrections
@@ -12,16 +11,8 @@ pytestmark = pytest.mark.sandbox
 
 
 @pytest.fixture
-def stage(aws_env):
-    apigw = boto3.client("apigateway")
-    api = apigw.create_rest_api(name="aigw-corrections")["id"]
-    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
-    apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
-    apigw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
-    base = apigw.create_deployment(restApiId=api)["id"]
-    apigw.create_stage(restApiId=api, stageName="dev", deploymentId=base)
-    yield apigw, api, base
-    apigw.delete_rest_api(restApiId=api)
+def stage(staged_api):
+    return staged_api
 
 
 def _settings(apigw, api) -> dict:

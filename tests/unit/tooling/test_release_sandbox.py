@@ -99,19 +99,6 @@ def test_promote_moves_the_alias_to_the_canary_version(canary_alias):
     assert calls == ["GetAlias"]
 
 
-@pytest.fixture
-def staged_api(aws_env):
-    apigw = boto3.client("apigateway")
-    api = apigw.create_rest_api(name="aigw-release-sandbox")["id"]
-    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
-    apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
-    apigw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
-    base = apigw.create_deployment(restApiId=api)["id"]
-    apigw.create_stage(restApiId=api, stageName="dev", deploymentId=base)
-    yield apigw, api, base
-    apigw.delete_rest_api(restApiId=api)
-
-
 def test_sandbox_deletes_a_deployment_a_stage_still_serves(staged_api):
     """AWS answers BadRequestException "Active stages pointing to this deployment must be
     moved or deleted"; moto only refuses for deployments created with a stage name, not
@@ -123,11 +110,7 @@ def test_sandbox_deletes_a_deployment_a_stage_still_serves(staged_api):
     assert apigw.get_stage(restApiId=api, stageName="dev")["deploymentId"] == base
 
 
-def test_sandbox_keeps_stage_canary_settings_and_rolls_back(staged_api):
-    """The sandbox keeps a stage canary as AWS does (the stage_canary_settings sandbox
-    correction, aigw.moto_corrections): the stage stays on its deployment, and
-    rollback_stage finds the canary and removes it."""
-    apigw, api, base = staged_api
+def _start_canary(apigw, api) -> str:
     canary = apigw.create_deployment(restApiId=api)["id"]
     apigw.update_stage(
         restApiId=api,
@@ -137,6 +120,15 @@ def test_sandbox_keeps_stage_canary_settings_and_rolls_back(staged_api):
             {"op": "replace", "path": "/canarySettings/deploymentId", "value": canary},
         ],
     )
+    return canary
+
+
+def test_sandbox_keeps_stage_canary_settings_and_rolls_back(staged_api):
+    """The sandbox keeps a stage canary as AWS does (the stage_canary_settings sandbox
+    correction, aigw.moto_corrections): the stage stays on its deployment, and
+    rollback_stage finds the canary and removes it."""
+    apigw, api, base = staged_api
+    canary = _start_canary(apigw, api)
     stage = apigw.get_stage(restApiId=api, stageName="dev")
     assert stage["canarySettings"] == {"deploymentId": canary, "percentTraffic": 10.0}
     assert stage["deploymentId"] == base
@@ -149,15 +141,7 @@ def test_sandbox_keeps_stage_canary_settings_and_rolls_back(staged_api):
 
 def test_sandbox_promotes_a_stage_canary(staged_api):
     apigw, api, base = staged_api
-    canary = apigw.create_deployment(restApiId=api)["id"]
-    apigw.update_stage(
-        restApiId=api,
-        stageName="dev",
-        patchOperations=[
-            {"op": "replace", "path": "/canarySettings/percentTraffic", "value": "10"},
-            {"op": "replace", "path": "/canarySettings/deploymentId", "value": canary},
-        ],
-    )
+    canary = _start_canary(apigw, api)
     target = aws.Target(api, None, "dev", None, None, None, ())
     aws.promote_stage(apigw, target)
     stage = apigw.get_stage(restApiId=api, stageName="dev")

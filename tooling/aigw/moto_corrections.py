@@ -15,6 +15,9 @@ Each correction replaces one small moto method and follows a published AWS contr
   (``audio~1mpeg``); ``replace`` puts ``value`` in its place. moto reads ``value`` for
   ``add``/``remove``. (API Gateway Developer Guide, "Enabling binary support using the
   API Gateway REST API".)
+- ``create_rest_api_binary_media_types`` (CreateRestApi): the request's
+  ``binaryMediaTypes`` list is kept on the new API; moto's handler drops it. (API
+  reference: CreateRestApi, request body ``binaryMediaTypes``.)
 - ``stage_canary_settings`` (UpdateStage, Stage.canarySettings): ``replace
   /canarySettings/{deploymentId,percentTraffic,useStageCache}`` and
   ``/canarySettings/stageVariableOverrides/{name}`` set the canary, ``remove
@@ -135,6 +138,24 @@ def binary_media_types_paths(original: Callable[..., Any]) -> Callable[..., Any]
     return apply_patch_operations
 
 
+def create_rest_api_binary_media_types(original: Callable[..., Any]) -> Callable[..., Any]:
+    """APIGatewayResponse.create_rest_api keeping the request's ``binaryMediaTypes``."""
+
+    def create_rest_api(self: Any) -> Any:
+        import json
+
+        status, headers, body = original(self)
+        types = self._get_param("binaryMediaTypes")
+        if status == 200 and types:
+            api = json.loads(body)
+            rest_api = self.backend.get_rest_api(api["id"])
+            rest_api.binaryMediaTypes = list(types)
+            body = json.dumps(rest_api.to_dict())
+        return status, headers, body
+
+    return create_rest_api
+
+
 def _canary_value(name: str, value: str) -> Any:
     if name == "percentTraffic":
         return float(value)
@@ -197,7 +218,7 @@ def _with_canary(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[
 def apply() -> list[str]:
     """Install every correction into moto's API Gateway backend (once); their names."""
     import moto
-    from moto.apigateway import models
+    from moto.apigateway import models, responses
 
     if moto.__version__ != MOTO_VERSION:
         raise CorrectionError(
@@ -211,5 +232,14 @@ def apply() -> list[str]:
     stage.apply_operations = stage_canary_settings(method_settings_paths(stage.apply_operations))
     stage.to_json = _with_canary(stage.to_json)
     rest_api.apply_patch_operations = binary_media_types_paths(rest_api.apply_patch_operations)
-    _APPLIED.extend(["method_settings_paths", "binary_media_types_paths", "stage_canary_settings"])
+    handler = responses.APIGatewayResponse
+    handler.create_rest_api = create_rest_api_binary_media_types(handler.create_rest_api)
+    _APPLIED.extend(
+        [
+            "method_settings_paths",
+            "binary_media_types_paths",
+            "create_rest_api_binary_media_types",
+            "stage_canary_settings",
+        ]
+    )
     return list(_APPLIED)

@@ -89,6 +89,19 @@ def test_binary_media_types_are_named_by_the_escaped_path(stage):
     assert apigw.get_rest_api(restApiId=api)["binaryMediaTypes"] == ["audio/mpeg", "audio/pcm"]
 
 
+def test_create_rest_api_keeps_binary_media_types(aws_env):
+    import boto3
+
+    apigw = boto3.client("apigateway")
+    api = apigw.create_rest_api(name="aigw-binary", binaryMediaTypes=["audio/mpeg"])
+    try:
+        assert api["binaryMediaTypes"] == ["audio/mpeg"]
+        got = apigw.get_rest_api(restApiId=api["id"])
+        assert got["binaryMediaTypes"] == ["audio/mpeg"]
+    finally:
+        apigw.delete_rest_api(restApiId=api["id"])
+
+
 def test_stage_canary_is_kept_updated_promoted_and_removed(stage):
     apigw, api, base = stage
     canary = apigw.create_deployment(restApiId=api)["id"]

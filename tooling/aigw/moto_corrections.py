@@ -27,6 +27,8 @@ Each correction replaces one small moto method and follows a published AWS contr
   and applies ``/canarySettings/deploymentId`` to the stage's own deployment (it matches
   paths by substring). (Developer Guide, "Create a canary release deployment", "Promote a
   canary release"; API reference: Stage, CanarySettings.)
+- ``create_stage_canary_settings`` (CreateStage): the request's ``canarySettings`` are
+  kept on the new stage; moto's handler drops them. (API reference: CreateStage.)
 
 They are written against one moto version (``MOTO_VERSION``): :func:`apply` refuses any
 other, so a moto upgrade re-checks each correction instead of patching code it was not
@@ -204,6 +206,33 @@ def stage_canary_settings(original: Callable[..., Any]) -> Callable[..., Any]:
     return apply_operations
 
 
+def create_stage_canary_settings(original: Callable[..., Any]) -> Callable[..., Any]:
+    """APIGatewayResponse.create_stage keeping the request's ``canarySettings``."""
+
+    def create_stage(self: Any) -> Any:
+        import json
+
+        status, headers, body = original(self)
+        canary = self._get_param("canarySettings")
+        if status == 201 and canary:
+            created = json.loads(body)
+            stage = self.backend.get_stage(self.path.split("/")[2], created["stageName"])
+            stage.canary_settings = {
+                k: canary[k]
+                for k in (
+                    "deploymentId",
+                    "percentTraffic",
+                    "stageVariableOverrides",
+                    "useStageCache",
+                )
+                if k in canary
+            }
+            body = json.dumps(stage.to_json())
+        return status, headers, body
+
+    return create_stage
+
+
 def _with_canary(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     def to_json(self: Any) -> dict[str, Any]:
         out = original(self)
@@ -234,12 +263,14 @@ def apply() -> list[str]:
     rest_api.apply_patch_operations = binary_media_types_paths(rest_api.apply_patch_operations)
     handler = responses.APIGatewayResponse
     handler.create_rest_api = create_rest_api_binary_media_types(handler.create_rest_api)
+    handler.create_stage = create_stage_canary_settings(handler.create_stage)
     _APPLIED.extend(
         [
             "method_settings_paths",
             "binary_media_types_paths",
             "create_rest_api_binary_media_types",
             "stage_canary_settings",
+            "create_stage_canary_settings",
         ]
     )
     return list(_APPLIED)

@@ -146,6 +146,20 @@ def test_stage_canary_is_kept_updated_promoted_and_removed(stage):
     assert got["deploymentId"] == canary
 
 
+def test_create_stage_keeps_canary_settings(stage):
+    apigw, api, base = stage
+    canary = apigw.create_deployment(restApiId=api)["id"]
+    created = apigw.create_stage(
+        restApiId=api,
+        stageName="canaried",
+        deploymentId=base,
+        canarySettings={"deploymentId": canary, "percentTraffic": 5.0},
+    )
+    assert created["canarySettings"] == {"deploymentId": canary, "percentTraffic": 5.0}
+    got = apigw.get_stage(restApiId=api, stageName="canaried")
+    assert (got["deploymentId"], got["canarySettings"]["deploymentId"]) == (base, canary)
+
+
 def test_promoting_without_a_canary_is_refused(stage):
     apigw, api, _ = stage
     with pytest.raises(apigw.exceptions.BadRequestException, match="Canary"):

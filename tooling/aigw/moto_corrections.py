@@ -140,22 +140,37 @@ def binary_media_types_paths(original: Callable[..., Any]) -> Callable[..., Any]
     return apply_patch_operations
 
 
-def create_rest_api_binary_media_types(original: Callable[..., Any]) -> Callable[..., Any]:
-    """APIGatewayResponse.create_rest_api keeping the request's ``binaryMediaTypes``."""
+def _keeping_request_field(
+    name: str, store: Callable[[Any, dict[str, Any], Any], dict[str, Any]]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A create handler that, after moto's, stores the request's ``name`` field with
+    ``store(handler, created, value)`` (which returns the answer to send instead)."""
 
-    def create_rest_api(self: Any) -> Any:
-        import json
+    def correct(original: Callable[..., Any]) -> Callable[..., Any]:
+        def handler(self: Any) -> Any:
+            import json
 
-        status, headers, body = original(self)
-        types = self._get_param("binaryMediaTypes")
-        if status == 200 and types:
-            api = json.loads(body)
-            rest_api = self.backend.get_rest_api(api["id"])
-            rest_api.binaryMediaTypes = list(types)
-            body = json.dumps(rest_api.to_dict())
-        return status, headers, body
+            status, headers, body = original(self)
+            value = self._get_param(name)
+            if status in (200, 201) and value:
+                body = json.dumps(store(self, json.loads(body), value))
+            return status, headers, body
 
-    return create_rest_api
+        return handler
+
+    return correct
+
+
+def _store_binary_media_types(handler: Any, created: dict[str, Any], types: Any) -> dict:
+    rest_api = handler.backend.get_rest_api(created["id"])
+    rest_api.binaryMediaTypes = list(types)
+    return rest_api.to_dict()
+
+
+# APIGatewayResponse.create_rest_api keeping the request's ``binaryMediaTypes``.
+create_rest_api_binary_media_types = _keeping_request_field(
+    "binaryMediaTypes", _store_binary_media_types
+)
 
 
 def _canary_value(name: str, value: str) -> Any:
@@ -206,31 +221,15 @@ def stage_canary_settings(original: Callable[..., Any]) -> Callable[..., Any]:
     return apply_operations
 
 
-def create_stage_canary_settings(original: Callable[..., Any]) -> Callable[..., Any]:
-    """APIGatewayResponse.create_stage keeping the request's ``canarySettings``."""
+def _store_canary_settings(handler: Any, created: dict[str, Any], canary: Any) -> dict:
+    stage = handler.backend.get_stage(handler.path.split("/")[2], created["stageName"])
+    names = ("deploymentId", "percentTraffic", "stageVariableOverrides", "useStageCache")
+    stage.canary_settings = {k: canary[k] for k in names if k in canary}
+    return stage.to_json()
 
-    def create_stage(self: Any) -> Any:
-        import json
 
-        status, headers, body = original(self)
-        canary = self._get_param("canarySettings")
-        if status == 201 and canary:
-            created = json.loads(body)
-            stage = self.backend.get_stage(self.path.split("/")[2], created["stageName"])
-            stage.canary_settings = {
-                k: canary[k]
-                for k in (
-                    "deploymentId",
-                    "percentTraffic",
-                    "stageVariableOverrides",
-                    "useStageCache",
-                )
-                if k in canary
-            }
-            body = json.dumps(stage.to_json())
-        return status, headers, body
-
-    return create_stage
+# APIGatewayResponse.create_stage keeping the request's ``canarySettings``.
+create_stage_canary_settings = _keeping_request_field("canarySettings", _store_canary_settings)
 
 
 def _with_canary(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:

@@ -213,3 +213,16 @@ def test_the_pinned_version_is_the_installed_moto():
 )
 def test_method_setting_paths_split_at_the_setting_name(path, expected):
     assert moto_corrections._split_method_setting(path) == expected
+
+
+def test_the_sandbox_refuses_to_start_on_another_moto_version(monkeypatch):
+    import moto
+
+    from aigw import moto_serial
+
+    monkeypatch.setattr(moto, "__version__", "6.0.0")
+    started = []
+    monkeypatch.setattr(moto_serial._server, "main", lambda argv: started.append(argv))
+    with pytest.raises(SystemExit, match="written for moto 5.2.5, not 6.0.0"):
+        moto_serial.main(["-p", "0"])
+    assert started == []

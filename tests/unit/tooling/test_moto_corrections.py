@@ -223,6 +223,6 @@ def test_the_sandbox_refuses_to_start_on_another_moto_version(monkeypatch):
     monkeypatch.setattr(moto, "__version__", "6.0.0")
     started = []
     monkeypatch.setattr(moto_serial._server, "main", lambda argv: started.append(argv))
-    with pytest.raises(SystemExit, match="written for moto 5.2.5, not 6.0.0"):
+    with pytest.raises(SystemExit, match=r"written for moto 5\.2\.5, not 6\.0\.0"):
         moto_serial.main(["-p", "0"])
     assert started == []

@@ -142,8 +142,9 @@ def test_sandbox_keeps_stage_canary_settings_and_rolls_back(staged_api):
 def test_sandbox_promotes_a_stage_canary(staged_api):
     apigw, api, base = staged_api
     canary = _start_canary(apigw, api)
+    assert apigw.get_stage(restApiId=api, stageName="dev")["deploymentId"] == base
     target = aws.Target(api, None, "dev", None, None, None, ())
-    aws.promote_stage(apigw, target)
+    assert "no canary" not in aws.promote_stage(apigw, target)[0]
     stage = apigw.get_stage(restApiId=api, stageName="dev")
     assert stage["deploymentId"] == canary != base
     assert "canarySettings" not in stage

@@ -20,7 +20,8 @@ Each correction replaces one small moto method and follows a published AWS contr
   reference: CreateRestApi, request body ``binaryMediaTypes``.)
 - ``stage_canary_settings`` (UpdateStage, Stage.canarySettings): ``replace
   /canarySettings/{deploymentId,percentTraffic,useStageCache}`` and
-  ``/canarySettings/stageVariableOverrides/{name}`` set the canary, ``remove
+  ``/canarySettings/stageVariableOverrides/{name}`` set the canary (``remove`` of an
+  override drops it), ``remove
   /canarySettings`` drops it, ``copy`` from ``/canarySettings/deploymentId`` to
   ``/deploymentId`` (and from ``/canarySettings/stageVariableOverrides`` to
   ``/variables``) promotes it; GetStage returns ``canarySettings``. moto drops the canary
@@ -57,6 +58,7 @@ _SETTING_NAMES = (
     "caching/unauthorizedCacheControlHeaderStrategy",
 )
 _CANARY = "/canarySettings"
+_OVERRIDES = _CANARY + "/stageVariableOverrides/"
 _APPLIED: list[str] = []
 
 
@@ -192,6 +194,10 @@ def stage_canary_settings(original: Callable[..., Any]) -> Callable[..., Any]:
             canary = getattr(self, "canary_settings", None)
             if path == _CANARY and kind == "remove":
                 self.canary_settings = None
+            elif path.startswith(_OVERRIDES) and kind == "remove":
+                overrides = dict((canary or {}).get("stageVariableOverrides") or {})
+                overrides.pop(_unescape(path[len(_OVERRIDES) :]), None)
+                self.canary_settings = {**(canary or {}), "stageVariableOverrides": overrides}
             elif path.startswith(_CANARY + "/") and kind == "replace":
                 canary = dict(canary or {})
                 name = path[len(_CANARY) + 1 :]

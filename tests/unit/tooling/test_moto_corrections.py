@@ -129,6 +129,11 @@ def test_stage_canary_is_kept_updated_promoted_and_removed(stage):
     assert got["canarySettings"]["percentTraffic"] == 25.5
     assert got["canarySettings"]["stageVariableOverrides"] == {"model": "v2"}
     assert got["deploymentId"] == base
+    got = patch(
+        {"op": "replace", "path": "/canarySettings/stageVariableOverrides/tier", "value": "x"},
+        {"op": "remove", "path": "/canarySettings/stageVariableOverrides/tier"},
+    )
+    assert got["canarySettings"]["stageVariableOverrides"] == {"model": "v2"}
 
     # Promote (Developer Guide, "Promote a canary release"): the stage takes the canary's
     # deployment and variables, traffic goes to 0, the canary stays until removed.

@@ -6,6 +6,10 @@ locals {
   cached_routes = { for k, r in var.routes : k => r if try(r.cache.enabled, false) }
   # Routes with their own stage throttle and no cache (cached routes carry theirs).
   throttled_routes = { for k, r in var.routes : k => r if r.throttle != null && !try(r.cache.enabled, false) }
+  # A method's key in the stage's method settings: the resource path with every slash
+  # escaped as ~1 (UpdateStage paths are JSON pointers), then the method. GetStage returns
+  # this key, and a plain-slash path is stored but applies to no method (ADR 0151).
+  method_setting_paths = { for k, r in var.routes : k => "${replace(r.path, "/", "~1")}/${upper(r.method)}" }
   # AWS service integrations (not Lambda) that convert their answer to binary: a service
   # such as Polly returns raw bytes, which CONVERT_TO_BINARY base64-decodes unless the API
   # has binary media types. (A Lambda or HTTP back end may return base64 text on purpose.)
@@ -236,7 +240,7 @@ resource "aws_api_gateway_method_settings" "cached" {
 
   rest_api_id = aws_api_gateway_rest_api.this[0].id
   stage_name  = aws_api_gateway_stage.this[0].stage_name
-  method_path = "${trimprefix(each.value.path, "/")}/${upper(each.value.method)}"
+  method_path = local.method_setting_paths[each.key]
 
   settings {
     metrics_enabled                            = var.metrics_enabled
@@ -263,7 +267,7 @@ resource "aws_api_gateway_method_settings" "throttled" {
 
   rest_api_id = aws_api_gateway_rest_api.this[0].id
   stage_name  = aws_api_gateway_stage.this[0].stage_name
-  method_path = "${trimprefix(each.value.path, "/")}/${upper(each.value.method)}"
+  method_path = local.method_setting_paths[each.key]
 
   settings {
     metrics_enabled        = var.metrics_enabled

@@ -112,7 +112,7 @@ output "stage_cache" {
     unauthorized_cache_control_header_strategy = var.unauthorized_cache_control_header_strategy
     routes = {
       for k, r in local.cached_routes : k => {
-        method_path    = "${trimprefix(r.path, "/")}/${upper(r.method)}"
+        method_path    = local.method_setting_paths[k]
         ttl_seconds    = r.cache.ttl_seconds
         key_parameters = r.cache.key_parameters
       }

@@ -14,6 +14,9 @@ and moto answers "already exists". AWS SDKs give every attempt of one call the s
 retry of a call moto already answered with success gets that stored answer again instead
 of being applied twice. Only successful answers are kept (a retry after an error must
 run again), in a bounded table.
+
+Before the server starts, the sandbox corrections (:mod:`aigw.moto_corrections`) are
+installed into moto; start-up fails if moto is not the version they were written for.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import moto.server as _server
+
+from aigw import moto_corrections
 
 _run_simple = _server.run_simple
 
@@ -113,6 +118,11 @@ def _run_serialized(hostname: str, port: int, application: Any, *args: Any, **kw
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        names = moto_corrections.apply()
+    except moto_corrections.CorrectionError as exc:
+        raise SystemExit(f"aigw-sandbox: {exc}") from exc
+    print(f"aigw-sandbox: sandbox corrections applied: {', '.join(names)}", flush=True)
     _server.run_simple = _run_serialized
     _server.main(list(argv) if argv is not None else None)
 

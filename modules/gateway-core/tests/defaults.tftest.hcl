@@ -294,7 +294,7 @@ run "streaming_routes_stream_and_are_never_cached" {
   }
 
   assert {
-    condition     = aws_api_gateway_method_settings.cached["models"].method_path == "v1/models/GET" && aws_api_gateway_method_settings.cached["models"].settings[0].cache_data_encrypted && aws_api_gateway_method_settings.cached["models"].settings[0].cache_ttl_in_seconds == 60
+    condition     = aws_api_gateway_method_settings.cached["models"].method_path == "~1v1~1models/GET" && aws_api_gateway_method_settings.cached["models"].settings[0].cache_data_encrypted && aws_api_gateway_method_settings.cached["models"].settings[0].cache_ttl_in_seconds == 60
     error_message = "Cached routes must be encrypted with their own TTL."
   }
 

@@ -72,7 +72,7 @@ run "iam_routes_are_throttled_by_the_stage_not_the_plans" {
 
   assert {
     condition = (
-      aws_api_gateway_method_settings.throttled["sentiment"].method_path == "v1/ai/sentiment/POST" &&
+      aws_api_gateway_method_settings.throttled["sentiment"].method_path == "~1v1~1ai~1sentiment/POST" &&
       aws_api_gateway_method_settings.throttled["sentiment"].settings[0].throttling_rate_limit == 20 &&
       aws_api_gateway_method_settings.throttled["sentiment"].settings[0].throttling_burst_limit == 40 &&
       aws_api_gateway_method_settings.all[0].settings[0].throttling_rate_limit == 50

@@ -63,9 +63,9 @@ run "route_throttles_in_stage_method_settings" {
   assert {
     condition = (
       { for k, m in aws_api_gateway_method_settings.throttled : k => [m.method_path, m.settings[0].throttling_rate_limit, m.settings[0].throttling_burst_limit] } ==
-      { sentiment = ["v1/ai/sentiment/POST", 100, 200], generate = ["v1/chat/completions/POST", 10, 20] }
+      { sentiment = ["~1v1~1ai~1sentiment/POST", 100, 200], generate = ["~1v1~1chat~1completions/POST", 10, 20] }
     )
-    error_message = "Each throttled route gets its own stage method setting (<path without leading slash>/<METHOD>) with its rate and burst."
+    error_message = "Each throttled route gets its own stage method setting (<resource path, slashes escaped as ~1>/<METHOD>) with its rate and burst."
   }
 
   assert {

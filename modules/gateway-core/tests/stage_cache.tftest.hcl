@@ -58,7 +58,7 @@ run "opted_in_routes_are_cached_encrypted_and_keyed" {
 
   assert {
     condition = (
-      aws_api_gateway_method_settings.cached["translate_get"].method_path == "v1/ai/translate/GET" &&
+      aws_api_gateway_method_settings.cached["translate_get"].method_path == "~1v1~1ai~1translate/GET" &&
       aws_api_gateway_method_settings.cached["translate_get"].settings[0].caching_enabled &&
       aws_api_gateway_method_settings.cached["translate_get"].settings[0].cache_ttl_in_seconds == 120 &&
       aws_api_gateway_method_settings.cached["translate_get"].settings[0].cache_data_encrypted &&

@@ -1,7 +1,8 @@
 """``aigw release`` against the sandbox (moto): the LLM alias's canary is modelled there,
 so promote and rollback run for real and the calls they make are recorded through boto3's
-event hooks. Two characterisation tests pin down what the sandbox does *not* check, which
-is why the deployment rule is guarded at plan time instead (docs/releases.md)."""
+event hooks; so is the stage canary (a sandbox correction, aigw.moto_corrections). A
+characterisation test pins down what the sandbox does *not* check, which is why the
+deployment rule is guarded at plan time instead (docs/releases.md)."""
 
 from __future__ import annotations
 
@@ -98,19 +99,6 @@ def test_promote_moves_the_alias_to_the_canary_version(canary_alias):
     assert calls == ["GetAlias"]
 
 
-@pytest.fixture
-def staged_api(aws_env):
-    apigw = boto3.client("apigateway")
-    api = apigw.create_rest_api(name="aigw-release-sandbox")["id"]
-    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
-    apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
-    apigw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
-    base = apigw.create_deployment(restApiId=api)["id"]
-    apigw.create_stage(restApiId=api, stageName="dev", deploymentId=base)
-    yield apigw, api, base
-    apigw.delete_rest_api(restApiId=api)
-
-
 def test_sandbox_deletes_a_deployment_a_stage_still_serves(staged_api):
     """AWS answers BadRequestException "Active stages pointing to this deployment must be
     moved or deleted"; moto only refuses for deployments created with a stage name, not
@@ -122,13 +110,7 @@ def test_sandbox_deletes_a_deployment_a_stage_still_serves(staged_api):
     assert apigw.get_stage(restApiId=api, stageName="dev")["deploymentId"] == base
 
 
-def test_sandbox_does_not_keep_stage_canary_settings(staged_api):
-    """Stage canaries are not modelled: the settings are dropped, and moto applies a patch
-    of /canarySettings/deploymentId to the stage's own deploymentId (it matches the path by
-    substring), so in the sandbox a canary moves the whole stage. The stage calls of
-    promote/rollback are checked against the API model with botocore's Stubber
-    (tests/unit/tooling/test_release_canary.py) instead."""
-    apigw, api, base = staged_api
+def _start_canary(apigw, api) -> str:
     canary = apigw.create_deployment(restApiId=api)["id"]
     apigw.update_stage(
         restApiId=api,
@@ -138,10 +120,31 @@ def test_sandbox_does_not_keep_stage_canary_settings(staged_api):
             {"op": "replace", "path": "/canarySettings/deploymentId", "value": canary},
         ],
     )
+    return canary
+
+
+def test_sandbox_keeps_stage_canary_settings_and_rolls_back(staged_api):
+    """The sandbox keeps a stage canary as AWS does (the stage_canary_settings sandbox
+    correction, aigw.moto_corrections): the stage stays on its deployment, and
+    rollback_stage finds the canary and removes it."""
+    apigw, api, base = staged_api
+    canary = _start_canary(apigw, api)
+    stage = apigw.get_stage(restApiId=api, stageName="dev")
+    assert stage["canarySettings"] == {"deploymentId": canary, "percentTraffic": 10.0}
+    assert stage["deploymentId"] == base
+    target = aws.Target(api, None, "dev", None, None, None, ())
+    assert "no canary" not in aws.rollback_stage(apigw, target)[0]
     stage = apigw.get_stage(restApiId=api, stageName="dev")
     assert "canarySettings" not in stage
+    assert stage["deploymentId"] == base
+
+
+def test_sandbox_promotes_a_stage_canary(staged_api):
+    apigw, api, base = staged_api
+    canary = _start_canary(apigw, api)
+    assert apigw.get_stage(restApiId=api, stageName="dev")["deploymentId"] == base
+    target = aws.Target(api, None, "dev", None, None, None, ())
+    assert "no canary" not in aws.promote_stage(apigw, target)[0]
+    stage = apigw.get_stage(restApiId=api, stageName="dev")
     assert stage["deploymentId"] == canary != base
-    assert (
-        "no canary"
-        in aws.rollback_stage(apigw, aws.Target(api, None, "dev", None, None, None, ()))[0]
-    )
+    assert "canarySettings" not in stage

@@ -47,8 +47,9 @@ class CachePolicy:
 
 
 def method_path(route: Route) -> str:
-    """The stage's method-settings path of ``route``: ``v1/ai/translate/GET``."""
-    return f"{route.template.lstrip('/')}/{route.method}"
+    """The stage's method-settings key of ``route``: ``~1v1~1ai~1translate/GET`` (slashes
+    of the resource path escaped as ``~1``, as API Gateway's GetStage returns it)."""
+    return f"{route.template.replace('/', '~1')}/{route.method}"
 
 
 def policies_from(

@@ -42,10 +42,12 @@ variable "sandbox_mode" {
 }
 
 variable "packages" {
-  description = "Built Lambda packages from dist/manifest.json (`make build`): filename, base64 SHA-256 and architecture (arm64 or x86_64, `make build ARCH=…`; default arm64) of llm_gateway and authorizer."
+  description = "Built Lambda packages from dist/manifest.json (`make build`): filename, base64 SHA-256 and architecture (arm64 or x86_64, `make build ARCH=…`; default arm64) of llm_gateway, authorizer and (for SageMaker endpoints in lambda mode) sagemaker_proxy."
   type = object({
     llm_gateway = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
     authorizer  = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
+    # The SageMaker proxy function (sagemaker endpoints with mode = "lambda").
+    sagemaker_proxy = optional(object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") }))
   })
   nullable = false
 }
@@ -177,13 +179,6 @@ variable "waf" {
     condition     = alltrue([for k, v in var.waf.managed_rule_group_versions : contains(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesBotControlRuleSet"], k) && can(regex("^Version_[0-9]+\\.[0-9]+$", v))])
     error_message = "waf.managed_rule_group_versions maps AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet or AWSManagedRulesBotControlRuleSet to a static version such as Version_1.12 (the IP reputation groups have no versions)."
   }
-}
-
-variable "extra_routes" {
-  description = "More route specs (contract: docs/architecture.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
-  type        = any
-  default     = {}
-  nullable    = false
 }
 
 variable "logging_level" {

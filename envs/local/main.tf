@@ -40,6 +40,78 @@ module "gateway" {
       throttle = { rate_limit = 100, burst_limit = 200 }
       quota    = { limit = 1000000, period = "MONTH" }
     }
+    # A trial tier whose limits a person (or a test) reaches by hand: two requests at
+    # once, one a second after that, twenty a day.
+    trial = {
+      throttle = { rate_limit = 1, burst_limit = 2 }
+      quota    = { limit = 20, period = "DAY" }
+    }
+  }
+
+  # Every route family, so `make apply ENV=local` deploys all of them into the sandbox.
+  # SageMaker: one endpoint created here (serverless: no volume, no instance), reached
+  # directly (AWS integration) and through the proxy function.
+  sagemaker = {
+    endpoints = {
+      echo = {
+        endpoint_name = "${var.name}-echo"
+        create = {
+          image              = "763104351884.dkr.ecr.${var.region}.amazonaws.com/huggingface-pytorch-inference:2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04"
+          execution_role_arn = aws_iam_role.sagemaker_execution.arn
+          serverless         = { memory_size_in_mb = 2048, max_concurrency = 2 }
+        }
+      }
+      echo_proxy = {
+        mode          = "lambda"
+        endpoint_name = "${var.name}-echo"
+      }
+    }
+  }
+
+  # Every service ai-service-route offers (speech answers audio bytes).
+  ai_services = {
+    services = {
+      sentiment   = true
+      pii         = true
+      translate   = true
+      labels      = true
+      entities    = true
+      key_phrases = true
+      language    = true
+      document    = true
+      image_text  = true
+      moderation  = true
+      speech      = true
+    }
+    # A cheap route may take more than the stage default.
+    throttle = { sentiment = { rate_limit = 100, burst_limit = 200 } }
+  }
+
+  # A private back end behind a v1 VPC link and its internal NLB (`aigw serve
+  # --vpc-link-backend` stands in for the NLB's targets).
+  private_backends = {
+    models = {
+      load_balancer = "nlb"
+      vpc_id        = aws_vpc.this.id
+      subnet_ids    = [aws_subnet.private.id]
+      target_groups = {
+        api = { target_type = "ip", port = 8080, targets = { a = { target_id = "10.42.1.10" } } }
+      }
+      listeners = { tcp = { port = 80, target_group_key = "api" } }
+      routes = {
+        rerank = { path = "/v1/private/rerank", backend_path = "/rerank" }
+      }
+    }
+  }
+
+  # A public HTTP back end: a loopback URL (`aigw serve` forwards to it).
+  http_backends = {
+    tools = {
+      url = var.http_backend_url
+      routes = {
+        echo = { path = "/v1/tools/echo", backend_path = "/echo" }
+      }
+    }
   }
 
   llm = {

@@ -1,5 +1,6 @@
 # Shared by envs/dev, envs/staging and envs/prod (symlinked): each env sets its values in
-# its own terraform.tfvars. The composition itself lives in modules/ai-gateway.
+# its own terraform.tfvars. The composition itself lives in modules/ai-gateway; the inputs
+# passed through to it are declared in variables_gateway.tf, generated from the module.
 
 variable "environment" {
   description = "Environment name: dev, staging or prod."
@@ -48,48 +49,4 @@ variable "account_cloudwatch_role_arn" {
   description = "API Gateway's account-level CloudWatch Logs role of the account and region: output account_cloudwatch_role_arn of `make bootstrap ENV=<env>`, or the role another stack set (then bootstrap with manage_account_cloudwatch_role = false). The stage's logs need it; the plan fails without it."
   type        = string
   default     = null
-}
-
-variable "log_retention_days" {
-  description = "Retention of every log group, in days."
-  type        = number
-  default     = 365
-}
-
-variable "jwt_issuers" {
-  description = "OIDC issuers whose JWTs the authorizer accepts (see modules/authorizer)."
-  type = list(object({
-    issuer         = string
-    jwks_uri       = string
-    audiences      = list(string)
-    audience_claim = optional(string, "aud")
-    tenant_claim   = optional(string)
-  }))
-  default = []
-}
-
-variable "tiers" {
-  description = "Usage plans per tier (see modules/ai-gateway)."
-  type = map(object({
-    description = optional(string)
-    throttle    = object({ rate_limit = number, burst_limit = number })
-    quota       = object({ limit = number, period = string })
-  }))
-}
-
-variable "waf" {
-  description = "WAF settings (see modules/ai-gateway)."
-  type        = any
-  default     = {}
-}
-
-variable "llm" {
-  description = "LLM gateway settings: providers, models, prompt templates, quotas, sizing (see modules/ai-gateway)."
-  type        = any
-}
-
-variable "observability" {
-  description = "Dashboard and alarms: thresholds, token-budget burn alarms, alarm_subscriptions (see modules/ai-gateway)."
-  type        = any
-  default     = {}
 }

@@ -34,3 +34,47 @@ resource "aws_iam_role" "sagemaker_execution" {
     }]
   })
 }
+
+# The SageMaker endpoint of the env (model, serverless endpoint configuration, endpoint),
+# created here rather than by sagemaker-route's `create`: moto 5.2.5 returns the model
+# with EnableNetworkIsolation = false and an empty VpcConfig, and the endpoint
+# configuration with an empty DataCaptureConfig and VolumeSizeInGB = 0, so the module's
+# resources would be replaced on every plan. The attributes moto misreports are ignored
+# here, and only here; the module creates endpoints in AWS (plan tests in
+# modules/sagemaker-route and modules/ai-gateway).
+resource "aws_sagemaker_model" "echo" {
+  name                     = "${var.name}-echo"
+  execution_role_arn       = aws_iam_role.sagemaker_execution.arn
+  enable_network_isolation = true
+
+  primary_container {
+    image = "763104351884.dkr.ecr.${var.region}.amazonaws.com/huggingface-pytorch-inference:2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04"
+  }
+
+  lifecycle {
+    ignore_changes = [enable_network_isolation, vpc_config, primary_container]
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "echo" {
+  #checkov:skip=CKV_AWS_98:a serverless variant has no volume to encrypt (SageMaker refuses a key for it)
+  name = "${var.name}-echo"
+
+  production_variants {
+    variant_name = "AllTraffic"
+    model_name   = aws_sagemaker_model.echo.name
+    serverless_config {
+      memory_size_in_mb = 2048
+      max_concurrency   = 2
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [data_capture_config, production_variants]
+  }
+}
+
+resource "aws_sagemaker_endpoint" "echo" {
+  name                 = "${var.name}-echo"
+  endpoint_config_name = aws_sagemaker_endpoint_configuration.echo.name
+}

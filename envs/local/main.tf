@@ -49,26 +49,19 @@ module "gateway" {
   }
 
   # Every route family, so `make apply ENV=local` deploys all of them into the sandbox.
-  # SageMaker: one endpoint created here (serverless: no volume, no instance), reached
-  # directly (AWS integration) and through the proxy function.
+  # SageMaker: the env's endpoint (fixtures.tf), reached directly (AWS integration) and
+  # through the proxy function.
   sagemaker = {
     endpoints = {
-      echo = {
-        endpoint_name = "${var.name}-echo"
-        create = {
-          image              = "763104351884.dkr.ecr.${var.region}.amazonaws.com/huggingface-pytorch-inference:2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04"
-          execution_role_arn = aws_iam_role.sagemaker_execution.arn
-          serverless         = { memory_size_in_mb = 2048, max_concurrency = 2 }
-        }
-      }
-      echo_proxy = {
-        mode          = "lambda"
-        endpoint_name = "${var.name}-echo"
-      }
+      echo       = { endpoint_name = aws_sagemaker_endpoint.echo.name }
+      echo_proxy = { mode = "lambda", endpoint_name = aws_sagemaker_endpoint.echo.name }
     }
   }
 
-  # Every service ai-service-route offers (speech answers audio bytes).
+  # Every service ai-service-route offers but speech: its audio needs the API's binary
+  # media types, and moto 5.2.5 stores an empty string for each type UpdateRestApi adds
+  # (it reads the patch's value; API Gateway takes the type from the path), so they drift
+  # on every plan. envs/dev turns speech on; modules/ai-service-route's tests cover it.
   ai_services = {
     services = {
       sentiment   = true
@@ -81,7 +74,7 @@ module "gateway" {
       document    = true
       image_text  = true
       moderation  = true
-      speech      = true
+      speech      = false
     }
     # No per-route throttle here: moto 5.2.5 keeps no stage method settings for a route's
     # path (the provider reads them back empty and fails), so the sandbox has only the

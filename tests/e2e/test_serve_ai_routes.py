@@ -435,12 +435,3 @@ def test_the_other_comprehend_textract_and_rekognition_routes(
         assert json.loads(data)["error"]["code"] == "upstream_error"
     out = served.output()
     assert "comprehend action/DetectEntities (NOT in the sandbox" in out
-
-
-def test_speech_answers_polly_audio_as_bytes(served: Served, keys: dict[str, list[str]]) -> None:
-    status, headers, data = served.post(
-        "/v1/ai/speech", {"text": "hello"}, keys["premium"][0], accept="audio/mpeg"
-    )
-    assert status == 200, data
-    assert headers["content-type"] == "audio/mpeg"
-    assert data and not data.startswith(b"{")  # the audio bytes, not JSON or base64 text

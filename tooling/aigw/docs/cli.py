@@ -19,7 +19,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
     modules = [Path(m).resolve() for m in args.modules] or None
     try:
         results = generate(root, modules, write=not args.check)
-        if modules is None or (root / passthrough.MODULE).resolve() in modules:
+        if passthrough.applies(root) and (
+            modules is None or (root / passthrough.MODULE).resolve() in modules
+        ):
             results.append(passthrough.generate(root, write=not args.check))
         if not args.no_openapi and modules is None:
             results += export_openapi(root, write=not args.check, tf=args.tf)

@@ -107,6 +107,11 @@ def render(root: Path) -> str:
     return HEADER + "".join("\n" + _variable(b) for b in blocks)
 
 
+def applies(root: Path) -> bool:
+    """The checkout has the module and the shared environment files."""
+    return (root / MODULE).is_dir() and (root / TARGET).parent.is_dir()
+
+
 def generate(root: Path, write: bool = True) -> DocsResult:
     target = root / TARGET
     text = render(root)

@@ -79,13 +79,16 @@ class Served:
 @pytest.fixture(scope="module")
 def keys(local_env: LocalEnv) -> dict[str, list[str]]:
     local_env.aigw("tenants", "create", "ai-premium", "--tier", "premium", "--models", "*")
-    local_env.aigw("tenants", "create", "ai-trial", "--tier", "trial", "--models", "*")
+    # Usage plans meter a tenant (its usage-plan key), not each of its keys: two trial tenants.
+    for tenant in ("ai-trial", "ai-trial-2"):
+        local_env.aigw("tenants", "create", tenant, "--tier", "trial", "--models", "*")
     return {
         "premium": [
             local_env.aigw("keys", "create", "--tenant", "ai-premium")["key"] for _ in range(2)
         ],
         "trial": [
-            local_env.aigw("keys", "create", "--tenant", "ai-trial")["key"] for _ in range(2)
+            local_env.aigw("keys", "create", "--tenant", tenant)["key"]
+            for tenant in ("ai-trial", "ai-trial-2")
         ],
     }
 
@@ -211,7 +214,7 @@ def test_usage_plan_throttles_per_key(served: Served, keys: dict[str, list[str]]
     status, _, body = served.post(
         "/v1/ai/translate", {"text": "a", "target_language": "fr"}, keys["trial"][1]
     )
-    assert status == 200  # another key has its own bucket
+    assert status == 200  # another tenant's key has its own bucket
 
 
 def test_the_private_backend_route_goes_over_its_vpc_link(

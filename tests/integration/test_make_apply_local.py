@@ -146,6 +146,7 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
             "CKV_AIGW_12",
             "module.gateway.module.sagemaker_proxy[0].module.function.aws_lambda_function.this[0]",
         ),
+        ("CKV_AWS_150", 'module.gateway.module.vpc_link["models"].aws_lb.this[0]'),
     }
     passed = {(f.check_id, f.resource) for f in findings if f.status == "passed"}
     assert ("CKV_AIGW_5", "module.gateway.module.gateway.aws_api_gateway_stage.this[0]") in (

@@ -44,10 +44,6 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["AIGW_RUN_PREFIX"] = run_prefix()
 
 
-# Files whose tests share one module-scoped apply of their own (not envs/local).
-ONE_APPLY_FILES = ("tests/e2e/test_serve_ai_routes.py",)
-
-
 # optionalhook: the scan venv runs the policy layer without pytest-xdist.
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
@@ -63,8 +59,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
             path = nodeid.split("::", 1)[0]
             if path in GROUP_FILES:
                 return GROUP
-            if path in ONE_APPLY_FILES:
-                return path  # the module's tests share its one apply: one worker
             return super()._split_scope(nodeid)
 
     return SharedEnvScheduling(config, log)

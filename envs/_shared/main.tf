@@ -31,4 +31,14 @@ module "gateway" {
   resource_policy              = var.resource_policy
   disable_execute_api_endpoint = var.disable_execute_api_endpoint
   domain                       = var.domain
+  # Every other passed-through input (variables_gateway.tf, generated from the module).
+  deletion_protection_enabled   = var.deletion_protection_enabled
+  authorizer_result_ttl_seconds = var.authorizer_result_ttl_seconds
+  default_throttle              = var.default_throttle
+  logging_level                 = var.logging_level
+  sagemaker                     = var.sagemaker
+  ai_services                   = var.ai_services
+  private_backends              = var.private_backends
+  http_backends                 = var.http_backends
+  extra_routes                  = var.extra_routes
 }

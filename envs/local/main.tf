@@ -41,6 +41,78 @@ module "gateway" {
       throttle = { rate_limit = 100, burst_limit = 200 }
       quota    = { limit = 1000000, period = "MONTH" }
     }
+    # A trial tier whose limits a person (or a test) reaches by hand: two requests at
+    # once, one a second after that, twenty a day.
+    trial = {
+      throttle = { rate_limit = 1, burst_limit = 2 }
+      quota    = { limit = 20, period = "DAY" }
+    }
+  }
+
+  # Every route family, so `make apply ENV=local` deploys all of them into the sandbox.
+  # SageMaker: the env's endpoint (fixtures.tf), reached directly (AWS integration) and
+  # through the proxy function.
+  sagemaker = {
+    endpoints = {
+      echo       = { endpoint_name = aws_sagemaker_endpoint.echo.name }
+      echo_proxy = { mode = "lambda", endpoint_name = aws_sagemaker_endpoint.echo.name }
+    }
+  }
+
+  # Every service ai-service-route offers, speech (binary audio) included.
+  ai_services = {
+    services = {
+      sentiment   = true
+      pii         = true
+      translate   = true
+      labels      = true
+      entities    = true
+      key_phrases = true
+      language    = true
+      document    = true
+      image_text  = true
+      moderation  = true
+      speech      = true
+    }
+    # Per-route throttles: a cheap text route may take more than an expensive image one
+    # (stage method settings; each tier's usage plan caps them at the tier's own limits).
+    throttle = {
+      sentiment = { rate_limit = 50, burst_limit = 100 }
+      labels    = { rate_limit = 5, burst_limit = 10 }
+    }
+  }
+
+  # A private back end behind a v1 VPC link and its internal NLB (`aigw serve
+  # --vpc-link-backend` stands in for the NLB's targets).
+  private_backends = {
+    models = {
+      load_balancer = "nlb"
+      vpc_id        = aws_vpc.this.id
+      subnet_ids    = [aws_subnet.private.id]
+      target_groups = {
+        api = { target_type = "ip", port = 8080, targets = { a = { target_id = "10.42.1.10" } } }
+      }
+      listeners = { tcp = { port = 80, target_group_key = "api" } }
+      routes = {
+        rerank = { path = "/v1/private/rerank", backend_path = "/rerank" }
+      }
+    }
+  }
+
+  # A public HTTP back end: a loopback URL (`aigw serve` forwards to it).
+  http_backends = {
+    tools = {
+      url = var.http_backend_url
+      routes = {
+        echo = { path = "/v1/tools/echo", backend_path = "/echo" }
+      }
+    }
+  }
+
+  # The stage cache for the cacheable GET variants of two text services (aigw serve
+  # emulates it; the sandbox stores the settings and caches nothing).
+  stage_cache = {
+    services = ["translate", "sentiment"]
   }
 
   llm = {
@@ -58,6 +130,11 @@ module "gateway" {
         model     = "mock-chat"
         messages  = [{ role = "user", content = "Summarise in {{ lang }}: {{ text }}" }]
         variables = { text = { max_length = 20000 }, lang = { default = "English" } }
+      }
+      social_post = {
+        model     = "mock-chat"
+        messages  = [{ role = "user", content = "Write a {{ network }} post about: {{ topic }}" }]
+        variables = { topic = { max_length = 2000 }, network = { default = "LinkedIn" } }
       }
     }
     quotas = {

@@ -62,3 +62,28 @@ output "release" {
   description = "What `aigw release` acts on (REST API, stage, deployments, LLM alias and version, canary alarms)."
   value       = module.gateway.release
 }
+
+output "function_names" {
+  description = "Every Lambda function of the gateway by label."
+  value       = module.gateway.function_names
+}
+
+output "route_keys" {
+  description = "Route keys by family."
+  value       = module.gateway.route_keys
+}
+
+output "sagemaker_endpoint_names" {
+  description = "SageMaker endpoint name by SageMaker route name."
+  value       = module.gateway.sagemaker_endpoint_names
+}
+
+output "vpc_link_ids" {
+  description = "VPC link id by private back end (the --vpc-link-backend ID of `aigw serve`)."
+  value       = module.gateway.vpc_link_ids
+}
+
+output "ai_services_role_name" {
+  description = "Role API Gateway assumes to call the AI services."
+  value       = module.gateway.ai_services_role_name
+}

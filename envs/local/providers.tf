@@ -23,6 +23,7 @@ provider "aws" {
     kms            = var.sandbox_endpoint
     lambda         = var.sandbox_endpoint
     s3             = var.sandbox_endpoint
+    sagemaker      = var.sandbox_endpoint
     secretsmanager = var.sandbox_endpoint
     sns            = var.sandbox_endpoint
     ssm            = var.sandbox_endpoint

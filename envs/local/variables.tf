@@ -60,3 +60,14 @@ variable "release" {
   type        = any
   default     = {}
 }
+
+variable "http_backend_url" {
+  description = "Base URL of the HTTP back end of the env's http_backends family: a loopback URL (`aigw serve` forwards its routes there; start a server on it to answer them)."
+  type        = string
+  default     = "http://127.0.0.1:8081"
+
+  validation {
+    condition     = can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\]):[0-9]+$", var.http_backend_url))
+    error_message = "http_backend_url must be a loopback URL such as http://127.0.0.1:8081: the local env never calls out."
+  }
+}

@@ -100,3 +100,55 @@ observability = {
 # private_endpoint_urls, or invoke_url inside a VPC whose endpoint has private DNS):
 # endpoint_type    = "PRIVATE"
 # vpc_endpoint_ids = ["vpce-0123456789abcdef0"]
+
+# --- Route families besides the LLM routes (modules/ai-gateway variables_routes.tf) -------
+# Off in prod until each has run in staging; the same inputs as envs/staging:
+
+# SageMaker: an endpoint the data-science account deploys (existing: no `create`), reached
+# directly (AWS integration, mapping templates) — mode = "lambda" puts the sagemaker_proxy
+# function in between (JSON/CSV normalisation, output parsing).
+# sagemaker = {
+#   endpoints = {
+#     churn = { endpoint_name = "churn-xgboost", content_type = "text/csv" }
+#   }
+# }
+
+# AI services: direct integrations; the role holds only the enabled services' actions.
+# A cheap route may take more than the stage default, an expensive one less.
+# ai_services = {
+#   services         = { sentiment = true, pii = true, translate = true, labels = false, entities = true }
+#   default_language = "en"
+#   throttle = {
+#     sentiment = { rate_limit = 100, burst_limit = 200 }
+#     translate = { rate_limit = 10, burst_limit = 20 }
+#   }
+# }
+
+# A private back end behind a VPC link: an internal NLB in front of the reranker service
+# (load_balancer = "nlb", v1 link) or, via the v2 link, an existing internal ALB.
+# private_backends = {
+#   rerank = {
+#     load_balancer = "nlb"
+#     vpc_id        = "vpc-0123456789abcdef0"
+#     subnet_ids    = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+#     target_groups = { api = { target_type = "ip", port = 8080, targets = { a = { target_id = "10.0.1.10" } } } }
+#     listeners     = { tcp = { port = 80, target_group_key = "api" } }
+#     routes        = { rerank = { path = "/v1/rerank", backend_path = "/rerank" } }
+#   }
+#   tools = {
+#     load_balancer       = "alb"
+#     subnet_ids          = ["subnet-0123456789abcdef0"]
+#     security_group_ids  = ["sg-0123456789abcdef0"]
+#     alb_arn             = "arn:aws:elasticloadbalancing:us-east-1:333333333333:loadbalancer/app/tools/0123456789abcdef"
+#     alb_integration_uri = "https://tools.internal.example.com"
+#     routes              = { search = { path = "/v1/tools/search", method = "GET" } }
+#   }
+# }
+
+# A public HTTP back end (HTTP_PROXY: method, headers, query and body pass through).
+# http_backends = {
+#   weather = {
+#     url    = "https://api.weather.example.com/v2"
+#     routes = { forecast = { path = "/v1/weather/forecast", method = "GET", backend_path = "/forecast" } }
+#   }
+# }

@@ -1,4 +1,5 @@
-# The whole gateway in one module: authorizer → LLM route (+ extra routes) → WAF →
+# The whole gateway in one module: authorizer → LLM route, SageMaker, AI services,
+# private and HTTP back ends (+ extra routes) → WAF →
 # gateway-core (REST API, stage, usage plans). Leaf modules emit data; gateway-core is
 # the only one that creates API Gateway resources (docs/architecture.md "The module graph").
 
@@ -110,7 +111,7 @@ module "gateway" {
   create            = var.create
   name              = var.name
   description       = "aigw AI gateway (OpenAI-compatible API)"
-  routes            = merge(module.llm.routes, var.extra_routes)
+  routes            = local.routes
   authorizer        = module.authorizer.authorizer
   api_key_source    = "AUTHORIZER"
   web_acl_arn       = local.waf_enabled ? module.waf.web_acl_arn : null
@@ -150,19 +151,24 @@ module "observability" {
   stage_name            = module.gateway.stage_name
   access_log_group_name = module.gateway.access_log_group_name
   watch_access_log      = true
-  function_names = {
-    llm        = module.llm.function_name
-    authorizer = module.authorizer.function_name
-  }
+  function_names = merge(
+    {
+      llm        = module.llm.function_name
+      authorizer = module.authorizer.function_name
+    },
+    length(local.sagemaker_endpoints.lambda) > 0 ? { sagemaker_proxy = local.sagemaker_proxy_function_name } : {},
+  )
   web_acl_name      = local.waf_enabled ? module.waf.web_acl_name : null
   watch_waf         = local.waf_enabled
   metrics_namespace = module.llm.metrics_namespace
   # Streamed answers: alarm on time to first token, not on the stage's Latency (the whole
   # stream); an explicit alarms.api_latency_alarm still wins.
-  alarms        = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
-  ttft_routes   = var.llm.streaming ? ["chat_completions", "prompts"] : []
-  token_budgets = var.observability.token_budgets
-  subscriptions = var.observability.alarm_subscriptions
-  kms_key_arn   = local.kms_key_arn
-  tags          = var.tags
+  alarms              = merge({ api_latency_alarm = !var.llm.streaming }, var.observability.alarms)
+  ttft_routes         = local.ttft_routes
+  routes              = local.observed_routes
+  sagemaker_endpoints = local.observed_sagemaker_endpoints
+  token_budgets       = var.observability.token_budgets
+  subscriptions       = var.observability.alarm_subscriptions
+  kms_key_arn         = local.kms_key_arn
+  tags                = var.tags
 }

@@ -97,3 +97,82 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of the gateway."
   value       = module.observability.dashboard_name
 }
+
+################################################################################
+# Route families (names for observability and the CLI, all from module outputs)
+################################################################################
+
+output "route_keys" {
+  description = "Route keys by family: llm, sagemaker, ai_services, private_backends, http_backends, extra (keys of extra_routes)."
+  value = merge(
+    { for f, rs in local.family_routes : f => sort(keys(rs)) },
+    { extra = sort(keys(var.extra_routes)) },
+  )
+
+  precondition {
+    condition     = length(local.colliding_routes) == 0
+    error_message = "extra_routes reuses route keys of the route families: ${join(", ", sort(tolist(local.colliding_routes)))}. Rename them (the families' keys start with sagemaker_, ai_, private_, http_ or are the LLM routes')."
+  }
+}
+
+output "routes" {
+  description = "Method and path of every route by family and route key (per-route metrics: API Gateway's Method and Resource dimensions)."
+  value = {
+    for f, rs in merge(local.family_routes, { extra = var.extra_routes }) : f => {
+      for k, r in rs : k => { method = upper(r.method), path = r.path }
+    }
+  }
+}
+
+output "function_names" {
+  description = "Every Lambda function of the gateway by label: llm, authorizer and (SageMaker endpoints in lambda mode) sagemaker_proxy."
+  value = merge(
+    { llm = module.llm.function_name, authorizer = module.authorizer.function_name },
+    local.sagemaker_proxy_function_name != null ? { sagemaker_proxy = local.sagemaker_proxy_function_name } : {},
+  )
+}
+
+output "sagemaker_endpoint_names" {
+  description = "SageMaker endpoint name by SageMaker route name (both modes)."
+  value       = local.sagemaker_endpoint_names
+}
+
+output "sagemaker_created_endpoint_arns" {
+  description = "ARNs of the SageMaker endpoints the gateway created, by route name."
+  value       = local.sagemaker_created_endpoint_arns
+}
+
+output "sagemaker_proxy_function_name" {
+  description = "The SageMaker proxy function (null without endpoints in lambda mode)."
+  value       = local.sagemaker_proxy_function_name
+}
+
+output "sagemaker_apigateway_role_arn" {
+  description = "ARN of the role API Gateway assumes to invoke SageMaker endpoints in direct mode (null without them)."
+  value       = local.sagemaker_apigateway_role_arn
+}
+
+output "ai_services_role_name" {
+  description = "Role API Gateway assumes to call the AI services (null without ai_services)."
+  value       = local.ai_services_role_name
+}
+
+output "ai_services_allowed_actions" {
+  description = "The IAM actions the AI services role holds (only the enabled services')."
+  value       = local.ai_services_allowed_actions
+}
+
+output "vpc_link_ids" {
+  description = "VPC link id (v1 for nlb back ends, v2 for alb ones) by private back end key: the connectionId of its routes."
+  value       = local.private_backend_connection_ids
+}
+
+output "nlb_arns" {
+  description = "Internal NLB ARN by private back end key (nlb back ends only)."
+  value       = { for k, m in module.vpc_link : k => m.nlb_arn if m.nlb_arn != null }
+}
+
+output "target_group_arns" {
+  description = "NLB target group ARNs by private back end key and target group key."
+  value       = { for k, m in module.vpc_link : k => m.target_group_arns }
+}

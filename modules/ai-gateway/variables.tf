@@ -42,10 +42,12 @@ variable "sandbox_mode" {
 }
 
 variable "packages" {
-  description = "Built Lambda packages from dist/manifest.json (`make build`): filename, base64 SHA-256 and architecture (arm64 or x86_64, `make build ARCH=…`; default arm64) of llm_gateway and authorizer."
+  description = "Built Lambda packages from dist/manifest.json (`make build`): filename, base64 SHA-256 and architecture (arm64 or x86_64, `make build ARCH=…`; default arm64) of llm_gateway, authorizer and (for SageMaker endpoints in lambda mode) sagemaker_proxy."
   type = object({
     llm_gateway = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
     authorizer  = object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") })
+    # The SageMaker proxy function (sagemaker endpoints with mode = "lambda").
+    sagemaker_proxy = optional(object({ filename = string, source_code_hash = string, architecture = optional(string, "arm64") }))
   })
   nullable = false
 }
@@ -142,13 +144,6 @@ variable "default_throttle" {
     condition     = var.default_throttle == null || try(var.default_throttle.rate_limit > 0 && var.default_throttle.burst_limit >= 1 && floor(var.default_throttle.burst_limit) == var.default_throttle.burst_limit, false)
     error_message = "default_throttle.rate_limit must be greater than 0 and burst_limit a whole number of at least 1 (or set default_throttle = null)."
   }
-}
-
-variable "extra_routes" {
-  description = "More route specs (contract: docs/architecture.md) from other route modules — sagemaker-route, ai-service-route, vpc-link integrations — merged with the LLM routes."
-  type        = any
-  default     = {}
-  nullable    = false
 }
 
 variable "logging_level" {

@@ -12,9 +12,12 @@ locals {
 
   # Paths per family from the route modules; the other families' paths join here where
   # their routes are composed.
-  waf_family_paths = {
-    llm = local.llm_path_prefixes
-  }
+  waf_family_paths = merge(
+    { llm = local.llm_path_prefixes },
+    { for f, family in local.observed_families : family => distinct([
+      for r in values(local.family_routes[f]) : trimsuffix(split("/{", r.path)[0], "/")
+    ]) if length(local.family_routes[f]) > 0 },
+  )
 
   waf_family_defaults = {
     # Prompts carry SQL, HTML, <script> and shell: the managed body rules only count, and

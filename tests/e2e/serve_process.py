@@ -32,15 +32,18 @@ def wait_listening(proc: subprocess.Popen[str], port: int, output: Callable[[], 
 
 
 class ServeProcess:
-    """`aigw serve` as a child process; stopped with SIGTERM."""
+    """`aigw serve` as a child process (``args``: more serve options); stopped with SIGTERM."""
 
-    def __init__(self, env: LocalEnv) -> None:
+    def __init__(self, env: LocalEnv, *args: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = env.state / f"serve-{self.port}.log"
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "aigw.serve", "--env", "local", "--port", str(self.port)],
+            [
+                *(sys.executable, "-m", "aigw.serve", "--env", "local"),
+                *("--port", str(self.port), *args),
+            ],
             cwd=ROOT,
             env=env.env,
             stdout=self._log,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from leftovers import leftovers
 from local_env import LAST_MARK, LocalEnv
 
 from aigw import envs, scan
@@ -118,7 +119,8 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
     plan, findings = _scan_saved_local_plan(state_dir, tmp_path / "scan", monkeypatch)
     assert envs.summarize_plan(plan)["create"] > 30, "the scanned plan creates the env"
     functions = _planned(plan, "aws_lambda_function")
-    assert len(functions) == 2 and all(f["values"]["kms_key_arn"] == key_arn for f in functions)
+    # llm, authorizer and the SageMaker proxy
+    assert len(functions) == 3 and all(f["values"]["kms_key_arn"] == key_arn for f in functions)
     groups = _planned(plan, "aws_cloudwatch_log_group")
     assert groups and all(g["values"]["kms_key_id"] == key_arn for g in groups)
     assert len(_planned(plan, "aws_wafv2_web_acl_association")) == 1
@@ -140,6 +142,11 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
             "CKV_AIGW_12",
             "module.gateway.module.authorizer.module.function.aws_lambda_function.this[0]",
         ),
+        (
+            "CKV_AIGW_12",
+            "module.gateway.module.sagemaker_proxy[0].module.function.aws_lambda_function.this[0]",
+        ),
+        ("CKV_AWS_150", 'module.gateway.module.vpc_link["models"].aws_lb.this[0]'),
     }
     passed = {(f.check_id, f.resource) for f in findings if f.status == "passed"}
     assert ("CKV_AIGW_5", "module.gateway.module.gateway.aws_api_gateway_stage.this[0]") in (
@@ -152,9 +159,11 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
     manifest = json.loads((ROOT / "dist" / "manifest.json").read_text())
 
     lam = _client("lambda", endpoint)
+    assert set(out["function_names"]) == {"llm", "authorizer", "sagemaker_proxy"}
     for fn_name, package in (
         (out["llm_function_name"], "llm_gateway"),
         (out["authorizer_function_name"], "authorizer"),
+        (out["function_names"]["sagemaker_proxy"], "sagemaker_proxy"),
     ):
         fn = lam.get_function(FunctionName=fn_name)
         cfg = fn["Configuration"]
@@ -172,7 +181,7 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
     assert live["FunctionVersion"] != "$LATEST"
 
     iam = _client("iam", endpoint)
-    for role in (out["llm_function_name"], out["authorizer_function_name"]):
+    for role in (*out["function_names"].values(), out["ai_services_role_name"]):
         for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
             doc = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
             doc = json.loads(doc) if isinstance(doc, str) else doc
@@ -184,8 +193,7 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
     logs = _client("logs", endpoint)
     groups = {g["logGroupName"]: g for g in logs.describe_log_groups()["logGroups"]}
     for name in (
-        f"/aws/lambda/{out['llm_function_name']}",
-        f"/aws/lambda/{out['authorizer_function_name']}",
+        *(f"/aws/lambda/{fn}" for fn in out["function_names"].values()),
         out["access_log_group_name"],
     ):
         assert groups[name]["retentionInDays"] == 365
@@ -237,6 +245,8 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
         assert desc["SSEDescription"]["Status"] == "ENABLED"
         assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
 
+    _check_route_families(local_env, out, resources)
+
     # The config Terraform rendered is one the gateway itself accepts.
     ssm = _client("ssm", endpoint)
     param = ssm.get_parameter(Name=out["llm_config_parameter_name"], WithDecryption=True)
@@ -244,6 +254,81 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
     config = parse_config(json.loads(param["Parameter"]["Value"]))
     assert set(config.models) == {"mock-chat", "mock-embed"}
     assert "summarise" in config.prompts
+
+
+def _role_actions(iam, role: str) -> set[str]:
+    actions: set[str] = set()
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        doc = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        doc = json.loads(doc) if isinstance(doc, str) else doc
+        for statement in doc["Statement"]:
+            listed = statement["Action"]
+            actions |= set(listed if isinstance(listed, list) else [listed])
+    return actions
+
+
+# The AI services the env enables (every one ai-service-route offers but speech) and the
+# one action each calls.
+AI_SERVICE_ACTIONS = {
+    "sentiment": "comprehend:DetectSentiment",
+    "pii": "comprehend:DetectPiiEntities",
+    "translate": "translate:TranslateText",
+    "labels": "rekognition:DetectLabels",
+    "entities": "comprehend:DetectEntities",
+    "key_phrases": "comprehend:DetectKeyPhrases",
+    "language": "comprehend:DetectDominantLanguage",
+    "document": "textract:DetectDocumentText",
+    "image_text": "rekognition:DetectText",
+    "moderation": "rekognition:DetectModerationLabels",
+}
+
+
+def _check_route_families(local_env: LocalEnv, out: dict, resources: dict) -> None:
+    """Every route family of the env is deployed: in the OpenAPI document, in the API, and
+    the resources behind it (SageMaker endpoint, VPC link + NLB), with roles that hold
+    exactly the actions their routes call."""
+    endpoint = local_env.endpoint
+    doc = json.loads(out["openapi_document"])
+    families = {
+        "/v1/chat/completions": ("post", "aws_proxy"),
+        "/v1/sagemaker/echo/invocations": ("post", "aws"),
+        "/v1/sagemaker/echo_proxy/invocations": ("post", "aws_proxy"),
+        "/v1/ai/sentiment": ("post", "aws"),
+        "/v1/private/rerank": ("post", "http_proxy"),
+        "/v1/tools/echo": ("post", "http_proxy"),
+    }
+    for path, (verb, kind) in families.items():
+        op = doc["paths"][path][verb]
+        assert op["x-amazon-apigateway-integration"]["type"] == kind, path
+        assert "aigw" in op["security"][0], f"{path}: behind the project's authorizer"
+        assert path in resources, f"{path} is a resource of the deployed API"
+    ai_paths = {p for p in doc["paths"] if p.startswith("/v1/ai/")}
+    assert len(ai_paths) == len(AI_SERVICE_ACTIONS)
+    assert set(out["route_keys"]) >= {"llm", "sagemaker", "ai_services", "private_backends"}
+
+    private = doc["paths"]["/v1/private/rerank"]["post"]["x-amazon-apigateway-integration"]
+    link_id = out["vpc_link_ids"]["models"]
+    assert private["connectionType"] == "VPC_LINK" and private["connectionId"] == link_id
+    link = _client("apigateway", endpoint).get_vpc_link(vpcLinkId=link_id)
+    (nlb_arn,) = link["targetArns"]
+    nlb = _client("elbv2", endpoint).describe_load_balancers(LoadBalancerArns=[nlb_arn])
+    assert nlb["LoadBalancers"][0]["Scheme"] == "internal"
+    assert private["uri"] == f"http://{nlb['LoadBalancers'][0]['DNSName']}:80/rerank"
+    tools = doc["paths"]["/v1/tools/echo"]["post"]["x-amazon-apigateway-integration"]
+    assert tools["uri"] == "http://127.0.0.1:8081/echo"
+
+    sm = _client("sagemaker", endpoint)
+    (endpoint_name,) = set(out["sagemaker_endpoint_names"].values())
+    assert sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"] == "InService"
+
+    iam = _client("iam", endpoint)
+    assert _role_actions(iam, out["ai_services_role_name"]) == set(AI_SERVICE_ACTIONS.values())
+    direct = doc["paths"]["/v1/sagemaker/echo/invocations"]["post"]
+    direct_role = direct["x-amazon-apigateway-integration"]["credentials"].split("/")[-1]
+    assert _role_actions(iam, direct_role) == {"sagemaker:InvokeEndpoint"}
+    proxy_actions = _role_actions(iam, out["function_names"]["sagemaker_proxy"])
+    assert "sagemaker:InvokeEndpoint" in proxy_actions
+    assert not {a for a in proxy_actions if a.startswith(("sagemaker:Create", "sagemaker:Delete"))}
 
 
 @getattr(pytest.mark, LAST_MARK)
@@ -257,6 +342,7 @@ def test_local_env_reapplies_clean_then_destroys_without_leftovers(local_env: Lo
             "the second apply leaves the key stack alone"
         )
     finally:
+        applied = local_env.tfstate()
         destroyed = local_env.destroy()
         if destroyed.returncode != 0 or sys.exc_info()[0] is not None:
             # A failed destroy or a failed assertion: the checks below will not run, so
@@ -264,7 +350,10 @@ def test_local_env_reapplies_clean_then_destroys_without_leftovers(local_env: Lo
             local_env.stop()
 
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
-    # Nothing the env created is left in the sandbox.
+    # Nothing the env created is left in the sandbox: every resource of the applied state,
+    # asked of its API (VPC, subnet, NLB, target group, VPC link, SageMaker endpoint and
+    # the rest), then the lists of the main kinds.
+    assert leftovers(applied, endpoint) == []
     assert _client("lambda", endpoint).list_functions()["Functions"] == []
     assert _client("apigateway", endpoint).get_rest_apis()["items"] == []
     assert _client("apigateway", endpoint).get_usage_plans()["items"] == []

@@ -5,8 +5,8 @@ drops object attributes a type does not declare, so a field llm-route gained but
 ai-gateway's copy lacks is silently lost on the way. Both types are read from the
 modules' own files (``aigw.docs``, the project's HCL reader) and compared attribute by
 attribute: ai-gateway's ``optional(T, default)`` must be llm-route's ``T`` with
-llm-route's default. (envs/_shared passes ``llm`` through as ``any``: the type lives
-in ai-gateway alone.)
+llm-route's default. (envs/_shared declares ``llm`` with ai-gateway's type, generated:
+tests/unit/modules/test_env_passthrough.py.)
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""``aigw docs [--check]``: regenerate (or check) the module READMEs and the examples'
-OpenAPI documents."""
+"""``aigw docs [--check]``: regenerate (or check) the module READMEs, the examples'
+OpenAPI documents and the environments' pass-through variables of modules/ai-gateway."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from aigw.commands.common import fail, root_of
+from aigw.docs import passthrough
 from aigw.docs.hcl import HclError
 from aigw.docs.openapi import export_openapi
 from aigw.docs.tables import generate
@@ -18,6 +19,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
     modules = [Path(m).resolve() for m in args.modules] or None
     try:
         results = generate(root, modules, write=not args.check)
+        if passthrough.applies(root) and (
+            modules is None or (root / passthrough.MODULE).resolve() in modules
+        ):
+            results.append(passthrough.generate(root, write=not args.check))
         if not args.no_openapi and modules is None:
             results += export_openapi(root, write=not args.check, tf=args.tf)
     except HclError as exc:

@@ -147,6 +147,25 @@ module "gateway" {
   }
 
   # Examples are meant to be destroyed; keep the default (true) in real deployments.
+  # Route families besides the LLM routes, each behind the authorizer: an existing
+  # SageMaker endpoint (direct AWS integration), the AI services with a per-route
+  # throttle, and a public HTTP back end. (A private back end behind a VPC link:
+  # private_backends, as in envs/local.)
+  sagemaker = {
+    endpoints = { churn = { endpoint_name = "churn-xgboost", content_type = "text/csv" } }
+  }
+  ai_services = {
+    services = { sentiment = true, translate = true, pii = false, labels = false, key_phrases = true }
+    # The sandbox keeps no stage method settings for a route's path (moto 5.2.5).
+    throttle = var.sandbox_mode ? {} : { sentiment = { rate_limit = 50, burst_limit = 100 } }
+  }
+  http_backends = {
+    weather = {
+      url    = "https://api.weather.example.com/v2"
+      routes = { forecast = { path = "/v1/weather/forecast", method = "GET", backend_path = "/forecast" } }
+    }
+  }
+
   deletion_protection_enabled = false
 
   tags = { project = "aigw", example = "ai-gateway-complete" }

@@ -14,9 +14,9 @@ variable "manifest_path" {
 }
 
 variable "names" {
-  description = "Packages to return, by manifest name."
+  description = "Packages to return, by manifest name (default: the gateway's functions, the SageMaker proxy included)."
   type        = list(string)
-  default     = ["llm_gateway", "authorizer"]
+  default     = ["llm_gateway", "authorizer", "sagemaker_proxy"]
   nullable    = false
 }
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
+import signal
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +74,18 @@ class Served:
         conn.close()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
+    def get(self, path: str, key: str | None = None, **headers: str):
+        """GET with the tenant's key as a Bearer token (the cacheable GET variants)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        hdrs = dict(headers)
+        if key:
+            hdrs["authorization"] = f"Bearer {key}"
+        conn.request("GET", path, headers=hdrs)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+
     def stop(self) -> None:
         self.serve.stop()
 
@@ -79,6 +93,9 @@ class Served:
 @pytest.fixture(scope="module")
 def keys(local_env: LocalEnv) -> dict[str, list[str]]:
     local_env.aigw("tenants", "create", "ai-premium", "--tier", "premium", "--models", "*")
+    # Two tenants asking the same cached questions: their entries must never meet.
+    for tenant in ("cache-acme", "cache-globex"):
+        local_env.aigw("tenants", "create", tenant, "--tier", "premium", "--models", "*")
     # Usage plans meter a tenant (its usage-plan key), not each of its keys: two trial tenants.
     for tenant in ("ai-trial", "ai-trial-2"):
         local_env.aigw("tenants", "create", tenant, "--tier", "trial", "--models", "*")
@@ -90,6 +107,10 @@ def keys(local_env: LocalEnv) -> dict[str, list[str]]:
             local_env.aigw("keys", "create", "--tenant", tenant)["key"]
             for tenant in ("ai-trial", "ai-trial-2")
         ],
+        **{
+            tenant: [local_env.aigw("keys", "create", "--tenant", tenant)["key"]]
+            for tenant in ("cache-acme", "cache-globex")
+        },
     }
 
 
@@ -438,3 +459,93 @@ def test_the_other_comprehend_textract_and_rekognition_routes(
         assert json.loads(data)["error"]["code"] == "upstream_error"
     out = served.output()
     assert "comprehend action/DetectEntities (NOT in the sandbox" in out
+
+
+def test_speech_answers_polly_audio_as_bytes(served: Served, keys: dict[str, list[str]]) -> None:
+    status, headers, data = served.post(
+        "/v1/ai/speech", {"text": "hello"}, keys["premium"][0], accept="audio/mpeg"
+    )
+    assert status == 200, data
+    assert headers["content-type"] == "audio/mpeg"
+    assert data and not data.startswith(b"{")  # the audio bytes, not JSON or base64 text
+
+
+# -- the stage cache (the env's GET variants of translate and sentiment) -----------------------
+
+TRANSLATE_GET = "/v1/ai/translate?text=Good%20morning&target_language=fr"
+
+
+def _cached_get(
+    served: Served, keys: dict[str, list[str]], path: str, tenant: str
+) -> tuple[int, bytes, str]:
+    """GET ``path`` as ``tenant``; (status, body, the log line's cache field)."""
+    status, headers, body = served.get(path, keys[tenant][0])
+    line = served.serve.access_line(headers["x-amzn-requestid"])
+    assert f" tenant={tenant} " in line, line
+    return status, body, line.split(" cache=", 1)[1].split()[0]
+
+
+def test_startup_lists_the_cached_methods(served: Served) -> None:
+    out = served.output()
+    assert "  GET /v1/ai/translate: stage cache: emulated (TTL 300 s, keys " in out
+    assert "header.Authorization, header.x-api-key;" in out
+    assert "  GET /v1/ai/sentiment: stage cache: emulated (TTL 300 s" in out
+    assert "stage cache: 2 cached method(s) emulated (TTL, cache keys); flush: kill -USR1" in out
+
+
+def test_a_cached_get_misses_then_hits_and_tenants_never_share(
+    served: Served, keys: dict[str, list[str]]
+) -> None:
+    status, first, cache = _cached_get(served, keys, TRANSLATE_GET, "cache-acme")
+    assert (status, cache) == (200, "MISS")
+    assert json.loads(first)["text"] == "[fr] Good morning"
+    status, again, cache = _cached_get(served, keys, TRANSLATE_GET, "cache-acme")
+    assert (status, cache, again) == (200, "HIT", first)
+    # Another tenant, the same query: its own entry, never acme's.
+    assert _cached_get(served, keys, TRANSLATE_GET, "cache-globex")[2] == "MISS"
+    assert _cached_get(served, keys, TRANSLATE_GET, "cache-globex")[2] == "HIT"
+    # Another key parameter value: another entry.
+    other = TRANSLATE_GET.replace("target_language=fr", "target_language=de")
+    status, body, cache = _cached_get(served, keys, other, "cache-acme")
+    assert (status, cache, json.loads(body)["text"]) == (200, "MISS", "[de] Good morning")
+
+
+def test_sentiment_get_answers_from_the_service_then_the_cache(
+    served: Served, keys: dict[str, list[str]]
+) -> None:
+    path = "/v1/ai/sentiment?text=I%20love%20it&language=en"
+    status, body, cache = _cached_get(served, keys, path, "cache-acme")
+    assert (status, cache) == (200, "MISS")
+    assert json.loads(body)["sentiment"] in ("POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED")
+    assert _cached_get(served, keys, path, "cache-acme")[1:] == (body, "HIT")
+
+
+def test_missing_query_strings_and_uncached_routes(
+    served: Served, keys: dict[str, list[str]]
+) -> None:
+    key = keys["cache-acme"][0]
+    status, _, body = served.get("/v1/ai/translate?text=x", key)
+    assert status == 400
+    error = json.loads(body)["error"]
+    assert error["message"] == "Missing required request parameters: [target_language]"
+    assert error["code"] == "invalid_request_parameters"
+    status, _, _ = served.get(TRANSLATE_GET)  # no credential: the authorizer, before any cache
+    assert status == 401
+    status, headers, _ = served.post(
+        "/v1/ai/translate", {"text": "a", "target_language": "fr"}, key
+    )
+    line = served.serve.access_line(headers["x-amzn-requestid"])
+    assert status == 200 and " cache=- " in line
+
+
+def test_sigusr1_flushes_the_stage_cache(served: Served, keys: dict[str, list[str]]) -> None:
+    path = TRANSLATE_GET.replace("Good%20morning", "flush%20me")
+    _cached_get(served, keys, path, "cache-acme")
+    assert _cached_get(served, keys, path, "cache-acme")[2] == "HIT"
+    served.serve.proc.send_signal(signal.SIGUSR1)
+    for _ in range(40):
+        if "aigw serve: stage cache flushed (" in served.output():
+            break
+        time.sleep(0.05)
+    assert "aigw serve: stage cache flushed (" in served.output()
+    assert _cached_get(served, keys, path, "cache-acme")[2] == "MISS"

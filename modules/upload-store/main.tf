@@ -27,8 +27,8 @@ module "kms_key" {
 resource "aws_s3_bucket" "this" {
   count = var.create ? 1 : 0
 
-  #checkov:skip=CKV_AWS_144:uploads are short-lived request inputs (lifecycle expiry in days); replicating them to a second region would outlive their purpose (docs/adr/0137)
-  #checkov:skip=CKV_AWS_21:versioning is off on purpose: an upload is written once and expires; noncurrent versions would keep overwritten or expired uploads beyond the lifecycle rule (docs/adr/0137)
+  #checkov:skip=CKV_AWS_144:uploads are short-lived request inputs (lifecycle expiry in days); replicating them to a second region would outlive their purpose (docs/adr/0137-uploads-by-presigned-put-under-a-tenant-prefix.md)
+  #checkov:skip=CKV_AWS_21:versioning is off on purpose: an upload is written once and expires; noncurrent versions would keep overwritten or expired uploads beyond the lifecycle rule (docs/adr/0137-uploads-by-presigned-put-under-a-tenant-prefix.md)
   #checkov:skip=CKV2_AWS_62:no consumer reacts to uploads; the routes read them by reference when called
   #checkov:skip=CKV_AWS_18:server access logging is opt-in (access_log_bucket): it needs a log bucket the caller owns; CloudTrail S3 data events are the documented alternative (docs/uploads.md)
   bucket        = var.bucket_name

@@ -210,4 +210,12 @@ def _services(
             fakes.append(fake)
         services.endpoints["translate"] = fake.url
         services.fakes["translate"] = f"aigw.serve.fakes.translate at {fake.url}"
+    if "comprehend" in wanted:
+        from aigw.serve.fakes.comprehend import FakeComprehend
+
+        stand_in = FakeComprehend().start()
+        if fakes is not None:
+            fakes.append(stand_in)
+        services.endpoints["comprehend"] = stand_in.url
+        services.fakes["comprehend"] = f"aigw.serve.fakes.comprehend at {stand_in.url}"
     return services

@@ -309,14 +309,52 @@ def test_speech_returns_intact_audio(scenarios: Scenarios) -> None:
 # 6. Limits ---------------------------------------------------------------------------
 
 
-def test_cheap_and_expensive_routes_have_their_own_throttles(scenarios: Scenarios) -> None:
-    out = scenarios.serve.output()
-    if "per-method throttle" not in out and "/v1/chat/completions/POST" not in out:
+# A body each route answers 200 to (the routes a per-route throttle may name).
+SAMPLE_BODIES = {
+    "/v1/chat/completions": {"model": "mock-chat", "messages": [{"role": "user", "content": "hi"}]},
+    "/v1/embeddings": {"model": "mock-embed", "input": "hi"},
+    "/v1/ai/sentiment": {"text": "fine"},
+    "/v1/ai/translate": {"text": "hi", "target_language": "fr"},
+    "/v1/ai/labels": {"image": PNG},
+    "/v1/ai/document-text": {"document": PNG},
+}
+
+
+def test_cheap_and_expensive_routes_have_their_own_throttles(
+    scenarios: Scenarios, local_env: LocalEnv
+) -> None:
+    """The standard tier's plan: a tight per-route throttle on an expensive route leaves
+    a cheap route of the same key answering (control-plane read with the env's client)."""
+    plans = local_env.client("apigateway").get_usage_plans(limit=500)["items"]
+    [plan] = [p for p in plans if p["name"].endswith("-standard")]
+    throttles = {
+        path: t
+        for stage in plan.get("apiStages", [])
+        for path, t in (stage.get("throttle") or {}).items()
+    }
+    if not throttles:
         pytest.fail(
-            "envs/local sets no per-route throttle (ai_services / llm route throttles): "
-            "a cheap and an expensive route cannot be throttled differently",
+            "envs/local sets no per-route throttle (the standard plan's apiStages[].throttle "
+            "is empty): a cheap and an expensive route cannot be throttled differently",
             pytrace=False,
         )
+    (expensive, tight), *_ = sorted(throttles.items(), key=lambda kv: kv[1]["burstLimit"])
+    path = expensive.rsplit("/", 1)[0]
+    cheap = next(p for p in SAMPLE_BODIES if p != path and f"{p}/POST" not in throttles)
+    if path not in SAMPLE_BODIES:
+        pytest.fail(f"no sample body for the throttled route {expensive}", pytrace=False)
+    sc = scenarios
+    tenant, key = sc.tenant("scn-throttle")
+    burst = int(tight["burstLimit"])
+    assert burst < 40, f"{expensive}: burst {burst} is not tighter than the tier's 40"
+    answers = [sc.request("POST", path, SAMPLE_BODIES[path], key) for _ in range(burst + 1)]
+    assert [a.status for a in answers[:burst]] == [200] * burst, [a.status for a in answers]
+    error = assert_openai_error(answers[-1], 429)
+    assert error["message"] == "Too Many Requests", error
+    assert_access(sc, answers[-1], "POST", path, tenant)
+    calm = sc.request("POST", cheap, SAMPLE_BODIES[cheap], key)
+    assert calm.status == 200, (cheap, calm.body)
+    assert_access(sc, calm, "POST", cheap, tenant)
 
 
 def test_a_tenant_over_its_quota_gets_an_openai_shaped_429(scenarios: Scenarios) -> None:
@@ -336,10 +374,10 @@ def test_a_tenant_over_its_quota_gets_an_openai_shaped_429(scenarios: Scenarios)
     assert statuses.count(200) == 20, statuses
     error = assert_openai_error(answer, 429)
     assert error["message"] == "Limit Exceeded", error
-    assert_access(sc, answer, "POST", "/v1/ai/key-phrases", tenant)
     # Another tenant is not affected.
     _, other = sc.tenant("scn-quota-other", tier="trial")
     assert sc.request("POST", "/v1/ai/key-phrases", {"text": "x y"}, other).status == 200
+    assert_access(sc, answer, "POST", "/v1/ai/key-phrases", tenant)
 
 
 def test_a_revoked_key_stops_working_when_its_cache_entry_expires(

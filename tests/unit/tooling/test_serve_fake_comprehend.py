@@ -60,6 +60,10 @@ def test_errors_are_the_services() -> None:
     assert detect("DetectSentiment", {"Text": "é" * 50001, "LanguageCode": "en"})[1]["__type"] == (
         "TextSizeLimitExceededException"
     )
+    # DetectSentiment takes 5 KB, the other detect calls 100 KB.
+    long = {"Text": "a" * 5001, "LanguageCode": "en"}
+    assert detect("DetectSentiment", long)[1]["__type"] == "TextSizeLimitExceededException"
+    assert detect("DetectEntities", long)[0] == 200
     assert detect("Nope", {})[0] == 400
 
 

@@ -5,9 +5,10 @@ the text and does not implement ``DetectEntities`` or ``DetectDominantLanguage``
 route's answer could not depend on what was sent. This stand-in answers the five detect
 calls the project's routes make, deterministically, from small lexicons and patterns:
 
-- ``DetectSentiment``: counts positive and negative words (with a negation flipping the
-  next word); more positive → ``POSITIVE``, more negative → ``NEGATIVE``, both → ``MIXED``,
-  none → ``NEUTRAL``; the four scores sum to 1.
+- ``DetectSentiment``: counts positive and negative words of the first 500 characters
+  (the service's rule; a negation flips the next word); more positive → ``POSITIVE``,
+  more negative → ``NEGATIVE``, both → ``MIXED``, none → ``NEUTRAL``; the four scores
+  sum to 1.
 - ``DetectEntities``: e-mail-less runs of capitalised words (``PERSON`` after a title or
   first name of the lexicon, ``LOCATION`` for known places, else ``ORGANIZATION``), dates
   and quantities.
@@ -38,7 +39,10 @@ PREFIX = "Comprehend_20171127."
 # Languages each call accepts (the service's documentation; DetectDominantLanguage none).
 SENTIMENT_LANGUAGES = {"ar", "hi", "ko", "zh-TW", "ja", "zh", "de", "pt", "en", "it", "fr", "es"}
 PII_LANGUAGES = {"en", "es"}
-MAX_TEXT_BYTES = 100000  # the detect calls' documented limit (UTF-8 bytes)
+# The documented limits, UTF-8 bytes: DetectSentiment 5 KB, the other detect calls 100 KB.
+MAX_TEXT_BYTES = {"DetectSentiment": 5000}
+DEFAULT_MAX_TEXT_BYTES = 100000
+SENTIMENT_CHARS = 500  # DetectSentiment analyses the first 500 characters only
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/comprehend/aws4_request")
 
 POSITIVE = frozenset(
@@ -99,7 +103,7 @@ def _words(text: str) -> list[re.Match[str]]:
 def sentiment(text: str) -> dict[str, Any]:
     pos = neg = 0
     negate = False
-    for m in _words(text):
+    for m in _words(text[:SENTIMENT_CHARS]):
         word = m.group().lower()
         if word in NEGATIONS:
             negate = True
@@ -216,7 +220,7 @@ def detect(action: str, request: Any) -> Answer:
     text = request.get("Text")
     if not isinstance(text, str) or not text:
         return _error(400, "InvalidRequestException", "Text is required and not empty")
-    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+    if len(text.encode("utf-8")) > MAX_TEXT_BYTES.get(action, DEFAULT_MAX_TEXT_BYTES):
         return _error(400, "TextSizeLimitExceededException", "Input text size exceeds limit")
     if languages is not None:
         language = request.get("LanguageCode")

@@ -131,8 +131,11 @@ def served(local_env: LocalEnv, keys: dict[str, list[str]]) -> Iterator[Served]:
 def test_startup_names_every_route_the_fake_and_what_is_enforced(served: Served) -> None:
     out = served.output()
     rows = {ln.split()[1]: ln for ln in out.splitlines() if ln.startswith("  POST ")}
-    assert rows["/v1/ai/sentiment"].endswith("comprehend action/DetectSentiment (the sandbox)")
-    assert rows["/v1/ai/pii"].endswith("comprehend action/DetectPiiEntities (the sandbox)")
+    for path, action in (
+        ("/v1/ai/sentiment", "DetectSentiment"),
+        ("/v1/ai/pii", "DetectPiiEntities"),
+    ):
+        assert f"comprehend action/{action} (local fake aigw.serve.fakes.comprehend" in rows[path]
     assert rows["/v1/ai/labels"].endswith("rekognition action/DetectLabels (the sandbox)")
     assert (
         "translate action/TranslateText (local fake aigw.serve.fakes.translate"
@@ -435,13 +438,15 @@ def test_the_web_acls_body_size_rule_answers_its_openai_shaped_413(
 def test_the_other_comprehend_textract_and_rekognition_routes(
     served: Served, keys: dict[str, list[str]]
 ) -> None:
-    """Each route's own templates over the sandbox's answers; the calls the sandbox lacks
-    answer the route's mapping of a service error (502)."""
+    """Each route's own templates over the sandbox's (or the Comprehend stand-in's)
+    answers; the call the sandbox lacks answers the route's mapping of a service error."""
     key = keys["premium"][0]
     cases = [
         ("/v1/ai/key-phrases", {"text": "the quick brown fox"}),
         ("/v1/ai/document-text", {"document": "aGVsbG8gd29ybGQ="}),
         ("/v1/ai/image-text", {"image": "aGVsbG8gd29ybGQ="}),
+        ("/v1/ai/entities", {"text": "Jeff lives in Seattle"}),
+        ("/v1/ai/language", {"text": "bonjour le monde"}),
     ]
     for path, body in cases:
         status, headers, data = served.post(path, body, key)
@@ -449,16 +454,12 @@ def test_the_other_comprehend_textract_and_rekognition_routes(
         assert headers["content-type"] == "application/json"
         answer = json.loads(data)
         assert isinstance(answer, dict) and answer, (path, answer)
-    for path, body in [
-        ("/v1/ai/entities", {"text": "Jeff lives in Seattle"}),
-        ("/v1/ai/language", {"text": "bonjour"}),
-        ("/v1/ai/moderation", {"image": "aGVsbG8gd29ybGQ="}),
-    ]:
+    for path, body in [("/v1/ai/moderation", {"image": "aGVsbG8gd29ybGQ="})]:
         status, _, data = served.post(path, body, key)
         assert status == 502, (path, data)
         assert json.loads(data)["error"]["code"] == "upstream_error"
     out = served.output()
-    assert "comprehend action/DetectEntities (NOT in the sandbox" in out
+    assert "rekognition action/DetectModerationLabels (NOT in the sandbox" in out
 
 
 def test_speech_answers_polly_audio_as_bytes(served: Served, keys: dict[str, list[str]]) -> None:

@@ -36,6 +36,7 @@ GROUP_FILES = (
     "tests/e2e/test_serve_local_env.py",
     "tests/e2e/test_serve_dialects.py",
     "tests/e2e/test_serve_ai_routes.py",
+    "tests/e2e/test_scenario_users.py",
     "tests/integration/test_make_apply_local.py",
 )
 # The mark of the test that destroys the shared env: it runs after every other test.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -189,6 +190,13 @@ def _role_credentials(clients: AwsClients) -> Callable[[str | None], Any]:
     return credentials
 
 
+# Services the sandbox lacks or answers with canned values: their local fake (module, class).
+LOCAL_FAKES = {
+    "translate": ("aigw.serve.fakes.translate", "FakeTranslate"),
+    "comprehend": ("aigw.serve.fakes.comprehend", "FakeComprehend"),
+}
+
+
 def _services(
     clients: AwsClients,
     doc: Mapping[str, Any],
@@ -209,12 +217,12 @@ def _services(
     wanted = {
         s.service for r in routes if r.integration_type == "aws" if (s := parse_service_uri(r.uri))
     }
-    if "translate" in wanted:
-        from aigw.serve.fakes.translate import FakeTranslate
-
-        fake = FakeTranslate().start()
+    for service, (module, name) in LOCAL_FAKES.items():
+        if service not in wanted:
+            continue
+        fake = getattr(importlib.import_module(module), name)().start()
         if fakes is not None:
             fakes.append(fake)
-        services.endpoints["translate"] = fake.url
-        services.fakes["translate"] = f"aigw.serve.fakes.translate at {fake.url}"
+        services.endpoints[service] = fake.url
+        services.fakes[service] = f"{module} at {fake.url}"
     return services

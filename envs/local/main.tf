@@ -25,8 +25,10 @@ module "gateway" {
   name         = var.name
   stage_name   = "v1"
   sandbox_mode = true
-  packages     = module.packages.packages
-  kms_key_arn  = var.kms_key_arn
+  # A revoked key stops working within seconds here (deployed envs keep the default 300 s).
+  authorizer_result_ttl_seconds = 5
+  packages                      = module.packages.packages
+  kms_key_arn                   = var.kms_key_arn
   # Set in the sandbox by the bootstrap stack, as in a deployed env (ADR 0092).
   account_cloudwatch_role_arn = var.account_cloudwatch_role_arn
   log_retention_days          = var.log_retention_days
@@ -56,6 +58,8 @@ module "gateway" {
     endpoints = {
       echo       = { endpoint_name = aws_sagemaker_endpoint.echo.name }
       echo_proxy = { mode = "lambda", endpoint_name = aws_sagemaker_endpoint.echo.name }
+      # The same model reached directly with CSV in and out (tabular clients).
+      echo_csv = { endpoint_name = aws_sagemaker_endpoint.echo.name, content_type = "text/csv" }
     }
   }
 
@@ -131,10 +135,10 @@ module "gateway" {
         messages  = [{ role = "user", content = "Summarise in {{ lang }}: {{ text }}" }]
         variables = { text = { max_length = 20000 }, lang = { default = "English" } }
       }
-      social_post = {
+      "social-post" = {
         model     = "mock-chat"
-        messages  = [{ role = "user", content = "Write a {{ network }} post about: {{ topic }}" }]
-        variables = { topic = { max_length = 2000 }, network = { default = "LinkedIn" } }
+        messages  = [{ role = "user", content = "Write a {{ platform }} post about: {{ text }}" }]
+        variables = { text = { max_length = 2000 }, platform = { default = "LinkedIn" } }
       }
     }
     quotas = {

@@ -280,6 +280,7 @@ AI_SERVICE_ACTIONS = {
     "document": "textract:DetectDocumentText",
     "image_text": "rekognition:DetectText",
     "moderation": "rekognition:DetectModerationLabels",
+    "speech": "polly:SynthesizeSpeech",
 }
 
 

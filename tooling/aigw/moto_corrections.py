@@ -30,6 +30,12 @@ Each correction replaces one small moto method and follows a published AWS contr
   canary release"; API reference: Stage, CanarySettings.)
 - ``create_stage_canary_settings`` (CreateStage): the request's ``canarySettings`` are
   kept on the new stage; moto's handler drops them. (API reference: CreateStage.)
+- ``usage_plan_api_stages`` (UpdateUsagePlan): ``remove /apiStages`` with value
+  ``{apiId}:{stage}`` removes that API stage from the plan, per-method throttles and all.
+  moto compares the stored entry, which carries its ``throttle`` map, with a bare
+  ``{apiId, stage}`` and fails (HTTP 500) for any stage that has per-method throttles, so
+  a plan with per-route throttles could not be destroyed. (API reference: UpdateUsagePlan,
+  PatchOperation; UsagePlan.apiStages.)
 
 They are written against one moto version (``MOTO_VERSION``): :func:`apply` refuses any
 other, so a moto upgrade re-checks each correction instead of patching code it was not
@@ -249,6 +255,27 @@ def _with_canary(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[
     return to_json
 
 
+def usage_plan_api_stages(original: Callable[..., Any]) -> Callable[..., Any]:
+    """UsagePlan.apply_patch_operations removing an API stage whatever its throttles."""
+
+    def apply_patch_operations(self: Any, patch_operations: list[dict[str, Any]]) -> None:
+        from moto.apigateway.exceptions import BadRequestException
+
+        for op in patch_operations:
+            if op.get("op") != "remove" or op.get("path") != "/apiStages":
+                original(self, [op])
+                continue
+            api_id, _, stage = str(op.get("value", "")).partition(":")
+            kept = [
+                s for s in self.api_stages if (s.get("apiId"), s.get("stage")) != (api_id, stage)
+            ]
+            if len(kept) == len(self.api_stages):
+                raise BadRequestException(f"Invalid API stage {op.get('value')} in the usage plan")
+            self.api_stages[:] = kept
+
+    return apply_patch_operations
+
+
 def apply() -> list[str]:
     """Install every correction into moto's API Gateway backend (once); their names."""
     import moto
@@ -269,6 +296,9 @@ def apply() -> list[str]:
     handler = responses.APIGatewayResponse
     handler.create_rest_api = create_rest_api_binary_media_types(handler.create_rest_api)
     handler.create_stage = create_stage_canary_settings(handler.create_stage)
+    models.UsagePlan.apply_patch_operations = usage_plan_api_stages(
+        models.UsagePlan.apply_patch_operations
+    )
     _APPLIED.extend(
         [
             "method_settings_paths",
@@ -276,6 +306,7 @@ def apply() -> list[str]:
             "create_rest_api_binary_media_types",
             "stage_canary_settings",
             "create_stage_canary_settings",
+            "usage_plan_api_stages",
         ]
     )
     return list(_APPLIED)

@@ -142,3 +142,21 @@ def assert_openai_error(answer: Answer, status: int, code: str | None = None) ->
     if code is not None:
         assert error["code"] == code, error
     return error
+
+
+def queue_model_answers(env: Any, *answers: tuple[str, str]) -> None:
+    """The next SageMaker InvokeEndpoint answers of the sandbox, (body, content type) each.
+
+    The sandbox's endpoint runs no model: moto answers a fixed text unless told what the
+    model says (its ``/moto-api/static/sagemaker/endpoint-results`` queue), which stands in
+    for the model so the route's templates handle a real prediction.
+    """
+    doc = {"results": [{"Body": body, "ContentType": ctype} for body, ctype in answers]}
+    req = urllib.request.Request(
+        f"{env.endpoint}/moto-api/static/sagemaker/endpoint-results",
+        data=json.dumps(doc).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status in (200, 201), resp.status

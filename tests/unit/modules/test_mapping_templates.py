@@ -274,6 +274,8 @@ def test_every_template_is_covered():
                 for d in ("request", "response")
             ),
             "speech_request",
+            # tests/unit/tooling/test_serve_stage_cache.py: the GET variants' templates
+            *(f"{s}_query_request" for s in ("text", "translate", "language")),
         },
     }
     for folder, names in ((SM, tested["sagemaker-route"]), (AI, tested["ai-service-route"])):

@@ -231,3 +231,29 @@ def test_the_sandbox_refuses_to_start_on_another_moto_version(monkeypatch):
     with pytest.raises(SystemExit, match=r"written for moto 5\.2\.5, not 6\.0\.0"):
         moto_serial.main(["-p", "0"])
     assert started == []
+
+
+def test_a_usage_plan_stage_with_per_method_throttles_can_be_removed(stage):
+    apigw, api, _ = stage
+    plan = apigw.create_usage_plan(
+        name="aigw-throttled-plan",
+        throttle={"rateLimit": 10, "burstLimit": 20},
+        apiStages=[
+            {"apiId": api, "stage": "dev", "throttle": {"/GET": {"rateLimit": 1, "burstLimit": 2}}}
+        ],
+    )["id"]
+    try:
+        stages = apigw.get_usage_plan(usagePlanId=plan)["apiStages"]
+        assert stages[0]["throttle"] == {"/GET": {"rateLimit": 1.0, "burstLimit": 2}}
+        apigw.update_usage_plan(
+            usagePlanId=plan,
+            patchOperations=[{"op": "remove", "path": "/apiStages", "value": f"{api}:dev"}],
+        )
+        assert apigw.get_usage_plan(usagePlanId=plan).get("apiStages", []) == []
+        with pytest.raises(apigw.exceptions.BadRequestException):
+            apigw.update_usage_plan(
+                usagePlanId=plan,
+                patchOperations=[{"op": "remove", "path": "/apiStages", "value": f"{api}:dev"}],
+            )
+    finally:
+        apigw.delete_usage_plan(usagePlanId=plan)

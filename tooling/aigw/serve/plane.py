@@ -78,6 +78,16 @@ class DataPlane:
         return Result(status, headers, body)
 
     def dispatch(self, inc: Incoming) -> Result:
+        """``inc``'s answer. Once the authorizer has named the tenant, the access log has it
+        for every answer, refusals after the authorizer and any function's included (API
+        Gateway's ``$context.authorizer.*`` is set from then on)."""
+        caller: dict[str, str] = {}
+        result = self._dispatch(inc, caller)
+        if result.tenant == "-" and caller.get("tenant", "-") != "-":
+            result.tenant = caller["tenant"]
+        return result
+
+    def _dispatch(self, inc: Incoming, caller: dict[str, str]) -> Result:
         if self.web_acl is not None:
             blocked = self.web_acl.inspect(inc)
             if blocked is not None:
@@ -103,6 +113,7 @@ class DataPlane:
             if not outcome.allowed:
                 return self.refuse(outcome.kind, outcome.message, inc)
             auth_context, usage_key = outcome.context, outcome.usage_key
+            caller["tenant"] = str((auth_context or {}).get("tenant", "-"))
         if any(s in self._api_key_schemes for s in route.security):
             key = usage_key if self.api_key_source == "AUTHORIZER" else inc.header("x-api-key")
             if not key:

@@ -23,11 +23,11 @@ output "stage_cache" {
     ai_service_cache = local.ai_service_cache
   })
 
-  # Until the AI service routes are composed with local.ai_service_cache, naming a service
-  # here would cache nothing: fail instead of pretending.
+  # A service named here whose AI service route is off (ai_services null, or the service
+  # not enabled) would cache nothing: fail instead of pretending.
   precondition {
     condition     = alltrue([for s in var.stage_cache.services : anytrue([for k in keys(module.gateway.stage_cache.routes) : endswith(k, "${s}_get")])])
-    error_message = "stage_cache.services names ${join(", ", var.stage_cache.services)}, but the gateway caches no ai_<service>_get route for ${join(", ", [for s in var.stage_cache.services : s if !anytrue([for k in keys(module.gateway.stage_cache.routes) : endswith(k, "${s}_get")])])}: compose modules/ai-service-route with cache = local.ai_service_cache (or pass its routes in extra_routes)."
+    error_message = "stage_cache.services names ${join(", ", var.stage_cache.services)}, but the gateway caches no ai_<service>_get route for ${join(", ", [for s in var.stage_cache.services : s if !anytrue([for k in keys(module.gateway.stage_cache.routes) : endswith(k, "${s}_get")])])}: enable each of them in ai_services.services (ai_services must be set), or remove it from stage_cache.services."
   }
 
   precondition {

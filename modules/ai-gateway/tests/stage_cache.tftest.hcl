@@ -68,7 +68,7 @@ run "size_ttl_and_services_reach_their_consumers" {
   assert {
     condition = (
       output.stage_cache.enabled && output.stage_cache.cluster_size == "1.6" && keys(output.stage_cache.routes) == ["ai_translate_get"] &&
-      output.stage_cache.routes.ai_translate_get.method_path == "v1/ai/translate/GET" && output.stage_cache.routes.ai_translate_get.ttl_seconds == 900 &&
+      output.stage_cache.routes.ai_translate_get.method_path == "~1v1~1ai~1translate/GET" && output.stage_cache.routes.ai_translate_get.ttl_seconds == 900 &&
       join(" ", output.stage_cache.routes.ai_translate_get.key_parameters) == "method.request.querystring.text method.request.header.Authorization"
     )
     error_message = "A cached route creates the stage cache at the configured size, and the output names the cached route."
@@ -90,10 +90,10 @@ run "refuses_a_cached_llm_route" {
       parameters_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12"
       streaming                      = false
     }
-    # /v1/models answers per tenant (the models the caller may use).
+    # A route of the LLM function: it answers per tenant and streams.
     extra_routes = {
-      llm_models = {
-        path                 = "/v1/models"
+      cached_models = {
+        path                 = "/v1/cached-models"
         method               = "GET"
         lambda_function_name = "aigw-test-llm"
         integration          = { type = "AWS_PROXY", uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:aigw-test-llm/invocations" }

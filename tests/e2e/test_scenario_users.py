@@ -232,7 +232,10 @@ def test_predictions_through_the_direct_route_csv(scenarios: Scenarios) -> None:
     path = "/v1/sagemaker/echo_csv/invocations"
     tenant, key = sc.tenant("scn-predict-csv")
     queue_model_answers(sc.env, ("0.42\n0.58\n", "text/csv"))
-    answer = sc.curl(path, b"1.5,2.0,3.25\n4.0,5.5,6.0\n", key, "text/csv")
+    # Clients send JSON rows; the route's request template turns them into the CSV the
+    # endpoint takes, and its response template wraps the CSV answer.
+    rows = json.dumps({"instances": [[1.5, 2.0, 3.25], [4.0, 5.5, 6.0]]}).encode()
+    answer = sc.curl(path, rows, key, "application/json")
     assert answer.status == 200, answer.body
     doc = json.loads(answer.body)
     assert doc == {

@@ -153,7 +153,14 @@ def test_startup_names_every_route_the_fake_and_what_is_enforced(served: Served)
     assert "fake: translate is a local fake" in out and "not the AWS service" in out
     assert "usage plans: 3 plan(s) of this stage, throttling and quotas enforced" in out
     waf = [ln.strip() for ln in out.splitlines() if ln.strip().startswith("WAF ")]
-    assert any("body-size-limit" in ln and "emulated rules: rate-per-ip" in ln for ln in waf), waf
+    [emulated] = [ln.split("emulated rules: ", 1)[1] for ln in waf if "emulated rules: " in ln]
+    families = ("llm", "ai_service", "sagemaker", "private", "http")
+    assert set(emulated.split(", ")) == {
+        "rate-per-ip",
+        "body-size-limit",
+        *(f"route-family-{f}" for f in families),
+        *(f"body-size-{f}" for f in families),
+    }, emulated
     assert any(
         "not emulated: AWSManagedRulesKnownBadInputsRuleSet (ManagedRuleGroupStatement: AWS-only)"
         in ln

@@ -19,7 +19,7 @@ from serve_process import ServeProcess
 
 ACCESS_LINE = re.compile(
     r"^(?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) (?P<ms>\d+)ms "
-    r"tenant=(?P<tenant>\S+) request_id=(?P<request_id>\S+)$"
+    r"tenant=(?P<tenant>\S+) cache=(?P<cache>HIT|MISS|-) request_id=(?P<request_id>\S+)$"
 )
 
 

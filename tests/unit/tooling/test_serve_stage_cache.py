@@ -190,7 +190,10 @@ def test_no_stage_cache_output_or_ttl_zero_means_no_caching() -> None:
     for stage_cache in (
         {},
         {**STAGE_CACHE, "enabled": False},
-        {**STAGE_CACHE, "routes": {"x": {"method_path": "~1v1~1ai~1translate/GET", "ttl_seconds": 0}}},
+        {
+            **STAGE_CACHE,
+            "routes": {"x": {"method_path": "~1v1~1ai~1translate/GET", "ttl_seconds": 0}},
+        },
     ):
         plane, calls, _ = _plane(stage_cache)
         assert [get(plane).cache for _ in range(2)] == ["-", "-"]

@@ -377,6 +377,40 @@ def alarm_problems(alarm: dict[str, Any]) -> list[str]:
     return problems
 
 
+def bucket_problems(
+    public_access: dict[str, Any] | None, policy: str | None, encryption: dict[str, Any] | None
+) -> list[str]:
+    """An S3 bucket: public access blocked on all four settings, a policy that denies
+    requests without TLS, and (when ``encryption`` is given) SSE-KMS by default."""
+    problems = []
+    if not public_access or not all(
+        public_access.get(k)
+        for k in (
+            "BlockPublicAcls",
+            "IgnorePublicAcls",
+            "BlockPublicPolicy",
+            "RestrictPublicBuckets",
+        )
+    ):
+        problems.append(f"public access is not blocked on all four settings: {public_access}")
+    statements = _as_list(json.loads(policy).get("Statement")) if policy else []
+
+    def denies_plain_http(st: dict[str, Any]) -> bool:
+        value = st.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+        return st.get("Effect") == "Deny" and "false" in [str(v).lower() for v in _as_list(value)]
+
+    if not any(denies_plain_http(st) for st in statements):
+        problems.append("the bucket policy does not deny requests without TLS")
+    if encryption is not None:
+        rules = encryption.get("Rules") or []
+        algorithms = {
+            r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules
+        }
+        if "aws:kms" not in algorithms:
+            problems.append(f"default encryption is not SSE-KMS: {sorted(map(str, algorithms))}")
+    return problems
+
+
 def load_balancer_problems(lb: dict[str, Any]) -> list[str]:
     """A ``describe_load_balancers`` item behind a VPC link: never internet-facing."""
     if lb.get("Scheme") != "internal":
@@ -489,6 +523,7 @@ class Reviewer:
             self.integration_roles,
             self.log_groups,
             self.tables,
+            self.buckets,
             self.web_acls,
             self.alarms,
             self.private_integrations,
@@ -734,6 +769,36 @@ class Reviewer:
             table = ddb.describe_table(TableName=attrs["name"])["Table"]
             backups = ddb.describe_continuous_backups(TableName=attrs["name"])
             self.report.record(address, table_problems(table, backups))
+
+    def buckets(self) -> None:
+        s3 = self.client("s3")
+        kms_encrypted = {
+            attrs["bucket"]
+            for _, attrs in _instances(
+                self.state, "aws_s3_bucket_server_side_encryption_configuration"
+            )
+            if any(
+                d.get("sse_algorithm") == "aws:kms"
+                for rule in attrs.get("rule") or []
+                for d in rule.get("apply_server_side_encryption_by_default") or []
+            )
+        }
+        for address, attrs in _instances(self.state, "aws_s3_bucket"):
+            name = attrs["bucket"]
+            try:
+                public = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+            except s3.exceptions.ClientError:
+                public = None
+            try:
+                policy = s3.get_bucket_policy(Bucket=name)["Policy"]
+            except s3.exceptions.ClientError:
+                policy = None
+            encryption = None
+            if name in kms_encrypted:
+                encryption = s3.get_bucket_encryption(Bucket=name)[
+                    "ServerSideEncryptionConfiguration"
+                ]
+            self.report.record(address, bucket_problems(public, policy, encryption))
 
     # WAF, alarms, private integrations --------------------------------------------------------
     def web_acls(self) -> None:

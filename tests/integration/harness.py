@@ -372,14 +372,18 @@ class TerraformRoot:
         return {k: v["value"] for k, v in self._state().get("outputs", {}).items()}
 
     def destroy(
-        self, var_files: list[Path] | None = None, **variables: object
+        self, var_files: list[Path] | None = None, refresh: bool = False, **variables: object
     ) -> subprocess.CompletedProcess[str]:
-        """Destroy what the state holds, without refreshing it first.
+        """Destroy what the state holds, without refreshing it first unless ``refresh``.
 
         Without ``-refresh=false`` a destroy first runs a whole normal plan to refresh
         the state (half of the destroy's CPU). The tests destroy right after a re-plan
         that refreshed (or after a failed step, when the state holds what was made), and
         what the destroy leaves behind is asked of the AWS APIs (:meth:`leftovers`).
+        A state written by another configuration (an upgrade through ``moved`` blocks)
+        needs the refresh: only a plan records the moved resources' dependencies under
+        their new addresses, and a destroy without it may delete a function before its
+        alias.
         """
         return self.run(
             "destroy",
@@ -387,7 +391,7 @@ class TerraformRoot:
             "-no-color",
             "-auto-approve",
             "-lock=false",
-            "-refresh=false",
+            *([] if refresh else ["-refresh=false"]),
             f"-state={self.state_file}",
             *self._vars(var_files or [], variables),
             check=False,

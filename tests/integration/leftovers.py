@@ -198,6 +198,7 @@ CONTAINED = {
     "aws_s3_bucket_policy": "aws_s3_bucket",
     "aws_s3_bucket_ownership_controls": "aws_s3_bucket",
     "aws_s3_bucket_lifecycle_configuration": "aws_s3_bucket",
+    "aws_s3_bucket_logging": "aws_s3_bucket",
     "aws_appautoscaling_target": "aws_sagemaker_endpoint",
     "aws_appautoscaling_policy": "aws_sagemaker_endpoint",
     # A per-region account setting, not a resource: it cannot be deleted, only overwritten.

@@ -61,7 +61,8 @@ def test_upgrade_to_the_lambda_function_module_destroys_nothing(sandbox_target, 
         assert not_adopted == [], f"old resources the new layout does not adopt: {not_adopted}"
     finally:
         new.init()
-        destroyed_run = new.destroy(**names)
+        # The state is the old layout's: refresh so moved resources keep their order.
+        destroyed_run = new.destroy(refresh=True, **names)
     assert destroyed_run.returncode == 0, destroyed_run.stdout + destroyed_run.stderr
     assert new.state_resources() == []
 

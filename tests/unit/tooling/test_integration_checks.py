@@ -22,6 +22,7 @@ from checks import (
     action_for_uri,
     alarm_problems,
     api_path_problems,
+    bucket_problems,
     http_call,
     lambda_problems,
     load_balancer_problems,
@@ -594,3 +595,49 @@ def test_the_driver_reports_every_deliberately_wrong_resource(moto_endpoint: str
     ):
         assert expected in failures, f"{expected!r} not reported:\n{report.summary()}"
     assert report.passed == [], report.summary()
+
+
+_LOCKED = {
+    k: True
+    for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+}
+_TLS_ONLY = json.dumps(
+    {
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ]
+    }
+)
+_KMS = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}
+
+
+def test_a_locked_down_bucket_passes():
+    assert bucket_problems(_LOCKED, _TLS_ONLY, _KMS) == []
+    assert bucket_problems(_LOCKED, _TLS_ONLY, None) == []
+
+
+@pytest.mark.parametrize(
+    ("public", "policy", "encryption", "problem"),
+    [
+        ({**_LOCKED, "RestrictPublicBuckets": False}, _TLS_ONLY, None, "public access"),
+        (None, _TLS_ONLY, None, "public access"),
+        (_LOCKED, None, None, "without TLS"),
+        (_LOCKED, json.dumps({"Statement": [{"Effect": "Allow"}]}), None, "without TLS"),
+        (
+            _LOCKED,
+            _TLS_ONLY,
+            {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+            "SSE-KMS",
+        ),
+    ],
+)
+def test_a_bucket_open_to_the_public_plain_http_or_sse_s3_is_reported(
+    public, policy, encryption, problem
+):
+    [found] = bucket_problems(public, policy, encryption)
+    assert problem in found

@@ -86,7 +86,7 @@ module "upload_store" {
   kms_key_arn       = module.key.key_arn
   create_kms_key    = false
   expiration_days   = 7
-  access_log_bucket = aws_s3_bucket.logs.id
+  access_log_bucket = aws_s3_bucket.logs.bucket
   force_destroy     = true
 
   tags = { project = "aigw" }

@@ -7,6 +7,17 @@ mock_provider "aws" {
   source = "../../tests/terraform/mocks/aws"
 }
 
+# Not about the web ACL: module.waf is replaced by its two outputs the composition reads.
+# The web ACL's plan is more than half of each run's CPU time; the WAF composition is
+# tested in waf.tftest.hcl and by the example and envs/local applies (docs/testing.md).
+override_module {
+  target = module.waf
+  outputs = {
+    web_acl_arn  = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/aigw-test/a1b2c3d4-5678-90ab-cdef-111122223333"
+    web_acl_name = "aigw-test"
+  }
+}
+
 variables {
   name = "aigw-test"
   packages = {

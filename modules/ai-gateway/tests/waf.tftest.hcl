@@ -149,3 +149,29 @@ run "rejects_an_unknown_inspection_window" {
   }
   expect_failures = [var.waf]
 }
+
+run "bot_control_lets_the_api_clients_through" {
+  command = plan
+
+  variables {
+    waf = { enable_bot_control = true, managed_rule_group_versions = { AWSManagedRulesCommonRuleSet = "Version_1.12" } }
+  }
+
+  assert {
+    condition     = module.waf.managed_rule_groups["AWSManagedRulesBotControlRuleSet"].count_overrides == tolist(["CategoryHttpLibrary", "SignalNonBrowserUserAgent"])
+    error_message = "Bot Control counts the rules that would block the OpenAI SDKs and curl."
+  }
+
+  assert {
+    condition     = module.waf.managed_rule_groups["AWSManagedRulesCommonRuleSet"].version == "Version_1.12" && module.waf.managed_rule_groups["AWSManagedRulesSQLiRuleSet"].version == null
+    error_message = "Pinned versions reach the web ACL; other groups follow their default version."
+  }
+}
+
+run "rejects_an_unknown_bot_control_rule" {
+  command = plan
+  variables {
+    waf = { enable_bot_control = true, bot_control_count_rules = ["curl"] }
+  }
+  expect_failures = [var.waf]
+}

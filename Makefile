@@ -117,28 +117,21 @@ unit: build ## unit tests (fast, no sandbox)
 	$(call run_pytest,tests -m "not sandbox and not terraform")
 
 .PHONY: test
-# pytest runs on PYTEST_WORKERS processes: the sandbox suites spend much of their time
-# waiting on Terraform and the sandbox (the provider's read-back waits), not on the CPU.
+# One pytest run on PYTEST_WORKERS processes does everything: the unit, integration and
+# e2e suites and the static checks (every module's `terraform test` file, the compliance
+# scan, the policy layer in the scan's virtualenv; tests/static/). pytest-xdist spreads
+# them over the workers, so the 2 cores stay busy to the end (ADR 0154). The sandbox
+# suites spend much of their time waiting on Terraform and the sandbox (the provider's
+# read-back waits), not on the CPU, hence twice as many workers as cores.
 # --dist loadgroup: the test files sharing one envs/local apply (GROUP_FILES in
 # tests/integration/local_env.py) run on one worker; every other test is scheduled alone.
 # --durations: the CI log lists the slowest tests, so a slower suite shows where.
-PYTEST_WORKERS ?= 3
-STATIC_LOG := $(STATE)/reports/static-checks.log
+# `terraform validate` is not repeated here: every example is applied, every env planned
+# or applied by the suites, and plan and apply validate the whole configuration first.
+PYTEST_WORKERS ?= 4
 
-# The static checks (module tests, validate, the compliance scan) need no sandbox: they
-# run next to pytest, their output kept in STATIC_LOG and printed when both are done.
-test: lint build toolchain $(SCAN_STAMP) ## everything: lint, validate, module tests, compliance scan, unit/integration/e2e suites
-	@mkdir -p $(dir $(STATIC_LOG))
-	@( $(AIGW) tf test && $(AIGW) tf validate --skip-tested && $(AIGW) scan --no-terraform \
-	    && $(SCAN_VENV)/bin/python -m pytest -q -p no:cacheprovider \
-	      tests/policy/test_policy_checks.py tests/policy/test_policy_rules.py ) \
-	  > $(STATIC_LOG) 2>&1 & static=$$!; \
-	  set +e; $(VPY) -m pytest tests -n $(PYTEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS); \
-	  rc=$$?; wait $$static; src=$$?; set -e; \
-	  echo "== module tests, validate and compliance scan ($(STATIC_LOG)) =="; cat $(STATIC_LOG); \
-	  if [ $$rc -eq 5 ]; then echo "pytest: no tests selected"; rc=0; fi; \
-	  if [ $$src -ne 0 ]; then echo "make test: the static checks failed (exit $$src)"; fi; \
-	  exit $$(( rc != 0 ? rc : src ))
+test: lint build toolchain $(SCAN_STAMP) ## everything: lint, module tests, compliance scan, unit/integration/e2e suites
+	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist loadgroup --durations=15)
 
 .PHONY: test-aws
 # The integration suite against a real sandbox account (docs/testing.md): names carry a

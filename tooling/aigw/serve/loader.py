@@ -229,5 +229,6 @@ def _services(
         if fakes is not None:
             fakes.append(fake)
         services.endpoints[service] = fake.url
-        services.fakes[service] = f"{module} at {fake.url}"
+        note = getattr(cls, "note", "")
+        services.fakes[service] = f"{module} at {fake.url}" + (f"; {note}" if note else "")
     return services

@@ -302,6 +302,7 @@ class FakeRekognition(FakeTranslate):
     ``sandbox``: the sandbox's URL (objects are read from its S3, other calls go to it)."""
 
     reads_sandbox = True
+    note = "answers DetectModerationLabels; other calls read their S3 object, then the sandbox"
 
     def __init__(
         self,

@@ -8,7 +8,6 @@ import base64
 import json
 import struct
 import threading
-import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -19,7 +18,7 @@ from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aigw.serve.fakes.rekognition import FakeRekognition, moderation
+from aigw.serve.fakes.rekognition import FakeRekognition, declaring_png, moderation
 from aigw.serve.loader import LOCAL_FAKES
 
 UNSAFE = [
@@ -29,27 +28,13 @@ UNSAFE = [
 ]
 
 
-def png(*texts: tuple[bytes, bytes]) -> bytes:
-    """A 1x1 PNG with ``tEXt`` chunks (keyword, text)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
-    chunks = chunk(b"IHDR", ihdr)
-    chunks += b"".join(chunk(b"tEXt", k + b"\0" + t) for k, t in texts)
-    chunks += chunk(b"IDAT", zlib.compress(b"\0\0\0\0\0")) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
-
-
 def jpeg(comment: bytes) -> bytes:
     """The header of a JPEG with one comment segment (enough for the stand-in)."""
     return b"\xff\xd8" + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + b"\xff\xd9"
 
 
 def unsafe_png() -> bytes:
-    return png((b"aigw:moderation", json.dumps(UNSAFE).encode()))
+    return declaring_png(UNSAFE)
 
 
 def as_bytes(data: bytes, **more: Any) -> dict[str, Any]:
@@ -80,9 +65,8 @@ def test_declared_labels_over_min_confidence_with_their_taxonomy_level() -> None
 
 
 def test_an_image_without_a_declaration_is_safe_and_jpeg_comments_declare_too() -> None:
-    assert (
-        moderation(as_bytes(png((b"Comment", b"holiday"))), no_objects)[1]["ModerationLabels"] == []
-    )
+    holiday = declaring_png([], (b"Comment", b"holiday"))
+    assert moderation(as_bytes(holiday), no_objects)[1]["ModerationLabels"] == []
     declared = b"aigw:moderation" + json.dumps(UNSAFE[:1]).encode()
     _, doc = moderation(as_bytes(jpeg(declared)), no_objects)
     assert [m["Name"] for m in doc["ModerationLabels"]] == ["Violence"]

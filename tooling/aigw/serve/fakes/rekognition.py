@@ -10,7 +10,8 @@ so a call naming an S3 object that does not exist would still succeed. This stan
   ``ModerationModelVersion``; ``ContentTypes``). It does **not** look at the pixels: an
   image is safe (no labels) unless it declares its labels in a PNG ``tEXt`` chunk or a
   JPEG comment whose text is ``aigw:moderation`` followed by a JSON list of
-  ``{"Name", "ParentName", "Confidence"}`` (how a test makes an unsafe image). Labels
+  ``{"Name", "ParentName", "Confidence"}`` (how a test makes an unsafe image:
+  :func:`declaring_png`). Labels
   under ``MinConfidence`` (default 50, as the service's) are dropped;
 - for **every** call whose ``Image`` is an ``S3Object``, first reads the object from the
   sandbox's S3, as Rekognition does with the caller's permissions: a missing object (or
@@ -36,6 +37,7 @@ import re
 import struct
 import sys
 import threading
+import zlib
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -164,6 +166,24 @@ def declared_labels(data: bytes) -> list[dict[str, Any]]:
                 500, "InternalServerError", f"fake: malformed aigw:moderation declaration: {exc}"
             ) from None
     return labels
+
+
+def declaring_png(labels: list[dict[str, Any]], *texts: tuple[bytes, bytes]) -> bytes:
+    """A 1x1 PNG that declares ``labels`` (``[]``: none) to the stand-in, with more
+    ``tEXt`` chunks (keyword, text): how a test or a demo makes an "unsafe" image."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    declared = [(DECLARATION, json.dumps(labels).encode())] if labels else []
+    return (
+        PNG_MAGIC
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0))
+        + b"".join(chunk(b"tEXt", k + b"\0" + t) for k, t in [*declared, *texts])
+        + chunk(b"IDAT", zlib.compress(b"\0\0\0\0\0"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _taxonomy_level(label: dict[str, Any], parents: dict[str, str]) -> int:

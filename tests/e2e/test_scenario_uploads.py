@@ -185,13 +185,26 @@ def test_another_tenant_cannot_use_the_upload(scenarios: Scenarios, uploaded: Up
         assert error["type"] == "permission_error" and error["param"], error
         line = sc.access(response.headers["x-amzn-requestid"])
         assert (line["status"], line["tenant"]) == ("403", up.other)
-    # Nothing reached the model: the one metric line of the other tenant is that of its
-    # own chat below (the refusals reserved no tokens and called nothing).
+    # Nothing reached the model: the refusals' records name no model, provider or upstream
+    # attempt and count no tokens; the tenant's own chat afterwards does reach it.
     ok = client.chat.completions.create(
         model="mock-chat", messages=[{"role": "user", "content": "hello"}]
     )
-    [emf] = sc.function_records(up.other, "metrics")
-    assert emf["Requests"] == 1 and emf["OutputTokens"] == ok.usage.completion_tokens
+    metrics = sc.function_records(up.other, "metrics", wait_for=3)
+    refused = [m for m in metrics if m["Model"] == "none"]
+    assert len(refused) == 2 and len(metrics) == 3, metrics
+    assert all(
+        m["Provider"] == "none" and m["InputTokens"] == m["OutputTokens"] == 0 for m in refused
+    )
+    [served] = [m for m in metrics if m["Model"] == "mock-chat"]
+    assert served["Provider"] == "mock" and served["OutputTokens"] == ok.usage.completion_tokens
+    denied = [
+        log for log in sc.function_records(up.other, "log", wait_for=3) if log["status"] == 403
+    ]
+    assert len(denied) == 2, denied
+    for log in denied:
+        assert log["error_code"] == "upload_not_owned" and log["attempts"] == [], log
+        assert log["provider"] is None and log["input_tokens"] == 0, log
 
     # The AI routes build the key from the caller's tenant: the owner's id names the
     # other tenant's (absent) object, and Rekognition cannot read it.

@@ -281,22 +281,10 @@ class _RekognitionHandler(_Handler):
         return read
 
     def do_POST(self) -> None:
-        try:
-            length = max(int(self.headers.get("content-length") or 0), 0)
-        except ValueError:
-            length = 0
-        raw = self.rfile.read(length) if length else b""
-        if not _SCOPE.search(self.headers.get("authorization") or ""):
-            self._answer(
-                403, {"__type": "MissingAuthenticationTokenException", "Message": "not signed"}
-            )
+        call = self._signed_call(_SCOPE, PREFIX, "Message")
+        if call is None:
             return
-        target = self.headers.get("x-amz-target") or ""
-        action = target[len(PREFIX) :] if target.startswith(PREFIX) else ""
-        try:
-            request = json.loads(raw or b"null")
-        except ValueError:
-            request = None
+        action, raw, request = call
         read = self._read_logged(action or "?")
         if action == ACTION:
             self._answer(*moderation(request, read))

@@ -119,6 +119,17 @@ module "gateway" {
     services = ["translate", "sentiment"]
   }
 
+  # Large payloads by upload (docs/uploads.md): POST /v1/uploads signs a PUT into the
+  # env's upload bucket in the sandbox; the chat routes and the media AI routes (labels,
+  # image_text, moderation, document) take the upload's id. The bucket is emptied on
+  # destroy (sandbox_mode turns deletion protection off).
+  uploads = {
+    enabled         = true
+    expiration_days = 1
+    max_bytes       = 10485760 # 10 MiB
+    url_ttl_seconds = 900
+  }
+
   llm = {
     # The deterministic mock provider: refused everywhere else (llm-route allow_mock_provider).
     allow_mock_provider = true

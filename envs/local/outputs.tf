@@ -87,3 +87,8 @@ output "ai_services_role_name" {
   description = "Role API Gateway assumes to call the AI services."
   value       = module.gateway.ai_services_role_name
 }
+
+output "upload_bucket_name" {
+  description = "The upload bucket in the sandbox (POST /v1/uploads signs PUTs into it; docs/uploads.md)."
+  value       = module.gateway.upload_bucket_name
+}

@@ -31,7 +31,8 @@ variable "uploads" {
   }
 
   validation {
-    condition     = var.uploads == null || try(var.uploads.content_types == null || (length(var.uploads.content_types) > 0 && alltrue([for t in var.uploads.content_types : contains(local.upload_media_types, t)])), false)
+    # A conditional, not `||`: Terraform evaluates both sides of `||`, and length(null) fails.
+    condition     = var.uploads == null || try(var.uploads.content_types == null ? true : (length(var.uploads.content_types) > 0 && alltrue([for t in var.uploads.content_types : contains(local.upload_media_types, t)])), false)
     error_message = "uploads.content_types must be a non-empty list of: image/png, image/jpeg, image/gif, image/webp, image/tiff, application/pdf, text/csv, application/msword, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.ms-excel, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/html, text/plain, text/markdown, audio/mpeg, audio/wav, audio/flac, audio/ogg."
   }
 }

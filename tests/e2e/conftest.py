@@ -174,3 +174,18 @@ def gateway_url(
     gateway_for: Callable[[dict[str, Any]], str],
 ) -> str:
     return gateway_for(gateway_config(fake_openai.url, fake_bedrock.url))
+
+
+@pytest.fixture(scope="session")
+def scenarios(local_env: Any) -> Iterator[Any]:
+    """One `aigw serve` of the session's `envs/local` apply (tests/integration/local_env.py)
+    for every users' scenario file (tests/e2e/test_scenario_*.py, docs/scenarios.md);
+    each scenario has its own tenants and keys."""
+    from scenarios.support import Scenarios
+    from serve_process import ServeProcess
+
+    serve = ServeProcess(local_env)
+    try:
+        yield Scenarios(local_env, serve)
+    finally:
+        serve.stop()

@@ -1,5 +1,7 @@
 """The users' scenarios, end to end, against the session's `envs/local` apply (the
-``local_env`` fixture, tests/integration/local_env.py) through one `aigw serve`.
+``local_env`` fixture, tests/integration/local_env.py) through one `aigw serve` (the
+session's ``scenarios`` fixture, tests/e2e/conftest.py, shared with the other scenario
+files).
 
 Each scenario has its own tenant and key (the `aigw tenants` / `aigw keys` CLI) and drives
 the local data plane with the clients users have: the official ``openai`` SDK, ``curl``
@@ -15,12 +17,11 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 from local_env import LocalEnv
 from scenarios.support import Answer, Scenarios, assert_openai_error, queue_model_answers
-from serve_process import ServeProcess, openai_client
+from serve_process import openai_client
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
 
@@ -33,15 +34,6 @@ PNG = base64.b64encode(
         "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
     )
 ).decode()
-
-
-@pytest.fixture(scope="module")
-def scenarios(local_env: LocalEnv) -> Iterator[Scenarios]:
-    serve = ServeProcess(local_env)
-    try:
-        yield Scenarios(local_env, serve)
-    finally:
-        serve.stop()
 
 
 def assert_access(sc: Scenarios, answer: Answer, method: str, path: str, tenant: str) -> None:

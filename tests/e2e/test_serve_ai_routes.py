@@ -5,8 +5,9 @@ tests/e2e/test_serve_local_env.py and tests/integration/test_make_apply_local.py
 The env's AI service routes sit behind the project's Lambda authorizer, as every route
 family does: tenants and keys are created with the CLI (a premium tenant for the
 functional checks, a trial-tier tenant for the throttle), serve runs as a process and is
-driven with ``http.client``. Comprehend and Rekognition answer from the sandbox (moto),
-Translate from serve's local fake; every assertion reads the body and headers. The env's
+driven with ``http.client``. Textract and Rekognition's DetectLabels / DetectText answer
+from the sandbox (moto), Comprehend, Translate and Rekognition's DetectModerationLabels
+from serve's local stand-ins; every assertion reads the body and headers. The env's
 private back end (VPC link + NLB) is served with ``--vpc-link-backend`` to a loopback
 server started here.
 """
@@ -136,7 +137,12 @@ def test_startup_names_every_route_the_fake_and_what_is_enforced(served: Served)
         ("/v1/ai/pii", "DetectPiiEntities"),
     ):
         assert f"comprehend action/{action} (local fake aigw.serve.fakes.comprehend" in rows[path]
-    assert rows["/v1/ai/labels"].endswith("rekognition action/DetectLabels (the sandbox)")
+    # DetectLabels: the sandbox's answer, behind the Rekognition stand-in's S3 read.
+    assert (
+        "rekognition action/DetectLabels (local fake aigw.serve.fakes.rekognition"
+        in (rows["/v1/ai/labels"])
+    )
+    assert rows["/v1/ai/labels"].endswith("other calls read their S3 object, then the sandbox)")
     assert (
         "translate action/TranslateText (local fake aigw.serve.fakes.translate"
         in rows["/v1/ai/translate"]
@@ -445,8 +451,8 @@ def test_the_web_acls_body_size_rule_answers_its_openai_shaped_413(
 def test_the_other_comprehend_textract_and_rekognition_routes(
     served: Served, keys: dict[str, list[str]]
 ) -> None:
-    """Each route's own templates over the sandbox's (or the Comprehend stand-in's)
-    answers; the call the sandbox lacks answers the route's mapping of a service error."""
+    """Each route's own templates over the sandbox's (or the Comprehend and Rekognition
+    stand-ins') answers, and a service error mapped to the route's own status."""
     key = keys["premium"][0]
     cases = [
         ("/v1/ai/key-phrases", {"text": "the quick brown fox"}),
@@ -461,12 +467,15 @@ def test_the_other_comprehend_textract_and_rekognition_routes(
         assert headers["content-type"] == "application/json"
         answer = json.loads(data)
         assert isinstance(answer, dict) and answer, (path, answer)
-    for path, body in [("/v1/ai/moderation", {"image": "aGVsbG8gd29ybGQ="})]:
-        status, _, data = served.post(path, body, key)
-        assert status == 502, (path, data)
-        assert json.loads(data)["error"]["code"] == "upstream_error"
+    # DetectModerationLabels from serve's stand-in: "hello world" is no PNG or JPEG, which
+    # Rekognition refuses (InvalidImageFormatException), mapped to the route's 400.
+    status, _, data = served.post("/v1/ai/moderation", {"image": "aGVsbG8gd29ybGQ="}, key)
+    assert status == 400, data
+    assert json.loads(data)["error"]["code"] == "invalid_request"
     out = served.output()
-    assert "rekognition action/DetectModerationLabels (NOT in the sandbox" in out
+    assert (
+        "rekognition action/DetectModerationLabels (local fake aigw.serve.fakes.rekognition" in out
+    )
 
 
 def test_speech_answers_polly_audio_as_bytes(served: Served, keys: dict[str, list[str]]) -> None:

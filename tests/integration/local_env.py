@@ -4,7 +4,8 @@ Applying the env takes minutes (two stacks, a dozen KMS-keyed resources, the pro
 read-back waits), so the suites that need it share one apply: the ``local_env`` session
 fixture (tests/conftest.py) hands the same :class:`LocalEnv` to the e2e suite
 (`aigw serve` against the applied env, tests/e2e/test_serve_local_env.py,
-test_serve_dialects.py and test_serve_ai_routes.py, with tests/e2e/serve_process.py) and to the
+test_serve_dialects.py, test_serve_ai_routes.py and the users' scenarios
+test_scenario_*.py, with tests/e2e/serve_process.py) and to the
 integration suite (review, re-apply, destroy and leftover checks, tests/integration/
 test_make_apply_local.py). Those files, :data:`GROUP_FILES`, are one unit of work for
 `pytest -n N --dist loadgroup` (what `make test` runs; the scheduler is
@@ -37,6 +38,7 @@ GROUP_FILES = (
     "tests/e2e/test_serve_dialects.py",
     "tests/e2e/test_serve_ai_routes.py",
     "tests/e2e/test_scenario_users.py",
+    "tests/e2e/test_scenario_uploads.py",
     "tests/integration/test_make_apply_local.py",
 )
 # The mark of the test that destroys the shared env: it runs after every other test.

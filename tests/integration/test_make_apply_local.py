@@ -17,6 +17,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from checks import bucket_problems
 from leftovers import leftovers
 from local_env import LAST_MARK, LocalEnv
 
@@ -209,6 +210,7 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
         "/v1/embeddings": "POST",
         "/v1/responses": "POST",
         "/v1/prompts/summarise": "POST",
+        "/v1/uploads": "POST",  # envs/local turns uploads on
     }
     for path, verb in expected.items():
         assert set(resources[path]["resourceMethods"]) == {verb}, path
@@ -246,6 +248,7 @@ def test_local_env_applies_and_passes_review(local_env: LocalEnv, tmp_path, monk
         assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
 
     _check_route_families(local_env, out, resources)
+    _check_uploads(local_env, out, key_arn)
 
     # The config Terraform rendered is one the gateway itself accepts.
     ssm = _client("ssm", endpoint)
@@ -323,13 +326,63 @@ def _check_route_families(local_env: LocalEnv, out: dict, resources: dict) -> No
     assert sm.describe_endpoint(EndpointName=endpoint_name)["EndpointStatus"] == "InService"
 
     iam = _client("iam", endpoint)
-    assert _role_actions(iam, out["ai_services_role_name"]) == set(AI_SERVICE_ACTIONS.values())
+    # The media routes read uploads: S3 GetObject and KMS Decrypt (through S3) besides.
+    assert _role_actions(iam, out["ai_services_role_name"]) == set(AI_SERVICE_ACTIONS.values()) | {
+        "s3:GetObject",
+        "kms:Decrypt",
+    }
     direct = doc["paths"]["/v1/sagemaker/echo/invocations"]["post"]
     direct_role = direct["x-amazon-apigateway-integration"]["credentials"].split("/")[-1]
     assert _role_actions(iam, direct_role) == {"sagemaker:InvokeEndpoint"}
     proxy_actions = _role_actions(iam, out["function_names"]["sagemaker_proxy"])
     assert "sagemaker:InvokeEndpoint" in proxy_actions
     assert not {a for a in proxy_actions if a.startswith(("sagemaker:Create", "sagemaker:Delete"))}
+
+
+def _statements(iam, role: str) -> list[dict]:
+    out = []
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        doc = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        doc = json.loads(doc) if isinstance(doc, str) else doc
+        out.extend(doc["Statement"])
+    return out
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _check_uploads(local_env: LocalEnv, out: dict, key_arn: str) -> None:
+    """The upload bucket of the env: public access blocked, TLS only, SSE-KMS with the
+    environment key; the LLM function may put and get, the AI service role only get,
+    objects under tenants/ and nothing else in the bucket."""
+    endpoint = local_env.endpoint
+    bucket = out["upload_bucket_name"]
+    assert bucket.startswith("aigw-local-uploads-"), bucket
+    s3 = _client("s3", endpoint)
+    public = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    policy = s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+    assert bucket_problems(public, policy, encryption) == []
+    (rule,) = encryption["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == key_arn
+
+    iam = _client("iam", endpoint)
+    bucket_arn = f"arn:aws:s3:::{bucket}"
+    for role, allowed in (
+        (out["function_names"]["llm"], {"s3:PutObject", "s3:GetObject"}),
+        (out["ai_services_role_name"], {"s3:GetObject"}),
+    ):
+        s3_statements = [
+            st
+            for st in _statements(iam, role)
+            if any(str(a).startswith("s3:") for a in _as_list(st["Action"]))
+        ]
+        assert s3_statements, f"{role} has no S3 statement"
+        actions = {a for st in s3_statements for a in _as_list(st["Action"])}
+        assert actions <= allowed and "s3:GetObject" in actions, (role, actions)
+        resources = {r for st in s3_statements for r in _as_list(st["Resource"])}
+        assert resources == {f"{bucket_arn}/tenants/*"}, (role, resources)
 
 
 @getattr(pytest.mark, LAST_MARK)
@@ -363,6 +416,10 @@ def test_local_env_reapplies_clean_then_destroys_without_leftovers(local_env: Lo
     assert _client("dynamodb", endpoint).list_tables()["TableNames"] == []
     assert _client("ssm", endpoint).describe_parameters()["Parameters"] == []
     assert _client("wafv2", endpoint).list_web_acls(Scope="REGIONAL")["WebACLs"] == []
+    # The upload bucket goes too, with the objects the scenarios wrote (force_destroy in
+    # the sandbox).
+    buckets = _client("s3", endpoint).list_buckets()["Buckets"]
+    assert [b["Name"] for b in buckets if b["Name"].startswith("aigw-local-")] == []
     # The key stack goes last; its key waits out the deletion window, as in AWS. (Keys the
     # sandbox makes on its own for SecureString parameters, like AWS-managed keys, are not
     # ours to check.)

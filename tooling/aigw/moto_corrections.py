@@ -1,4 +1,4 @@
-"""Sandbox corrections: named fixes to moto's API Gateway backend so the sandbox answers
+"""Sandbox corrections: named fixes to moto's API Gateway (and S3) backend so the sandbox answers
 as AWS does where moto diverges in a way that makes an apply fail or drift.
 
 Each correction replaces one small moto method and follows a published AWS contract:
@@ -36,6 +36,10 @@ Each correction replaces one small moto method and follows a published AWS contr
   ``{apiId, stage}`` and fails (HTTP 500) for any stage that has per-method throttles, so
   a plan with per-route throttles could not be destroyed. (API reference: UpdateUsagePlan,
   PatchOperation; UsagePlan.apiStages.)
+
+- ``bucket_policy_conditions`` (S3 object requests): bucket policies evaluated with
+  their conditions for a TLS request, as the sandbox stands in for AWS's HTTPS endpoints
+  (:mod:`aigw.moto_bucket_policy`).
 
 They are written against one moto version (``MOTO_VERSION``): :func:`apply` refuses any
 other, so a moto upgrade re-checks each correction instead of patching code it was not
@@ -299,8 +303,11 @@ def apply() -> list[str]:
     models.UsagePlan.apply_patch_operations = usage_plan_api_stages(
         models.UsagePlan.apply_patch_operations
     )
+    from aigw import moto_bucket_policy
+
     _APPLIED.extend(
         [
+            moto_bucket_policy.install(),
             "method_settings_paths",
             "binary_media_types_paths",
             "create_rest_api_binary_media_types",

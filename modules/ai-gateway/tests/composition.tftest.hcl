@@ -245,6 +245,31 @@ run "uploads_are_off_by_default" {
   }
 }
 
+# The defaults (as envs/local sets them): no content_types, the function's own list; the
+# AI service media routes take upload ids and their role reads tenants/* of the bucket.
+run "uploads_with_the_defaults_reach_the_llm_and_ai_service_routes" {
+  command = apply
+
+  variables {
+    uploads     = { enabled = true }
+    ai_services = { services = { labels = true, moderation = true } }
+  }
+
+  assert {
+    condition     = module.llm.uploads.content_types == null && module.llm.uploads.max_bytes == 52428800
+    error_message = "uploads.content_types left null reaches llm-route as null (its default media types)."
+  }
+
+  assert {
+    condition = alltrue([
+      for p, schema in { "/v1/ai/labels" = "AiLabelsRequest", "/v1/ai/moderation" = "AiModerationRequest" } :
+      strcontains(jsondecode(output.openapi_document).components.schemas[schema].properties.upload.pattern, "^upload_[0-9a-f]{32}") &&
+      strcontains(jsonencode(jsondecode(output.openapi_document).paths[p]), "S3Object")
+    ])
+    error_message = "With uploads on, the AI service media routes take an upload id and read the object from S3."
+  }
+}
+
 run "uploads_create_the_bucket_and_the_route" {
   command = apply
 

@@ -95,3 +95,23 @@ run "uploads_refuses_bad_limits" {
 
   expect_failures = [var.uploads]
 }
+
+run "uploads_with_the_default_content_types" {
+  command = plan
+
+  variables {
+    uploads = {
+      bucket_name = "aigw-uploads"
+      bucket_arn  = "arn:aws:s3:::aigw-uploads"
+      kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/99999999-8888-7777-6666-555555555555"
+    }
+  }
+
+  assert {
+    condition = (
+      module.function.function.environment[0].variables["AIGW_UPLOADS_BUCKET"] == "aigw-uploads" &&
+      !contains(keys(module.function.function.environment[0].variables), "AIGW_UPLOADS_CONTENT_TYPES")
+    )
+    error_message = "Without content_types the function takes its default media types (no AIGW_UPLOADS_CONTENT_TYPES)."
+  }
+}

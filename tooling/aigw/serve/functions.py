@@ -47,6 +47,7 @@ def llm_integration(
         return parse_config(doc)
 
     cache = params.TtlCache(load, float(env.get("AIGW_CONFIG_TTL_SECONDS", "60") or 60))
+    sign_uploads_for_the_sandbox(env, clients)
     gateway = Gateway(
         lambda: cache.get("config"),
         log_sink=log,
@@ -63,6 +64,34 @@ def llm_integration(
         )
 
     return run
+
+
+def sign_uploads_for_the_sandbox(env: Mapping[str, str], clients: AwsClients) -> None:
+    """With uploads on, ``POST /v1/uploads`` signs its PUT URLs for the sandbox's S3.
+
+    The function builds its S3 client from the process environment (in Lambda: the
+    service's endpoint and the role's session); here the client is the sandbox's, so the
+    URL a client receives points at the sandbox's bucket (path style, 127.0.0.1)."""
+    from llm_gateway import uploads
+
+    try:
+        cfg = uploads.settings(env)
+    except Exception:  # noqa: BLE001 - the gateway answers its own 503 for this config
+        return
+    if cfg is None:
+        return
+    import boto3
+    from botocore.config import Config
+
+    creds = clients.credentials()
+    uploads._clients[cfg.region] = boto3.client(
+        "s3",
+        endpoint_url=clients.endpoint,
+        region_name=cfg.region or clients.region,
+        aws_access_key_id=creds.access_key,
+        aws_secret_access_key=creds.secret_key,
+        config=Config(signature_version="s3v4"),
+    )
 
 
 def sagemaker_proxy_integration(

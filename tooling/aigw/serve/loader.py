@@ -194,6 +194,8 @@ def _role_credentials(clients: AwsClients) -> Callable[[str | None], Any]:
 LOCAL_FAKES = {
     "translate": ("aigw.serve.fakes.translate", "FakeTranslate"),
     "comprehend": ("aigw.serve.fakes.comprehend", "FakeComprehend"),
+    # DetectModerationLabels here; the other calls read their S3 object, then the sandbox.
+    "rekognition": ("aigw.serve.fakes.rekognition", "FakeRekognition"),
 }
 
 
@@ -220,9 +222,13 @@ def _services(
     for service, (module, name) in LOCAL_FAKES.items():
         if service not in wanted:
             continue
-        fake = getattr(importlib.import_module(module), name)().start()
+        cls = getattr(importlib.import_module(module), name)
+        # A fake that reads the sandbox (S3 objects) or passes calls on to it learns its URL.
+        kwargs = {"sandbox": clients.endpoint} if getattr(cls, "reads_sandbox", False) else {}
+        fake = cls(**kwargs).start()
         if fakes is not None:
             fakes.append(fake)
         services.endpoints[service] = fake.url
-        services.fakes[service] = f"{module} at {fake.url}"
+        note = getattr(cls, "note", "")
+        services.fakes[service] = f"{module} at {fake.url}" + (f"; {note}" if note else "")
     return services

@@ -26,7 +26,6 @@ credential scope names ``comprehend``; errors as JSON 1.1 errors (``__type``,
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable
@@ -235,22 +234,10 @@ class _ComprehendHandler(_Handler):
     server_version = "aigw-fake-comprehend"
 
     def do_POST(self) -> None:
-        try:
-            length = max(int(self.headers.get("content-length") or 0), 0)
-        except ValueError:
-            length = 0
-        raw = self.rfile.read(length) if length else b""
-        if not _SCOPE.search(self.headers.get("authorization") or ""):
-            self._answer(
-                403, {"__type": "MissingAuthenticationTokenException", "message": "not signed"}
-            )
+        call = self._signed_call(_SCOPE, PREFIX)
+        if call is None:
             return
-        target = self.headers.get("x-amz-target") or ""
-        action = target[len(PREFIX) :] if target.startswith(PREFIX) else ""
-        try:
-            request = json.loads(raw or b"null")
-        except ValueError:
-            request = None
+        action, _, request = call
         self._answer(*detect(action, request))
 
     do_GET = do_PUT = do_DELETE = do_POST

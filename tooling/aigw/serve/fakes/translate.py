@@ -83,6 +83,30 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _signed_call(
+        self, scope: re.Pattern[str], prefix: str, message_key: str = "message"
+    ) -> tuple[str, bytes, Any] | None:
+        """(action, raw body, JSON request or None) of a JSON 1.1 call whose SigV4 scope
+        matches ``scope`` and whose ``X-Amz-Target`` starts with ``prefix`` (action ""
+        otherwise); an unsigned call is answered 403 here (None)."""
+        try:
+            length = max(int(self.headers.get("content-length") or 0), 0)
+        except ValueError:
+            length = 0
+        raw = self.rfile.read(length) if length else b""
+        if not scope.search(self.headers.get("authorization") or ""):
+            self._answer(
+                403, {"__type": "MissingAuthenticationTokenException", message_key: "not signed"}
+            )
+            return None
+        target = self.headers.get("x-amz-target") or ""
+        action = target[len(prefix) :] if target.startswith(prefix) else ""
+        try:
+            request = json.loads(raw or b"null")
+        except ValueError:
+            request = None
+        return action, raw, request
+
     def do_POST(self) -> None:
         try:
             length = int(self.headers.get("content-length") or 0)

@@ -22,14 +22,17 @@ from pathlib import Path
 
 import pytest
 
-from aigw.terraform import run_tf, tested_module_dirs, tf_env
+from aigw import terraform
+from aigw.terraform import run_tf, tf_env
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN_PYTHON = ROOT / ".venv-scan" / "bin" / "python"
 TEST_FILES = [
-    f for d in tested_module_dirs(ROOT) for f in sorted((d / "tests").glob("*.tftest.hcl"))
+    f
+    for module in terraform.tested_module_dirs(ROOT)
+    for f in sorted((module / "tests").glob("*.tftest.hcl"))
 ]
 RUN_BLOCK = re.compile(r'^run\s+"[^"]+"\s*\{', re.MULTILINE)
 SUMMARY = re.compile(r"(?:Success|Failure)! (\d+) passed, (\d+) failed")

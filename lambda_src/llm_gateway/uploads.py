@@ -215,6 +215,12 @@ def is_reference(url: str) -> bool:
 _clients: dict[str | None, Any] = {}
 
 
+def use_s3_client(region: str | None, client: Any) -> None:
+    """Sign with ``client`` in ``region`` (a host that runs the function outside Lambda, such
+    as the local data plane, hands it a client for its own S3 endpoint)."""
+    _clients[region] = client
+
+
 def _s3(region: str | None) -> Any:
     client = _clients.get(region)
     if client is None:

@@ -84,13 +84,16 @@ def sign_uploads_for_the_sandbox(env: Mapping[str, str], clients: AwsClients) ->
     from botocore.config import Config
 
     creds = clients.credentials()
-    uploads._clients[cfg.region] = boto3.client(
-        "s3",
-        endpoint_url=clients.endpoint,
-        region_name=cfg.region or clients.region,
-        aws_access_key_id=creds.access_key,
-        aws_secret_access_key=creds.secret_key,
-        config=Config(signature_version="s3v4"),
+    uploads.use_s3_client(
+        cfg.region,
+        boto3.client(
+            "s3",
+            endpoint_url=clients.endpoint,
+            region_name=cfg.region or clients.region,
+            aws_access_key_id=creds.access_key,
+            aws_secret_access_key=creds.secret_key,
+            config=Config(signature_version="s3v4"),
+        ),
     )
 
 

@@ -65,9 +65,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The test that destroys the shared envs/local apply runs after every test using it.
+    # The test that destroys the shared envs/local apply runs after every test using it;
+    # the longest single items (mark `early`) are handed out first, so none of them starts
+    # when the other workers are about to run out of work.
     # (A stable sort: every worker collects the same order, as pytest-xdist requires.)
-    items.sort(key=lambda item: item.get_closest_marker(LAST_MARK) is not None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker(LAST_MARK) is not None,
+            item.get_closest_marker("early") is None,
+        )
+    )
     if sandbox_mode() != "aws":
         return
     skip = pytest.mark.skip(reason=f"AIGW_SANDBOX=aws: {MOTO_ONLY_REASON}")

@@ -21,9 +21,10 @@ module "ai_services" {
   throttle               = local.ai_services.throttle
   route_auth             = local.ai_services.auth
   integration_timeout_ms = local.ai_services.integration_timeout_ms
-  # Cacheable GET variants of the services stage_cache names; media routes read uploads.
+  # Cacheable GET variants of the services stage_cache names; media routes read uploads
+  # under the caller's tenant, which only the authorizer gives (AWS_IAM routes take bytes).
   cache   = local.ai_service_cache
-  uploads = local.upload_refs
+  uploads = local.ai_services.auth == "CUSTOM" ? local.upload_refs : null
   tags    = var.tags
 }
 

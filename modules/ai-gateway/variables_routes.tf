@@ -117,7 +117,7 @@ variable "ai_services" {
       pii_default_language (en, es), labels_defaults { max_labels, min_confidence },
       speech_defaults { voice, engine, format }: null = ai-service-route's defaults.
     - throttle: service => { rate_limit, burst_limit } (the route's stage and per-tier method throttle).
-    - auth: CUSTOM (the project's Lambda authorizer, default) or AWS_IAM.
+    - auth: CUSTOM (the project's Lambda authorizer, default) or AWS_IAM (no tenant: the media routes then take base64 bytes, never upload references).
     - integration_timeout_ms: 50-29000 (null = 29000).
   EOT
   type = object({

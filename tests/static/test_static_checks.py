@@ -100,20 +100,22 @@ def _scan_venv_or_skip() -> None:
     pytest.skip(reason)
 
 
+def _succeeds(cmd: list[str], timeout: int, env: dict[str, str] | None = None) -> str:
+    """Run ``cmd`` in the checkout; its output, after asserting it exited 0."""
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-12000:]
+    return out
+
+
+@pytest.mark.early
 def test_compliance_scan_finds_no_failed_check() -> None:
     """`aigw scan --no-terraform`: checkov and the policy pack over every module, example
     plan and env (fmt and validate are left to `make lint` and the sandbox applies)."""
     _scan_venv_or_skip()
-    proc = subprocess.run(
-        [sys.executable, "-m", "aigw", "scan", "--no-terraform"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-12000:]
+    out = _succeeds([sys.executable, "-m", "aigw", "scan", "--no-terraform"], timeout=1800)
     summary = re.search(r"scan: (\d+) passed, (\d+) failed", out)
     assert summary, out[-4000:]
     assert int(summary.group(1)) > 0 and int(summary.group(2)) == 0, summary.group(0)
@@ -122,27 +124,12 @@ def test_compliance_scan_finds_no_failed_check() -> None:
 def test_policy_layer_passes_in_the_scan_venv() -> None:
     """The policy pack's own tests need checkov, which lives in the scan's virtualenv."""
     _scan_venv_or_skip()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    proc = subprocess.run(
-        [
-            str(SCAN_PYTHON),
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/policy/test_policy_checks.py",
-            "tests/policy/test_policy_rules.py",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    tests = ["tests/policy/test_policy_checks.py", "tests/policy/test_policy_rules.py"]
+    out = _succeeds(
+        [str(SCAN_PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
         timeout=1200,
-        check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
     )
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-12000:]
     summary = re.search(r"(\d+) passed", out)
     assert summary and int(summary.group(1)) > 0, out[-4000:]
     assert "skipped" not in out.splitlines()[-1], out.splitlines()[-1]

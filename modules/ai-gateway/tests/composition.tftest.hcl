@@ -270,6 +270,23 @@ run "uploads_with_the_defaults_reach_the_llm_and_ai_service_routes" {
   }
 }
 
+run "iam_authorized_ai_services_take_bytes_only_next_to_uploads" {
+  command = plan
+
+  variables {
+    uploads     = { enabled = true }
+    ai_services = { services = { labels = true }, auth = "AWS_IAM" }
+  }
+
+  assert {
+    condition = (
+      !contains(local.ai_services_allowed_actions, "s3:GetObject")
+      && !can(jsondecode(output.openapi_document).components.schemas["AiLabelsRequest"].properties.upload)
+    )
+    error_message = "AWS_IAM AI service routes have no tenant to scope an upload by: they take bytes, and their role reads no upload."
+  }
+}
+
 run "uploads_create_the_bucket_and_the_route" {
   command = apply
 

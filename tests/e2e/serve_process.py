@@ -17,18 +17,23 @@ from local_env import ROOT, LocalEnv, free_port
 sys.path.insert(0, str(ROOT / "tests" / "contracts"))
 from openai_contract import checking_http_client
 
+# The start-up banner's last line. serve binds its port before it writes the banner, and
+# a banner larger than the stream's buffer reaches the log in several writes.
+BANNER_END = "Ctrl-C stops the server."
+
 
 def wait_listening(proc: subprocess.Popen[str], port: int, output: Callable[[], str]) -> None:
-    """Return once `aigw serve` (``proc``) accepts connections on ``port`` (at most about
-    60 s); fail with its ``output()`` if it exits or never listens."""
+    """Return once `aigw serve` (``proc``) accepts connections on ``port`` and its whole
+    start-up banner is in ``output()`` (at most about 60 s); fail with its ``output()`` if it
+    exits, never listens or never finishes the banner."""
     for _ in range(240):
         if proc.poll() is not None:
             raise AssertionError(f"aigw serve exited:\n{output()}")
         with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
+            if s.connect_ex(("127.0.0.1", port)) == 0 and BANNER_END in output():
                 return
         time.sleep(0.25)
-    raise AssertionError(f"aigw serve did not listen:\n{output()}")
+    raise AssertionError(f"aigw serve did not listen or finish its banner:\n{output()}")
 
 
 class ServeProcess:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from aigw.provider_reattach import ENV_VAR, start_project_provider
 from aigw.sandbox import Sandbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "integration"))
@@ -83,6 +84,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item, "fixturenames", ()
         ):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def reattached_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """One aws provider process per worker, which every Terraform command the worker's
+    tests start reattaches to (`TF_REATTACH_PROVIDERS`, ADR 0155): Terraform otherwise
+    starts the provider two to four times per command and once per `terraform test` run
+    block, and loading its schema costs more CPU than most of the tests' own work.
+    Not against a real account (`AIGW_SANDBOX=aws`), nor with AIGW_REATTACH_PROVIDER=0
+    (every command then starts its own provider, as in a deployment)."""
+    if (
+        sandbox_mode() == "aws"
+        or os.environ.get("AIGW_REATTACH_PROVIDER", "1") == "0"
+        or os.environ.get(ENV_VAR)
+    ):
+        yield os.environ.get(ENV_VAR)
+        return
+    root = Path(__file__).resolve().parents[1]
+    provider = start_project_provider(root, tmp_path_factory.mktemp("provider"))
+    os.environ[ENV_VAR] = provider.reattach
+    try:
+        yield provider.reattach
+    finally:
+        os.environ.pop(ENV_VAR, None)
+        provider.stop()
+
+
+@pytest.fixture(autouse=True)
+def _terraform_reattaches(request: pytest.FixtureRequest) -> None:
+    """Tests that run Terraform get the worker's reattached provider (set in os.environ,
+    which their Terraform and `make` processes inherit)."""
+    if request.node.get_closest_marker("terraform") or request.node.get_closest_marker("sandbox"):
+        request.getfixturevalue("reattached_provider")
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aigw.provider_reattach import without_reattach
 from aigw.toolchain import write_cli_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -309,7 +310,7 @@ class TerraformRoot:
         proc = subprocess.run(
             [self.tf, *args],
             cwd=self.dir,
-            env=self.env,
+            env=without_reattach(self.env) if args[0] == "init" else self.env,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -38,12 +38,17 @@ def _calls(log: str) -> list[str]:
 
 def _apply_recorded(root: TerraformRoot, tmp_path, name: str, **variables) -> list[str]:
     log = tmp_path / f"{name}.log"
+    # The provider's log reaches TF_LOG_PATH only from a provider Terraform starts itself,
+    # not from the worker's reattached one (ADR 0155).
+    reattach = root.env.pop("TF_REATTACH_PROVIDERS", None)
     root.env.update({"TF_LOG_PROVIDER": "DEBUG", "TF_LOG_PATH": str(log)})
     try:
         root.apply(**variables)
     finally:
         root.env.pop("TF_LOG_PROVIDER")
         root.env.pop("TF_LOG_PATH")
+        if reattach is not None:
+            root.env["TF_REATTACH_PROVIDERS"] = reattach
     return _calls(log.read_text())
 
 

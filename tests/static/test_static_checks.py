@@ -8,7 +8,8 @@ One item per test file (not per module) keeps the items small enough to balance.
 `terraform init` of a module runs once per test session, under a lock shared by the
 workers: parallel inits race on the plugin cache's folders, and a module's test files
 then run side by side in the initialised directory (`terraform test` keeps its state
-in memory).
+in memory). Their run blocks use the worker's reattached provider process (the
+``reattached_provider`` fixture, tests/conftest.py; ADR 0155).
 """
 
 from __future__ import annotations

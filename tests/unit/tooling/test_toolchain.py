@@ -66,6 +66,7 @@ def test_terraform_installs_the_aws_provider_through_the_project_config(tmp_path
         "  }\n}\n"
     )
     env = dict(os.environ, TF_CLI_CONFIG_FILE=str(config), CHECKPOINT_DISABLE="1")
+    env.pop("TF_REATTACH_PROVIDERS", None)  # init would skip the provider it is to install
     proc = subprocess.run(
         ["terraform", "init", "-input=false", "-no-color", "-backend=false"],
         cwd=work,

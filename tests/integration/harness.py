@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aigw.provider_reattach import without_reattach
+from aigw.provider_reattach import env_for_command
 from aigw.toolchain import write_cli_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -310,7 +310,7 @@ class TerraformRoot:
         proc = subprocess.run(
             [self.tf, *args],
             cwd=self.dir,
-            env=without_reattach(self.env) if args[0] == "init" else self.env,
+            env=env_for_command(args, self.env),
             capture_output=True,
             text=True,
             timeout=timeout,

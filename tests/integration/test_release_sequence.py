@@ -17,6 +17,8 @@ import boto3
 import pytest
 from harness import ROOT, TerraformRoot
 
+from aigw.provider_reattach import ENV_VAR
+
 pytestmark = [pytest.mark.sandbox, pytest.mark.terraform, pytest.mark.slow]
 
 FIXTURE = ROOT / "tests" / "integration" / "fixtures" / "release_sequence"
@@ -40,7 +42,7 @@ def _apply_recorded(root: TerraformRoot, tmp_path, name: str, **variables) -> li
     log = tmp_path / f"{name}.log"
     # The provider's log reaches TF_LOG_PATH only from a provider Terraform starts itself,
     # not from the worker's reattached one (ADR 0155).
-    reattach = root.env.pop("TF_REATTACH_PROVIDERS", None)
+    reattach = root.env.pop(ENV_VAR, None)
     root.env.update({"TF_LOG_PROVIDER": "DEBUG", "TF_LOG_PATH": str(log)})
     try:
         root.apply(**variables)
@@ -48,7 +50,7 @@ def _apply_recorded(root: TerraformRoot, tmp_path, name: str, **variables) -> li
         root.env.pop("TF_LOG_PROVIDER")
         root.env.pop("TF_LOG_PATH")
         if reattach is not None:
-            root.env["TF_REATTACH_PROVIDERS"] = reattach
+            root.env[ENV_VAR] = reattach
     return _calls(log.read_text())
 
 

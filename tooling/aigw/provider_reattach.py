@@ -113,11 +113,6 @@ class ReattachedProvider:
         (config,) = announced.values()
         return json.dumps({self.address: config})
 
-    def env_for_terraform(self, env: Mapping[str, str]) -> dict[str, str]:
-        if not self.reattach:
-            raise ProviderStartError("the provider is not started")
-        return {**env, ENV_VAR: self.reattach}
-
     def stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:
@@ -131,9 +126,15 @@ class ReattachedProvider:
 
 
 def without_reattach(env: Mapping[str, str]) -> dict[str, str]:
-    """``env`` for `terraform init`: init installs providers and skips the ones Terraform
-    is told to reattach to, which a later command without the variable would miss."""
+    """``env`` without ``TF_REATTACH_PROVIDERS``."""
     return {k: v for k, v in env.items() if k != ENV_VAR}
+
+
+def env_for_command(args: list[str] | tuple[str, ...], env: Mapping[str, str]) -> Mapping[str, str]:
+    """The environment for ``terraform <args>``: `init` never reattaches (it installs
+    providers and skips the ones it is told to reattach to, which a later command without
+    the variable would miss); every other command keeps ``env`` as it is."""
+    return without_reattach(env) if args[:1] in (["init"], ("init",)) else env
 
 
 def start_project_provider(root: Path, work: Path, tf: str | None = None) -> ReattachedProvider:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aigw.paths import state_dir
-from aigw.provider_reattach import without_reattach
+from aigw.provider_reattach import env_for_command
 from aigw.toolchain import write_cli_config
 
 # The oldest Terraform (and OpenTofu, which checks `required_version` against its own
@@ -66,8 +66,7 @@ def run_tf(
     stream: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     cmd = [tf_binary(tf), *args]
-    if args[:1] == ["init"]:
-        env = without_reattach(env)
+    env = dict(env_for_command(args, env))
     if stream:
         proc = subprocess.run(cmd, cwd=cwd, env=env, text=True, check=False)
     else:

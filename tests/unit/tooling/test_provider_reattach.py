@@ -16,6 +16,7 @@ from aigw.provider_reattach import (
     ENV_VAR,
     ProviderStartError,
     ReattachedProvider,
+    env_for_command,
     installed_provider,
     without_reattach,
 )
@@ -66,8 +67,7 @@ def test_the_announcement_becomes_the_reattach_value_for_the_configurations_addr
         value = provider.start(timeout=30)
         (config,) = ANNOUNCED.values()
         assert json.loads(value) == {"registry.opentofu.org/hashicorp/aws": config}
-        env = provider.env_for_terraform({"TF_IN_AUTOMATION": "1"})
-        assert env == {"TF_IN_AUTOMATION": "1", ENV_VAR: value}
+        assert provider.reattach == value
         log = provider.log.read_text()
         # Debug mode, and the provider's trace logging off.
         assert "ARGS ['-debug'] TF_LOG_SDK_PROTO OFF" in log
@@ -90,12 +90,6 @@ def test_a_provider_that_never_announces_is_stopped_after_the_timeout(tmp_path):
     with pytest.raises(ProviderStartError, match="did not serve within"):
         provider.start(timeout=0.5)
     assert provider._proc is None
-
-
-def test_terraform_cannot_be_pointed_at_a_provider_that_is_not_started(tmp_path):
-    provider = ReattachedProvider("registry.terraform.io/hashicorp/aws", tmp_path / "p", tmp_path)
-    with pytest.raises(ProviderStartError, match="not started"):
-        provider.env_for_terraform({})
 
 
 def test_the_installed_provider_is_found_with_its_address(tmp_path):
@@ -123,3 +117,4 @@ def test_init_never_reattaches(tmp_path):
     assert run_tf(["init"], tmp_path, env, str(fake_tf)).stdout.split() == ["init", "None"]
     assert run_tf(["plan"], tmp_path, env, str(fake_tf)).stdout.split() == ["plan", '{"x":', "{}}"]
     assert without_reattach(env) == {"PATH": os.environ["PATH"]}
+    assert env_for_command(("plan",), env) is env

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aigw.provider_reattach import without_reattach
 from aigw.toolchain import find_mirror, os_arch, render_cli_config, write_cli_config
 
 
@@ -65,8 +66,8 @@ def test_terraform_installs_the_aws_provider_through_the_project_config(tmp_path
         '    aws = { source = "hashicorp/aws", version = ">= 5.100" }\n'
         "  }\n}\n"
     )
-    env = dict(os.environ, TF_CLI_CONFIG_FILE=str(config), CHECKPOINT_DISABLE="1")
-    env.pop("TF_REATTACH_PROVIDERS", None)  # init would skip the provider it is to install
+    # init would skip a reattached provider, the one it is to install here
+    env = without_reattach(dict(os.environ, TF_CLI_CONFIG_FILE=str(config), CHECKPOINT_DISABLE="1"))
     proc = subprocess.run(
         ["terraform", "init", "-input=false", "-no-color", "-backend=false"],
         cwd=work,

@@ -83,6 +83,10 @@ $(SCAN_STAMP): constraints-scan.txt
 	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r constraints-scan.txt
 	@touch $@
 
+.PHONY: venvs
+venvs: ## create both virtualenvs (.venv, .venv-scan) in parallel (idempotent)
+	@$(MAKE) -j2 $(STAMP) $(SCAN_STAMP)
+
 .PHONY: scan
 scan: $(STAMP) $(SCAN_STAMP) build toolchain ## compliance scan: fmt, validate, checkov + the aigw policy pack (reports in .aigw/reports)
 	@$(AIGW) scan
@@ -130,7 +134,9 @@ unit: build ## unit tests (fast, no sandbox)
 # or applied by the suites, and plan and apply validate the whole configuration first.
 PYTEST_WORKERS ?= 4
 
-test: lint build toolchain $(SCAN_STAMP) ## everything: lint, module tests, compliance scan, unit/integration/e2e suites
+# Both virtualenvs side by side first: each `pip install` keeps one core busy for about
+# 25 s on a fresh clone, and neither needs the other.
+test: venvs lint build toolchain $(SCAN_STAMP) ## everything: lint, module tests, compliance scan, unit/integration/e2e suites
 	$(call run_pytest,tests -n $(PYTEST_WORKERS) --dist loadgroup --durations=15)
 
 .PHONY: test-aws

@@ -32,7 +32,7 @@ from harness import (  # tests/integration is on the path from here on
     sandbox_mode,
     target_from_env,
 )
-from local_env import GROUP, GROUP_FILES, LAST_MARK, LocalEnv, free_port
+from local_env import GROUP, GROUP_FILES, LAST_MARK, ROOT, LocalEnv, free_port
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,6 +86,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def _reattach_enabled() -> bool:
+    """Reattaching is for the local sandbox, and AIGW_REATTACH_PROVIDER=0 turns it off."""
+    return sandbox_mode() != "aws" and os.environ.get("AIGW_REATTACH_PROVIDER", "1") != "0"
+
+
 @pytest.fixture(scope="session")
 def reattached_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
     """One aws provider process per worker, which every Terraform command the worker's
@@ -94,15 +99,10 @@ def reattached_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     block, and loading its schema costs more CPU than most of the tests' own work.
     Not against a real account (`AIGW_SANDBOX=aws`), nor with AIGW_REATTACH_PROVIDER=0
     (every command then starts its own provider, as in a deployment)."""
-    if (
-        sandbox_mode() == "aws"
-        or os.environ.get("AIGW_REATTACH_PROVIDER", "1") == "0"
-        or os.environ.get(ENV_VAR)
-    ):
+    if not _reattach_enabled() or os.environ.get(ENV_VAR):
         yield os.environ.get(ENV_VAR)
         return
-    root = Path(__file__).resolve().parents[1]
-    provider = start_project_provider(root, tmp_path_factory.mktemp("provider"))
+    provider = start_project_provider(ROOT, tmp_path_factory.mktemp("provider"))
     os.environ[ENV_VAR] = provider.reattach
     try:
         yield provider.reattach
@@ -143,18 +143,34 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalEnv]:
     """`envs/local` applied once per session (or per pytest-xdist worker that needs it) with
-    `make apply ENV=local`, in its own sandbox; tests/integration/local_env.py."""
+    `make apply ENV=local`, in its own sandbox; tests/integration/local_env.py.
+
+    Its `make` commands reattach to a provider of their own, started in `envs/local`
+    (ADR 0155): the env names its Lambda packages relatively (`../../dist/...`), and a
+    provider resolves those from its working directory. The worker's provider (started
+    elsewhere, maybe already in this process's environment) is never passed on."""
     env = LocalEnv(tmp_path_factory.mktemp("envs-local"), free_port())
+    env.env.pop(ENV_VAR, None)
+    provider = None
+    if _reattach_enabled():
+        provider = start_project_provider(
+            ROOT, tmp_path_factory.mktemp("local-env-provider"), cwd=ROOT / "envs" / "local"
+        )
+        env.env[ENV_VAR] = provider.reattach
     try:
         env.apply()
         yield env
     finally:
-        if not env.destroyed:
-            destroyed = env.destroy()
-            env.stop()
-            assert destroyed.returncode == 0, destroyed.stdout[-3000:] + destroyed.stderr
-        else:
-            env.stop()
+        try:
+            if not env.destroyed:
+                destroyed = env.destroy()
+                env.stop()
+                assert destroyed.returncode == 0, destroyed.stdout[-3000:] + destroyed.stderr
+            else:
+                env.stop()
+        finally:
+            if provider is not None:
+                provider.stop()
 
 
 @pytest.fixture

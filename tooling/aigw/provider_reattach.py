@@ -71,10 +71,12 @@ class ReattachedProvider:
         binary: Path,
         log: Path,
         env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> None:
         self.address = address
         self.binary = binary
         self.log = log
+        self.cwd = cwd
         self.env = {**(os.environ if env is None else env), **_QUIET}
         self.reattach = ""
         self._proc: subprocess.Popen[bytes] | None = None
@@ -88,6 +90,7 @@ class ReattachedProvider:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=self.env,
+                cwd=self.cwd,
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout
@@ -137,10 +140,17 @@ def env_for_command(args: list[str] | tuple[str, ...], env: Mapping[str, str]) -
     return without_reattach(env) if args[:1] in (["init"], ("init",)) else env
 
 
-def start_project_provider(root: Path, work: Path, tf: str | None = None) -> ReattachedProvider:
+def start_project_provider(
+    root: Path, work: Path, tf: str | None = None, cwd: Path | None = None
+) -> ReattachedProvider:
     """The aws provider the project's modules use (their ``required_providers``, installed
     by `terraform init` through the project's CLI config), started for reattaching, for
-    the local sandbox (no CA bundle: it is plain HTTP)."""
+    the local sandbox (no CA bundle: it is plain HTTP).
+
+    ``cwd``: the provider's working directory. Terraform starts a provider in the
+    configuration's directory, and the provider resolves relative file names (a Lambda
+    package's ``filename``) from there; a reattached provider keeps its own. Configurations
+    that name files relatively need a provider started in their directory."""
     from aigw.terraform import TerraformError, run_tf, tf_env
 
     work.mkdir(parents=True, exist_ok=True)
@@ -155,6 +165,6 @@ def start_project_provider(root: Path, work: Path, tf: str | None = None) -> Rea
     # A CA bundle in its environment breaks the second configuration of one provider
     # process ("unable to add custom RootCAs HTTPClient"); the sandbox is plain HTTP.
     env.pop("AWS_CA_BUNDLE", None)
-    provider = ReattachedProvider(*installed, work / "provider.log", env)
+    provider = ReattachedProvider(*installed, work / "provider.log", env, cwd)
     provider.start()
     return provider

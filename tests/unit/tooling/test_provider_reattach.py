@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ def _serving_provider(tmp_path: Path) -> Path:
         f'print("\\tTF_REATTACH_PROVIDERS=\'" + json.dumps({ANNOUNCED!r}) + "\'", flush=True)\n'
         "print('ARGS', sys.argv[1:], 'TF_LOG_SDK_PROTO', os.environ.get('TF_LOG_SDK_PROTO'),"
         " flush=True)\n"
+        "print('CWD', os.getcwd(), flush=True)\n"
         "time.sleep(60)\n",
     )
 
@@ -75,6 +77,28 @@ def test_the_announcement_becomes_the_reattach_value_for_the_configurations_addr
         provider.stop()
     assert provider._proc is None
     provider.stop()  # stopping twice is harmless
+
+
+def test_the_provider_serves_from_the_directory_it_is_given(tmp_path):
+    """Relative file names (a Lambda package's ``filename``) resolve from the provider's
+    working directory, so a configuration that uses them gets a provider started there."""
+    config_dir = tmp_path / "envs" / "local"
+    config_dir.mkdir(parents=True)
+    provider = ReattachedProvider(
+        "registry.terraform.io/hashicorp/aws",
+        _serving_provider(tmp_path),
+        tmp_path / "provider.log",
+        env={"PATH": os.environ["PATH"]},
+        cwd=config_dir,
+    )
+    try:
+        provider.start(timeout=30)
+        deadline = time.monotonic() + 30
+        while "CWD" not in provider.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert f"CWD {config_dir.resolve()}\n" in provider.log.read_text()
+    finally:
+        provider.stop()
 
 
 def test_a_provider_that_exits_before_serving_fails_with_its_output(tmp_path):

@@ -13,6 +13,7 @@ For test suites only: a deployment (`make apply`) lets Terraform start its provi
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -151,6 +152,7 @@ def start_project_provider(
     configuration's directory, and the provider resolves relative file names (a Lambda
     package's ``filename``) from there; a reattached provider keeps its own. Configurations
     that name files relatively need a provider started in their directory."""
+    from aigw.paths import state_dir
     from aigw.terraform import TerraformError, run_tf, tf_env
 
     work.mkdir(parents=True, exist_ok=True)
@@ -158,7 +160,14 @@ def start_project_provider(
         (root / "modules" / "ai-gateway" / "versions.tf").read_text(), encoding="utf-8"
     )
     env = without_reattach(tf_env(root))
-    run_tf(["init", "-backend=false", "-input=false", "-no-color"], work, env, tf)
+    # One install at a time: on a fresh checkout the plugin cache is empty, and Terraform's
+    # cache is not safe for concurrent installs (a second `init` fails with "file exists"
+    # while the first creates the provider's directory). Every worker starts here first.
+    lock = state_dir(root) / "provider-install.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        run_tf(["init", "-backend=false", "-input=false", "-no-color"], work, env, tf)
     installed = installed_provider(work)
     if installed is None:
         raise TerraformError(f"`terraform init` in {work} installed no hashicorp/aws provider")

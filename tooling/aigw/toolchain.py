@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import platform
+import tempfile
 from pathlib import Path
 
 # Where machine images conventionally put provider mirrors (checked in this order).
@@ -99,7 +100,11 @@ def write_cli_config(
     text = render_cli_config(mirror, cache.resolve())
     target = state_dir / "terraformrc"
     if not target.exists() or target.read_text() != text:
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(text)
-        tmp.replace(target)
+        # A temporary file of its own: concurrent writers (test workers on a fresh
+        # checkout) must not rename one another's file away.
+        fd, tmp = tempfile.mkstemp(dir=state_dir, prefix="terraformrc.", suffix=".tmp")
+        with os.fdopen(fd, "w") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
     return target, mirror

@@ -142,3 +142,46 @@ def test_init_never_reattaches(tmp_path):
     assert run_tf(["plan"], tmp_path, env, str(fake_tf)).stdout.split() == ["plan", '{"x":', "{}}"]
     assert without_reattach(env) == {"PATH": os.environ["PATH"]}
     assert env_for_command(("plan",), env) is env
+
+
+def test_workers_install_the_provider_one_at_a_time(tmp_path, monkeypatch):
+    """On a fresh checkout the plugin cache is empty and two concurrent `terraform init`s
+    race on it ("file exists"): every worker installs through one lock."""
+    import threading
+
+    import aigw.terraform
+    from aigw.provider_reattach import start_project_provider
+    from aigw.terraform import TerraformError
+
+    root = tmp_path / "repo"
+    (root / "modules" / "ai-gateway").mkdir(parents=True)
+    (root / "modules" / "ai-gateway" / "versions.tf").write_text("terraform {}\n")
+    monkeypatch.setenv("AIGW_STATE_DIR", str(tmp_path / "state"))
+    inside: list[int] = []
+    most = [0]
+    guard = threading.Lock()
+
+    def fake_init(args, cwd, env, tf=None, **kwargs):
+        with guard:
+            inside.append(1)
+            most[0] = max(most[0], len(inside))
+        time.sleep(0.3)
+        with guard:
+            inside.pop()
+
+    monkeypatch.setattr(aigw.terraform, "run_tf", fake_init)
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            start_project_provider(root, tmp_path / f"work{n}")
+        except TerraformError as exc:  # the fake installs nothing
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(errors) == 3 and all("installed no hashicorp/aws" in str(e) for e in errors)
+    assert most[0] == 1

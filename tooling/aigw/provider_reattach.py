@@ -134,6 +134,17 @@ def without_reattach(env: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k != ENV_VAR}
 
 
+# The AWS SDKs' endpoint variables, which take precedence over a profile's `endpoint_url`.
+_ENDPOINT_ENV = re.compile(r"^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$")
+
+
+def without_endpoint_env(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without ``AWS_ENDPOINT_URL`` and ``AWS_ENDPOINT_URL_<SERVICE>``: where a
+    configuration names its endpoint in a profile (the sandbox's, tests/integration), an
+    endpoint in the provider's environment would win over it."""
+    return {k: v for k, v in env.items() if not _ENDPOINT_ENV.match(k)}
+
+
 def env_for_command(args: list[str] | tuple[str, ...], env: Mapping[str, str]) -> Mapping[str, str]:
     """The environment for ``terraform <args>``: `init` never reattaches (it installs
     providers and skips the ones it is told to reattach to, which a later command without
@@ -159,7 +170,7 @@ def start_project_provider(
     (work / "versions.tf").write_text(
         (root / "modules" / "ai-gateway" / "versions.tf").read_text(), encoding="utf-8"
     )
-    env = without_reattach(tf_env(root))
+    env = without_endpoint_env(without_reattach(tf_env(root)))
     # One install at a time: on a fresh checkout the plugin cache is empty, and Terraform's
     # cache is not safe for concurrent installs (a second `init` fails with "file exists"
     # while the first creates the provider's directory). Every worker starts here first.

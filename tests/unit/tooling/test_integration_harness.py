@@ -6,6 +6,7 @@ Terraform, and through the skips and usage errors pytest reports.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,6 +20,8 @@ from harness import (
     PREFIX_PATTERN,
     ROOT,
     RUN_TAG,
+    SANDBOX_AWS_CONFIG,
+    SANDBOX_PROFILE,
     SandboxConfigError,
     TerraformRoot,
     aws_provider_hcl,
@@ -140,10 +143,26 @@ def test_aws_provider_has_no_endpoints_and_tags_the_run() -> None:
     assert "profile" not in without_profile and _fmt_clean(without_profile)
 
 
-def test_moto_provider_points_every_service_at_the_sandbox() -> None:
-    target = target_from_env({}, endpoint="http://127.0.0.1:4599")
-    hcl = target.provider_hcl()
-    assert 'lambda = "http://127.0.0.1:4599"' in hcl and "default_tags" not in hcl
+def test_moto_provider_points_every_service_at_the_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through a profile's `endpoint_url` (every service), not an `endpoints` block."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://example.com")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "https://example.com")
+    target = target_from_env({"AIGW_RUN_ID": "unit"}, endpoint="http://127.0.0.1:4599")
+    example = ROOT / "modules" / "waf" / "examples" / "basic"
+    root = TerraformRoot(example, tmp_path / "work", target.endpoint, target=target)
+    config = root.dir / SANDBOX_AWS_CONFIG
+    assert config.read_text() == (
+        f"[profile {SANDBOX_PROFILE}]\nendpoint_url = http://127.0.0.1:4599\n"
+    )
+    hcl = (root.dir / "zz_sandbox_override.tf").read_text()
+    assert f'profile                     = "{SANDBOX_PROFILE}"' in hcl
+    assert f"shared_config_files         = [{json.dumps(str(config.resolve()))}]" in hcl
+    assert "endpoints" not in hcl and "default_tags" not in hcl
+    assert _fmt_clean(hcl)
+    # The SDKs prefer these variables to the profile: Terraform never passes them on.
+    assert not [k for k in root.env if k.startswith("AWS_ENDPOINT_URL")]
 
 
 def test_aws_mode_root_gets_override_prefix_and_region_but_no_endpoints(tmp_path: Path) -> None:
@@ -162,7 +181,7 @@ def test_moto_mode_root_keeps_the_region_and_gets_a_prefix(tmp_path: Path) -> No
     target = target_from_env({"AIGW_RUN_ID": "unit"}, endpoint="http://127.0.0.1:4599")
     example = ROOT / "modules" / "gateway-core" / "examples" / "complete"
     root = TerraformRoot(example, tmp_path / "work", target.endpoint, target=target)
-    assert "127.0.0.1:4599" in (root.dir / "zz_sandbox_override.tf").read_text()
+    assert "127.0.0.1:4599" in (root.dir / SANDBOX_AWS_CONFIG).read_text()
     assert "region" not in root.extra_vars
     assert PREFIX_PATTERN.match(str(root.extra_vars["name_prefix"]))
     assert root.extra_vars["manifest_path"].endswith("dist/manifest.json")

@@ -185,3 +185,33 @@ def test_workers_install_the_provider_one_at_a_time(tmp_path, monkeypatch):
         t.join(timeout=30)
     assert len(errors) == 3 and all("installed no hashicorp/aws" in str(e) for e in errors)
     assert most[0] == 1
+
+
+def test_endpoint_variables_never_reach_the_provider(tmp_path, monkeypatch):
+    """The sandbox's configurations name their endpoint in a profile (tests/integration
+    harness, ADR 0156); the AWS SDKs would prefer an endpoint from the environment for every
+    configuration the provider serves, so the provider is started without one."""
+    import aigw.provider_reattach as reattach
+    import aigw.terraform
+
+    root = tmp_path / "repo"
+    (root / "modules" / "ai-gateway").mkdir(parents=True)
+    (root / "modules" / "ai-gateway" / "versions.tf").write_text("terraform {}\n")
+    monkeypatch.setenv("AIGW_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://example.com")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", "https://example.com")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setattr(aigw.terraform, "run_tf", lambda *a, **k: None)
+    binary = _serving_provider(tmp_path)
+    monkeypatch.setattr(
+        reattach, "installed_provider", lambda d: ("registry.terraform.io/hashicorp/aws", binary)
+    )
+    provider = reattach.start_project_provider(root, tmp_path / "work")
+    try:
+        assert not [k for k in provider.env if k.startswith("AWS_ENDPOINT_URL")]
+        assert provider.env["AWS_REGION"] == "eu-west-1"
+    finally:
+        provider.stop()
+    assert reattach.without_endpoint_env(
+        {"AWS_ENDPOINT_URL_S3": "x", "AWS_ENDPOINT_URLS": "y", "PATH": "/bin"}
+    ) == {"AWS_ENDPOINT_URLS": "y", "PATH": "/bin"}
